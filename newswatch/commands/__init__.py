@@ -1,0 +1,1 @@
+"""Subcommands of `newswatch`, grouped by what they serve."""

@@ -1,0 +1,129 @@
+"""`newswatch crawl`: run site spiders (or the generic one) into the store and summarise the runs."""
+
+from __future__ import annotations
+
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+from newswatch.cli import cli, open_db
+
+
+def _settings_overrides(pairs: tuple[str, ...]) -> dict:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        out[name.strip()] = value
+    return out
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{url!r} is not an http(s) URL (e.g. https://example.org/news/)", param_hint="--url")
+    return url
+
+
+class _Progress:
+    """A live pages/items line per site on a terminal; silent otherwise."""
+
+    def __init__(self, sites: list[str], enabled: bool):
+        self.enabled = enabled
+        self.counts = {s: {"page": 0, "item": 0} for s in sites}
+        self.live = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.live import Live
+
+            self.live = Live(self.render(), refresh_per_second=4, transient=True, redirect_stderr=False)
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.live is not None:
+            self.live.__exit__(*exc)
+
+    def render(self):
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        for site, c in self.counts.items():
+            table.add_row(f"[bold]{site}[/]", f"{c['page']} pages", f"{c['item']} items")
+        return table
+
+    def __call__(self, site: str, what: str) -> None:
+        self.counts.setdefault(site, {"page": 0, "item": 0})[what] += 1
+        if self.live is not None:
+            self.live.update(self.render())
+
+
+@cli.command()
+@click.argument("sites", nargs=-1)
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every site that has a spider.")
+@click.option("--url", metavar="URL", help="Crawl a listing page with the generic spider.")
+@click.option("--name", metavar="NAME", help="Site name for --url (default: from the host).")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.")
+@click.pass_context
+def crawl(ctx, sites, all_sites, url, name, overrides):
+    """Crawl sites (SITE..., --all, or --url LISTING) and flag new, updated, removed and reappeared items.
+
+    Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
+    removals are flagged).
+    """
+    from newswatch.crawling.runner import GENERIC, project_settings, run_crawls, site_names
+    from spiders.generic import site_name_for
+
+    if sum(map(bool, (sites, all_sites, url))) != 1:
+        raise click.UsageError("name the sites to crawl, or give --all, or --url LISTING (one of them)")
+    if name and not url:
+        raise click.UsageError("--name goes with --url")
+    settings_overrides = _settings_overrides(overrides)
+    store = open_db(ctx)  # fail early, with one line, on a bad database
+    store.close()
+    if ctx.obj["db"]:
+        settings_overrides["NEWSWATCH_DB"] = ctx.obj["db"]
+    settings_overrides.setdefault("LOG_LEVEL", "WARNING")
+    settings = project_settings(settings_overrides)
+    known = site_names(settings)
+    if url:
+        site = name or site_name_for(_check_url(url))
+        if site in known:
+            raise click.BadParameter(f"{site!r} is a site with its own spider; choose another --name", param_hint="--name")
+        jobs = [(GENERIC, {"url": url, "name": site})]
+    else:
+        unknown = [s for s in sites if s not in known]
+        if unknown:
+            raise click.BadParameter(f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(known)}",
+                                     param_hint="SITE")
+        jobs = [(s, {}) for s in (known if all_sites else dict.fromkeys(sites))]
+    names = [kw.get("name", spider) for spider, kw in jobs]
+    with _Progress(names, sys.stderr.isatty()) as progress:
+        run_crawls(jobs, settings, progress)
+    store = open_db(ctx)
+    try:
+        runs = [next(iter(store.runs(site=n, limit=1)), None) for n in names]
+    finally:
+        store.close()
+    _summary(runs)
+    if any(r is None or r.status == "failed" for r in runs):
+        ctx.exit(1)
+
+
+def _summary(runs) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Crawl summary", title_justify="left")
+    for col in ("site", "status", "pages", "items", "new", "updated", "removed", "reappeared", "errors"):
+        table.add_column(col, justify="left" if col in ("site", "status") else "right")
+    for run in runs:
+        if run is None:
+            continue
+        table.add_row(run.site, run.status, *(str(getattr(run, c)) for c in
+                      ("pages", "items", "new", "updated", "removed", "reappeared", "errors")))
+    Console(width=100).print(table)

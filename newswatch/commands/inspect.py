@@ -1,0 +1,146 @@
+"""Read-only commands: changes, show, extract, sites, schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from newswatch.changes import FLAG_KINDS, render_word_diff
+from newswatch.cli import cli, open_db, parse_since
+
+
+def _echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(title: str | None, columns: list[str], rows: list[list]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+@cli.command()
+@click.option("--site", metavar="SITE", help="Only this site.")
+@click.option("--since", metavar="ISO-TIME|AGE", help="Only changes detected since then (7d, 12h, 2026-11-01).")
+@click.option("--kind", "kinds", metavar="KINDS", help="Comma-separated: new,updated,removed,reappeared.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many, newest first.")
+@click.pass_context
+def changes(ctx, site, since, kinds, fmt, limit):
+    """List flagged changes, newest first."""
+    when = parse_since(since)
+    wanted = None
+    if kinds:
+        wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+        bad = [k for k in wanted if k not in FLAG_KINDS]
+        if bad:
+            raise click.BadParameter(f"unknown kind {', '.join(bad)}; use {','.join(FLAG_KINDS)}", param_hint="--kind")
+    store = open_db(ctx)
+    try:
+        records = store.changes(site=site, since=when, kinds=wanted, limit=limit)
+    finally:
+        store.close()
+    rows = [{"id": c.id, "kind": c.kind, "site": c.site, "url": c.url, "title": c.title,
+             "detected_at": c.detected_at.isoformat(timespec="seconds"), "changed_fields": c.changed_fields,
+             "item_id": c.item_id, "version": c.version, "run_id": c.run_id} for c in records]
+    if fmt == "json":
+        _echo_json(rows)
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["kind", "site", "url", "title", "detected_at", "changed_fields"], lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "changed_fields": ",".join(row["changed_fields"])})
+        click.echo(out.getvalue(), nl=False)
+    elif not rows:
+        click.echo("No changes.")
+    else:
+        _table(None, ["detected", "kind", "site", "title", "changed", "item"],
+               [[r["detected_at"], r["kind"], r["site"], r["title"], ", ".join(r["changed_fields"]), r["item_id"]] for r in rows])
+
+
+@cli.command()
+@click.argument("ref", metavar="ID-or-URL")
+@click.pass_context
+def show(ctx, ref):
+    """Show an item's versions and the word diff between consecutive versions."""
+    from newswatch.changes import changed_fields, field_diff
+
+    store = open_db(ctx)
+    try:
+        item = store.find_item(ref)
+        if item is None:
+            raise click.ClickException(f"no stored item has id or URL {ref!r}; see `newswatch changes`")
+        versions = store.versions(item.id)
+    finally:
+        store.close()
+    click.echo(f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
+               f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
+               f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}")
+    for prev, cur in zip([None, *versions], versions):
+        click.echo(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
+        if prev is None:
+            continue
+        fields = changed_fields(prev.data, cur.data)
+        for field, diff in field_diff(prev.data, cur.data, fields).items():
+            if "words" in diff:
+                click.echo(f"{field}: {render_word_diff(diff['words'])}")
+            else:
+                click.echo(f"{field}: {diff['old']!r} → {diff['new']!r}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", metavar="URL", help="The pages' URL: picks the site's extraction (else the generic one).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), help="Default: json for one file, jsonl for several.")
+def extract(files, url, fmt):
+    """Run a site's extraction on saved pages and print the items."""
+    from newswatch.extraction import extract_file
+
+    fmt = fmt or ("json" if len(files) == 1 else "jsonl")
+    for path in files:
+        item = extract_file(path, url)
+        if fmt == "json":
+            _echo_json(item)
+        else:
+            click.echo(json.dumps(item, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def sites(fmt):
+    """List the sites newswatch has a spider for."""
+    from newswatch.crawling.runner import spider_classes
+
+    rows = []
+    for name, cls in sorted(spider_classes().items()):
+        if name == "generic":
+            continue
+        inst = cls.institution or {}
+        rows.append({"name": name, "institution": inst.get("name"), "acronym": inst.get("acronym"),
+                     "former_names": inst.get("former_names", []), "base_url": cls.base_url,
+                     "sections": list(cls.sections), "live_checked": cls.live_checked})
+    if fmt == "json":
+        _echo_json(rows)
+    else:
+        _table(None, ["site", "institution", "url", "sections", "live-checked"],
+               [[r["name"], f"{r['institution']} ({r['acronym']})" + "".join(f"\nformerly {n}" for n in r["former_names"]),
+                 r["base_url"], ", ".join(r["sections"]), r["live_checked"]] for r in rows])
+
+
+@cli.command()
+def schema():
+    """Print the item schema (JSON Schema, draft 2020-12)."""
+    from newswatch.schema import ITEM_SCHEMA
+
+    _echo_json(ITEM_SCHEMA)

@@ -1,0 +1,48 @@
+"""Run crawls in this process: project settings, overrides, one crawler per site, live progress."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+from scrapy import signals
+
+GENERIC = "generic"
+
+
+def project_settings(overrides: dict | None = None):
+    """newswatch's Scrapy settings (wherever the command runs) with ``overrides`` at command priority."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newswatch.settings")
+    settings = get_project_settings()
+    settings.setdict(overrides or {}, priority="cmdline")
+    return settings
+
+
+def spider_classes(settings=None) -> dict[str, type]:
+    """Site name → spider class, for every spider in the project."""
+    loader = SpiderLoader.from_settings(settings or project_settings())
+    return {name: loader.load(name) for name in loader.list()}
+
+
+def site_names(settings=None) -> list[str]:
+    """Names of the sites with their own spider (the generic spider is not a site)."""
+    return sorted(n for n in spider_classes(settings) if n != GENERIC)
+
+
+def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, str], None] | None = None) -> None:
+    """Crawl each (spider name, spider kwargs) job concurrently in one reactor; blocks until done.
+
+    ``on_event(site, what)`` is called with "page" and "item" as the crawls progress.
+    """
+    process = CrawlerProcess(settings, install_root_handler=True)
+    for spider, kwargs in jobs:
+        crawler = process.create_crawler(spider)
+        site = kwargs.get("name", spider)
+        if on_event is not None:
+            crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "page"), signal=signals.response_received, weak=False)
+            crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "item"), signal=signals.item_scraped, weak=False)
+        process.crawl(crawler, **kwargs)
+    process.start()

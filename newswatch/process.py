@@ -1,0 +1,17 @@
+"""The pure part of the item pipeline in one call, for saved pages (`newswatch extract`)."""
+
+from __future__ import annotations
+
+from newswatch.cleaning import clean_item
+from newswatch.dates import parse_date
+from newswatch.fingerprint import canonical_url, content_hash, item_id
+
+
+def finish_item(raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None) -> dict:
+    """Clean, date and fingerprint a raw item exactly as the crawl pipelines do."""
+    item = clean_item(raw)
+    item["published"] = parse_date(item["published_raw"], tz, languages) if item["published_raw"] else None
+    item["canonical_url"] = canonical_url(item["url"], item.get("canonical_url"))
+    item["id"] = item_id(item["canonical_url"])
+    item["content_hash"] = content_hash(item)
+    return item

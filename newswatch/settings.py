@@ -1,0 +1,66 @@
+"""Scrapy settings for newswatch; every custom setting is prefixed NEWSWATCH_."""
+
+from newswatch import __version__
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- newswatch's own settings -------------------------------------------------------------
+#: Database URL (SQLAlchemy); None means NEWSWATCH_DB from the environment, else ./newswatch.db.
+NEWSWATCH_DB = None
+#: Serve a site spider from another origin (a local mirror, a saved fixture site).
+NEWSWATCH_BASE_URL = None
+#: Listing pages followed per section and run; items beyond are "scrolled off", never removed.
+NEWSWATCH_MAX_PAGES = 10
+#: Items written to the database per transaction.
+NEWSWATCH_STORE_BATCH = 200
+#: Recheck stored items missing from a clean crawl's listing, to detect removals (404/410).
+NEWSWATCH_RECHECK_MISSING = True
+#: Contact URL named in the User-Agent.
+NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
+
+# --- politeness -----------------------------------------------------------------------------
+USER_AGENT = f"newswatch/{__version__} (+{NEWSWATCH_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+# Error pages reach the spider so a 404/410 can prove a removal and a 5xx can fail a run.
+HTTPERROR_ALLOWED_CODES = [404, 410]
+
+# --- conditional requests: an unchanged page costs a 304 and no re-extraction ---------------
+HTTPCACHE_ENABLED = True
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_POLICY = "newswatch.crawling.httpcache.RevalidatePolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "newswatch.crawling.httpcache.RevalidatingCacheMiddleware": 900,
+}
+
+EXTENSIONS = {
+    "newswatch.crawling.monitor.MonitorExtension": 500,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 100,
+    "pipelines.dates.DatesPipeline": 200,
+    "pipelines.fingerprint.FingerprintPipeline": 300,
+    "pipelines.dedupe.DedupePipeline": 400,
+    "pipelines.validate.ValidatePipeline": 500,
+    "pipelines.diff.DiffPipeline": 600,
+    "pipelines.store.StorePipeline": 700,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,0 +1,87 @@
+"""Text cleaning: whitespace, invisible characters, site boilerplate, mis-declared encodings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from w3lib.encoding import html_to_unicode
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_ANY_SPACE = re.compile(r"\s+")
+
+#: Lines that are page furniture, not content, on the sites newswatch knows (whole-line matches).
+BOILERPLATE = tuple(
+    re.compile(p, re.I)
+    for p in (
+        r"font\s*size\s*:?\s*(big|large)?\s*(medium|middle)?\s*(small)?",
+        r"(share|share to)\s*:?.*",
+        r"(print|close|print this page|close window|back to top|top)",
+        r"(views|hits|visits|clicks)\s*:?\s*\d+",
+        r"字号\s*[:：]?\s*(大|中|小|\s)*",
+        r"(【?\s*打印\s*】?|【?\s*关闭\s*】?|\s)+",
+    )
+)
+
+
+def normalize_space(text: str | None) -> str:
+    """One line of text with runs of spaces, tabs, NBSP and invisible characters collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _ANY_SPACE.sub(" ", text).strip()
+
+
+def normalize_block(text: str | None) -> str:
+    """Multi-line text: spaces collapsed within lines, line breaks kept, blank runs removed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _SPACES.sub(" ", text)
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for page furniture such as 'Font size: BigMediumSmall' or 'Views: 1532'."""
+    return any(p.fullmatch(line) for p in BOILERPLATE)
+
+
+def clean_paragraphs(paragraphs: list[str] | str | None) -> list[str]:
+    """Paragraphs with whitespace normalised, empties and boilerplate lines removed."""
+    if paragraphs is None:
+        return []
+    if isinstance(paragraphs, str):
+        paragraphs = re.split(r"\n\s*\n", paragraphs)
+    out = []
+    for para in paragraphs:
+        para = normalize_space(para)
+        if para and not is_boilerplate(para):
+            out.append(para)
+    return out
+
+
+def clean_body(body: list[str] | str | None) -> str:
+    """The clean body text: paragraphs separated by one blank line."""
+    return "\n\n".join(clean_paragraphs(body))
+
+
+def comparable(text: str | None) -> str:
+    """A form of text that ignores whitespace differences, for hashing and comparing."""
+    return normalize_space(text)
+
+
+def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
+    """Decode a page, trusting the declared (HTTP header) encoding only if the bytes agree.
+
+    A GBK page served as "charset=utf-8" would otherwise turn into replacement characters;
+    then the page's own <meta> declaration or detection decides (w3lib's html_to_unicode).
+    """
+    if declared:
+        try:
+            return body.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
+    encoding, text = html_to_unicode(None, body)
+    return text, encoding

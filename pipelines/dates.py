@@ -1,0 +1,30 @@
+"""Dates step: the raw publication date parsed to ISO 8601 with the site's UTC offset; never invented."""
+
+import logging
+
+from itemadapter import ItemAdapter
+
+from newswatch.dates import parse_date
+
+logger = logging.getLogger(__name__)
+
+
+class DatesPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        raw = adapter.get("published_raw")
+        spider = self.crawler.spider
+        languages = tuple(filter(None, [adapter.get("language"), getattr(spider, "language", None)])) or None
+        adapter["published"] = parse_date(raw, getattr(spider, "timezone", None), languages) if raw else None
+        what = "parsed" if adapter["published"] else ("unparsed" if raw else "missing")
+        self.crawler.stats.inc_value(f"newswatch/dates/{what}")
+        if what == "unparsed":
+            logger.warning("unparsed date %r on %s", raw, adapter.get("url"))
+        return item

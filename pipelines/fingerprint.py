@@ -1,0 +1,25 @@
+"""Fingerprint step: canonical URL, stable id, content hash."""
+
+from itemadapter import ItemAdapter
+
+from newswatch.crawling.session import CrawlSession
+from newswatch.fingerprint import canonical_url, content_hash, item_id
+
+
+class FingerprintPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        adapter["canonical_url"] = canonical_url(adapter["url"], adapter.get("canonical_url"))
+        adapter["id"] = item_id(adapter["canonical_url"])
+        adapter["content_hash"] = content_hash(adapter.asdict())
+        session = CrawlSession.of(self.crawler)
+        if session is not None:
+            session.seen.add(adapter["id"])
+        return item

@@ -1,0 +1,226 @@
+"""NewsSpider: listing pages → article pages → raw items; sites declare where and which selectors."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import parsel
+import scrapy
+from scrapy.http import TextResponse
+
+from newswatch import CORE_EXTRACTOR_VERSION
+from newswatch.htmltext import block_texts, images
+from newswatch.text import decode_html, normalize_space
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key carrying a request's role ("listing" or "article") and its listing position.
+META = "newswatch"
+
+
+class NewsSpider(scrapy.Spider):
+    """Base for site spiders. Subclasses declare the institution, sections and selectors.
+
+    Crawling is shared: every section's listing is followed page by page (up to
+    NEWSWATCH_MAX_PAGES), each article link is fetched once, and ``extract_page`` turns an
+    article page into a raw item. ``extract_page`` is a classmethod over a parsel Selector, so
+    saved pages are extracted without a crawler (``newswatch extract``).
+    """
+
+    #: Institution shown by `newswatch sites`: name, acronym, former_names, country.
+    institution: dict = {}
+    #: The site's origin; NEWSWATCH_BASE_URL replaces it (mirrors, saved fixture sites).
+    base_url: str = ""
+    #: Section key → section name; NEWSWATCH_SECTIONS (comma-separated keys) narrows them.
+    sections: dict[str, str] = {}
+    #: Regex matched against an absolute link's path: which links are articles.
+    article_path: str = r"$^"
+    language: str | None = "en"
+    #: UTC offset of the site's publication times, e.g. "+08:00".
+    timezone: str | None = None
+    #: Bump when this site's selectors change: stored items are re-baselined, not flagged.
+    extractor_version: str = "1"
+    #: What of this spider was verified against the live site (shown by `newswatch sites`).
+    live_checked: str = "not checked against the live site"
+
+    def __init__(self, *args, base_url: str | None = None, sections: str | None = None,
+                 max_pages: int | str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if base_url:
+            self.base_url = base_url.rstrip("/")
+        keys = [s.strip() for s in sections.split(",")] if isinstance(sections, str) and sections else None
+        if keys:
+            unknown = [k for k in keys if k not in self.sections]
+            if unknown:
+                raise ValueError(f"unknown section {', '.join(unknown)} for {self.name}; known: {', '.join(self.sections)}")
+            self.sections = {k: self.sections[k] for k in keys}
+        self.max_pages = int(max_pages) if max_pages else 10
+        self._article_re = re.compile(self.article_path)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        settings = crawler.settings
+        kwargs.setdefault("base_url", settings.get("NEWSWATCH_BASE_URL"))
+        kwargs.setdefault("sections", settings.get("NEWSWATCH_SECTIONS"))
+        kwargs.setdefault("max_pages", settings.getint("NEWSWATCH_MAX_PAGES", 10))
+        return super().from_crawler(crawler, *args, **kwargs)
+
+    @classmethod
+    def version_tag(cls) -> str:
+        """The item's extractor_version: this spider's selectors plus the shared cleaning code."""
+        return f"{cls.name}-{cls.extractor_version}.core-{CORE_EXTRACTOR_VERSION}"
+
+    # --- crawling ---------------------------------------------------------------------------
+
+    def listing_url(self, section: str, page: int) -> str:
+        """URL of page ``page`` (1-based) of a section's listing."""
+        raise NotImplementedError
+
+    def next_page(self, response: TextResponse, section: str, page: int) -> str | None:
+        """URL of the listing page after ``page``, or None on the last page."""
+        return None
+
+    def article_links(self, response: TextResponse) -> list[str]:
+        """Absolute article URLs of a listing page, in page order, without repeats."""
+        seen, out = set(), []
+        for href in response.css("a::attr(href)").getall():
+            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if url not in seen and self._article_re.search(urlsplit(url).path):
+                seen.add(url)
+                out.append(url)
+        return out
+
+    async def start(self):
+        for section in self.sections:
+            yield self.listing_request(self.listing_url(section, 1), section, 1)
+
+    def listing_request(self, url: str, section: str, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=10,
+                              meta={META: {"role": "listing", "listing": section, "page": page}})
+
+    def article_request(self, url: str, section: str | None, page: int | None, **extra) -> scrapy.Request:
+        info = {"role": "article", "listing": section, "page": page, **extra}
+        return scrapy.Request(url, callback=self.parse_article, errback=self.failed, meta={META: info})
+
+    def parse(self, response):
+        """A listing page: article requests, then the next listing page."""
+        info = response.meta[META]
+        stats = self.crawler.stats
+        if not self._is_html(response, "listing"):
+            return
+        if response.status >= 400:
+            stats.inc_value("newswatch/listing/failed")
+            logger.error("listing %s answered %s", response.url, response.status)
+            return
+        stats.inc_value("newswatch/listing/pages")
+        stats.max_value(f"newswatch/listing/reached/{info['listing']}", info["page"])
+        links = self.article_links(response)
+        if not links:
+            stats.inc_value("newswatch/listing/empty")
+            logger.error("listing %s has no article links: layout changed or page empty", response.url)
+            return
+        for url in links:
+            yield self.article_request(url, info["listing"], info["page"])
+        nxt = self.next_page(response, info["listing"], info["page"])
+        if nxt and nxt != response.url:
+            if info["page"] < self.max_pages:
+                yield self.listing_request(nxt, info["listing"], info["page"] + 1)
+            else:
+                stats.inc_value("newswatch/listing/truncated")
+
+    def parse_article(self, response):
+        """An article page: the raw item, unless the page is gone or unchanged (HTTP 304)."""
+        info = response.meta.get(META, {})
+        if response.status in (404, 410):
+            return
+        if "cached" in response.flags and not info.get("refetch"):
+            return  # 304 Not Modified: stored copy is current; the monitor records it as seen
+        if not self._is_html(response, "article"):
+            return
+        item = self.extract_response(response)
+        item.update(site=self.name, url=response.url, extractor_version=self.version_tag(),
+                    fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        if not item.get("language"):
+            item["language"] = self.language
+        if info.get("listing"):
+            item["position"] = {"listing": info["listing"], "page": info["page"]}
+        yield item
+
+    def failed(self, failure):
+        """Errback: count a request that could not be downloaded (timeout, DNS, robots.txt…)."""
+        request = failure.request
+        role = request.meta.get(META, {}).get("role", "other")
+        kind = "blocked" if failure.check(scrapy.exceptions.IgnoreRequest) else "failed"
+        self.crawler.stats.inc_value(f"newswatch/{role}/{kind}")
+        logger.error("%s %s %s: %s", role, request.url, kind, failure.getErrorMessage())
+
+    def _is_html(self, response, role: str) -> bool:
+        if isinstance(response, TextResponse):
+            return True
+        ctype = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
+        self.crawler.stats.inc_value(f"newswatch/{role}/not_html")
+        logger.warning("skipped %s: not an HTML page (%s)", response.url, ctype)
+        return False
+
+    @staticmethod
+    def selector(response: TextResponse) -> parsel.Selector:
+        """The page's selector, re-decoded when the declared encoding does not fit the bytes."""
+        try:
+            response.body.decode(response.encoding)
+            return response.selector
+        except (UnicodeDecodeError, LookupError):
+            text, encoding = decode_html(response.body, None)
+            logger.warning("%s declares %s but is %s; decoded as %s", response.url,
+                           response.encoding, encoding, encoding)
+            return parsel.Selector(text=text, base_url=response.url)
+
+    # --- extraction ---------------------------------------------------------------------------
+
+    def extract_response(self, response) -> dict:
+        """Raw item fields of a downloaded article page."""
+        return self.extract_page(self.selector(response), response.url)
+
+    @classmethod
+    def extract_html(cls, html: str, url: str) -> dict:
+        """Raw item fields of a saved article page's HTML text."""
+        return cls.extract_page(parsel.Selector(text=html, base_url=url), url)
+
+    @classmethod
+    def extract_page(cls, sel: parsel.Selector, url: str) -> dict:
+        """Raw item fields from an article page: title, published_raw, source, section, body…"""
+        raise NotImplementedError
+
+    @classmethod
+    def matches(cls, url: str) -> bool:
+        """True when ``url`` is an article of this site (used to pick a site for saved pages)."""
+        parts = urlsplit(url)
+        host = urlsplit(cls.base_url).hostname
+        return parts.hostname == host and re.search(cls.article_path, parts.path) is not None
+
+    # helpers for subclasses
+    @staticmethod
+    def text(sel, query: str) -> str | None:
+        """Whitespace-normalised text of the first match of a CSS query, or None."""
+        node = sel.css(query)
+        if not node:
+            return None
+        value = normalize_space(" ".join(node[0].css("::text").getall()))
+        return value or None
+
+    @staticmethod
+    def crumbs(sel, query: str, skip=("home", "首页")) -> list[str]:
+        """Breadcrumb texts without the leading 'Home'."""
+        out = [normalize_space(t) for t in sel.css(query).getall()]
+        return [t for t in out if t and t.lower() not in skip]
+
+    @staticmethod
+    def body(sel, query: str, url: str) -> tuple[list[str], list[dict]]:
+        """Paragraphs and images of the article body element."""
+        node = sel.css(query)
+        if not node:
+            return [], []
+        root = node[0].root
+        return block_texts(root), images(root, url)

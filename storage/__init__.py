@@ -1,0 +1,62 @@
+"""Persistent storage for newswatch: SQLite by default, PostgreSQL when shared.
+
+Use :func:`open_store` to get a migrated :class:`Store`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .base import Store, StoreError
+from .engine import DEFAULT_URL
+from .records import (
+    ChangeRecord,
+    ItemWrite,
+    KnownItem,
+    RunRecord,
+    SiteRecord,
+    StoredItem,
+    VersionRecord,
+)
+
+ENV_VAR = "NEWSWATCH_DB"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else $NEWSWATCH_DB, else :data:`DEFAULT_URL`."""
+    if url:
+        return url
+    return os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the database at ``url`` (a SQLAlchemy URL or a SQLite file path), migrated to head.
+
+    Raises :class:`StoreError` with a one-line message if it cannot be opened.
+    """
+    from .sql import SqlStore
+
+    store = SqlStore(resolve_url(url))
+    try:
+        store.upgrade()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+__all__ = [
+    "DEFAULT_URL",
+    "ENV_VAR",
+    "ChangeRecord",
+    "ItemWrite",
+    "KnownItem",
+    "RunRecord",
+    "SiteRecord",
+    "Store",
+    "StoreError",
+    "StoredItem",
+    "VersionRecord",
+    "open_store",
+    "resolve_url",
+]

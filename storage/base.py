@@ -1,0 +1,125 @@
+"""The storage interface used by the crawler, the CLI and reports."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from typing import Any
+
+from .records import (
+    ChangeRecord,
+    ItemWrite,
+    KnownItem,
+    RunRecord,
+    SiteRecord,
+    StoredItem,
+    VersionRecord,
+)
+
+
+class StoreError(Exception):
+    """A database cannot be opened or used; the message is one line, safe to show."""
+
+
+class Store(abc.ABC):
+    """Persistent state of newswatch: sites, runs, items, their versions and changes."""
+
+    # -- lifecycle -------------------------------------------------------
+
+    @abc.abstractmethod
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration; a no-op when already there."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- sites -----------------------------------------------------------
+
+    @abc.abstractmethod
+    def upsert_site(self, site: SiteRecord) -> None:
+        """Insert or replace the site registered under ``site.name``."""
+
+    @abc.abstractmethod
+    def sites(self) -> list[SiteRecord]:
+        """All registered sites, ordered by name."""
+
+    # -- runs ------------------------------------------------------------
+
+    @abc.abstractmethod
+    def begin_run(self, site: str, started_at: datetime) -> int:
+        """Record a crawl run with status "running" and return its id."""
+
+    @abc.abstractmethod
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        finished_at: datetime,
+        status: str,
+        finish_reason: str | None,
+        pages: int = 0,
+        items: int = 0,
+        new: int = 0,
+        updated: int = 0,
+        removed: int = 0,
+        reappeared: int = 0,
+        errors: int = 0,
+        stats: dict[str, Any] | None = None,
+    ) -> None:
+        """Close a run with its final status and counters."""
+
+    @abc.abstractmethod
+    def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        """Runs, newest first, optionally of one site only."""
+
+    # -- items -----------------------------------------------------------
+
+    @abc.abstractmethod
+    def known_items(self, site: str) -> dict[str, KnownItem]:
+        """Light state of every item of a site keyed by id, in a single query."""
+
+    @abc.abstractmethod
+    def get_item(self, item_id: str) -> StoredItem | None:
+        """The item with this id, or None."""
+
+    @abc.abstractmethod
+    def find_item(self, id_or_url: str) -> StoredItem | None:
+        """The item whose id, url or canonical url equals the argument, or None."""
+
+    @abc.abstractmethod
+    def versions(self, item_id: str) -> list[VersionRecord]:
+        """Stored versions of an item, oldest first."""
+
+    @abc.abstractmethod
+    def save_items(self, run_id: int | None, writes: list[ItemWrite]) -> None:
+        """Persist a batch of classified items in one transaction.
+
+        Upserts each item, stores a new version when its content hash differs
+        from the latest stored one, and logs a change for kinds new, updated
+        and reappeared. "unchanged" only refreshes when/where it was seen.
+        """
+
+    @abc.abstractmethod
+    def touch_items(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        """Mark items as seen at ``at`` without new content (e.g. HTTP 304)."""
+
+    @abc.abstractmethod
+    def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        """Flag active items as removed and log a "removed" change for each."""
+
+    @abc.abstractmethod
+    def changes(
+        self,
+        site: str | None = None,
+        since: datetime | None = None,
+        kinds: list[str] | None = None,
+        limit: int | None = None,
+    ) -> list[ChangeRecord]:
+        """The change log, newest first, filtered by site, time and kind."""

@@ -1,0 +1,127 @@
+"""Plain value objects exchanged with a :class:`~storage.base.Store`.
+
+All datetimes handed out by a store are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ITEM_ACTIVE = "active"
+ITEM_REMOVED = "removed"
+
+#: Kinds accepted by ``ItemWrite.kind``.
+WRITE_KINDS = ("new", "updated", "unchanged", "rebaselined", "reappeared")
+#: Kinds that produce a row in the change log (plus "removed" from mark_removed).
+CHANGE_KINDS = ("new", "updated", "reappeared", "removed")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRecord:
+    """A configured news source."""
+
+    name: str
+    title: str
+    base_url: str
+    aliases: list[str]
+    live_checked: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownItem:
+    """The light per-item state the crawler needs to classify what it sees."""
+
+    id: str
+    url: str
+    content_hash: str
+    extractor_version: str
+    status: str
+    listing: str | None
+    page: int | None
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """The current state of one item; ``data`` is the latest full item dict."""
+
+    id: str
+    site: str
+    url: str
+    canonical_url: str | None
+    title: str | None
+    published: str | None
+    status: str
+    content_hash: str
+    extractor_version: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    version: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRecord:
+    """One stored content version of an item (written when its hash changes)."""
+
+    item_id: str
+    version: int
+    content_hash: str
+    extractor_version: str
+    fetched_at: datetime
+    run_id: int | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One entry of the change log, with the item's url and title joined in."""
+
+    id: int
+    run_id: int | None
+    item_id: str
+    site: str
+    url: str
+    title: str | None
+    kind: str
+    detected_at: datetime
+    changed_fields: list[str]
+    diff: dict[str, Any] | None
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One crawl run of one site and its counters."""
+
+    id: int
+    site: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    finish_reason: str | None
+    pages: int
+    items: int
+    new: int
+    updated: int
+    removed: int
+    reappeared: int
+    errors: int
+    stats: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemWrite:
+    """One classified item to persist with :meth:`Store.save_items`."""
+
+    item: dict[str, Any]
+    kind: str
+    at: datetime
+    changed_fields: list[str] | tuple[str, ...] = field(default=())
+    diff: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in WRITE_KINDS:
+            raise ValueError(f"unknown write kind {self.kind!r}; expected one of {', '.join(WRITE_KINDS)}")

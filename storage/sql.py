@@ -1,0 +1,383 @@
+"""SQLAlchemy Core implementation of :class:`Store` for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.util.exc import CommandError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from . import tables as t
+from .base import Store, StoreError
+from .engine import HINT, create_engine, mask_url, open_error
+from .records import (
+    ITEM_REMOVED,
+    ChangeRecord,
+    ItemWrite,
+    KnownItem,
+    RunRecord,
+    SiteRecord,
+    StoredItem,
+    VersionRecord,
+)
+from .writes import plan_writes, utc, utc_or_none
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Arbitrary constant key for pg_advisory_xact_lock around migrations.
+MIGRATION_LOCK_KEY = 0x6E657773  # "news"
+IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
+
+_ITEM_COLUMNS = (
+    t.items.c.id, t.items.c.site, t.items.c.url, t.items.c.canonical_url, t.items.c.title,
+    t.items.c.published, t.items.c.status, t.items.c.content_hash, t.items.c.extractor_version,
+    t.items.c.first_seen_at, t.items.c.last_seen_at, t.items.c.version, t.items.c.data,
+)
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the packaged migrations, no ini file needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class SqlStore(Store):
+    """Store backed by SQLite (embedded default) or PostgreSQL (shared)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url)
+        self.url = mask_url(self.engine.url)
+        self.dialect = self.engine.dialect.name
+        # Writers take SQLite's write lock up front; harmless elsewhere.
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+
+    # -- lifecycle -------------------------------------------------------
+
+    def upgrade(self) -> None:
+        config = alembic_config()
+        try:
+            with self._writer.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except CommandError as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(
+                f"cannot migrate database {self.url}: {first} "
+                f"(is it from a newer newswatch?); {HINT}"
+            ) from exc
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise open_error(self.engine.url, exc) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at (None when never migrated)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    # -- sites -----------------------------------------------------------
+
+    def upsert_site(self, site: SiteRecord) -> None:
+        values = {
+            "name": site.name,
+            "title": site.title,
+            "base_url": site.base_url,
+            "aliases": list(site.aliases),
+            "live_checked": site.live_checked,
+        }
+        stmt = self._insert(t.sites).values(values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.sites.c.name],
+            set_={k: stmt.excluded[k] for k in values if k != "name"},
+        )
+        with self._writer.begin() as conn:
+            conn.execute(stmt)
+
+    def sites(self) -> list[SiteRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.sites).order_by(t.sites.c.name)).mappings().all()
+        return [
+            SiteRecord(
+                name=r["name"],
+                title=r["title"],
+                base_url=r["base_url"],
+                aliases=list(r["aliases"] or []),
+                live_checked=r["live_checked"],
+            )
+            for r in rows
+        ]
+
+    # -- runs ------------------------------------------------------------
+
+    def begin_run(self, site: str, started_at: datetime) -> int:
+        counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
+        stmt = sa.insert(t.runs).values(
+            site=site, started_at=utc(started_at), status="running", stats={}, **counters
+        )
+        with self._writer.begin() as conn:
+            return int(conn.execute(stmt).inserted_primary_key[0])
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        finished_at: datetime,
+        status: str,
+        finish_reason: str | None,
+        pages: int = 0,
+        items: int = 0,
+        new: int = 0,
+        updated: int = 0,
+        removed: int = 0,
+        reappeared: int = 0,
+        errors: int = 0,
+        stats: dict[str, Any] | None = None,
+    ) -> None:
+        stmt = (
+            sa.update(t.runs)
+            .where(t.runs.c.id == run_id)
+            .values(
+                finished_at=utc(finished_at), status=status, finish_reason=finish_reason,
+                pages=pages, items=items, new=new, updated=updated, removed=removed,
+                reappeared=reappeared, errors=errors, stats=stats or {},
+            )
+        )
+        with self._writer.begin() as conn:
+            if conn.execute(stmt).rowcount == 0:
+                raise KeyError(f"no run with id {run_id}")
+
+    def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        query = sa.select(t.runs).order_by(t.runs.c.started_at.desc(), t.runs.c.id.desc())
+        if site is not None:
+            query = query.where(t.runs.c.site == site)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            RunRecord(
+                id=r["id"], site=r["site"], started_at=utc(r["started_at"]),
+                finished_at=utc_or_none(r["finished_at"]), status=r["status"],
+                finish_reason=r["finish_reason"], pages=r["pages"], items=r["items"],
+                new=r["new"], updated=r["updated"], removed=r["removed"],
+                reappeared=r["reappeared"], errors=r["errors"], stats=dict(r["stats"] or {}),
+            )
+            for r in rows
+        ]
+
+    # -- items: reads ----------------------------------------------------
+
+    def known_items(self, site: str) -> dict[str, KnownItem]:
+        c = t.items.c
+        query = sa.select(
+            c.id, c.url, c.content_hash, c.extractor_version, c.status,
+            c.listing, c.page, c.last_seen_at,
+        ).where(c.site == site)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {
+            row[0]: KnownItem(
+                id=row[0], url=row[1], content_hash=row[2], extractor_version=row[3],
+                status=row[4], listing=row[5], page=row[6], last_seen_at=utc(row[7]),
+            )
+            for row in rows
+        }
+
+    def get_item(self, item_id: str) -> StoredItem | None:
+        query = sa.select(*_ITEM_COLUMNS).where(t.items.c.id == item_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else self._stored_item(row)
+
+    def find_item(self, id_or_url: str) -> StoredItem | None:
+        c = t.items.c
+        preference = sa.case((c.id == id_or_url, 0), (c.url == id_or_url, 1), else_=2)
+        query = (
+            sa.select(*_ITEM_COLUMNS)
+            .where(sa.or_(c.id == id_or_url, c.url == id_or_url, c.canonical_url == id_or_url))
+            .order_by(preference, c.last_seen_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else self._stored_item(row)
+
+    @staticmethod
+    def _stored_item(r: Any) -> StoredItem:
+        return StoredItem(
+            id=r["id"], site=r["site"], url=r["url"], canonical_url=r["canonical_url"],
+            title=r["title"], published=r["published"], status=r["status"],
+            content_hash=r["content_hash"], extractor_version=r["extractor_version"],
+            first_seen_at=utc(r["first_seen_at"]), last_seen_at=utc(r["last_seen_at"]),
+            version=r["version"], data=dict(r["data"] or {}),
+        )
+
+    def versions(self, item_id: str) -> list[VersionRecord]:
+        v = t.item_versions.c
+        query = sa.select(t.item_versions).where(v.item_id == item_id).order_by(v.version)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            VersionRecord(
+                item_id=r["item_id"], version=r["version"], content_hash=r["content_hash"],
+                extractor_version=r["extractor_version"], fetched_at=utc(r["fetched_at"]),
+                run_id=r["run_id"], data=dict(r["data"] or {}),
+            )
+            for r in rows
+        ]
+
+    def changes(
+        self,
+        site: str | None = None,
+        since: datetime | None = None,
+        kinds: list[str] | None = None,
+        limit: int | None = None,
+    ) -> list[ChangeRecord]:
+        ch, it, iv = t.changes.c, t.items.c, t.item_versions.c
+        query = (
+            sa.select(
+                ch.id, ch.run_id, ch.item_id, ch.site, it.url,
+                sa.func.coalesce(iv.title, it.title).label("title"),
+                ch.kind, ch.detected_at, ch.changed_fields, ch.diff, ch.version,
+            )
+            .select_from(
+                t.changes.join(t.items, it.id == ch.item_id).outerjoin(
+                    t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version)
+                )
+            )
+            .order_by(ch.detected_at.desc(), ch.id.desc())
+        )
+        if site is not None:
+            query = query.where(ch.site == site)
+        if since is not None:
+            query = query.where(ch.detected_at >= utc(since))
+        if kinds is not None:
+            query = query.where(ch.kind.in_(list(kinds)))
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            ChangeRecord(
+                id=r["id"], run_id=r["run_id"], item_id=r["item_id"], site=r["site"],
+                url=r["url"], title=r["title"], kind=r["kind"], detected_at=utc(r["detected_at"]),
+                changed_fields=list(r["changed_fields"] or []), diff=r["diff"], version=r["version"],
+            )
+            for r in rows
+        ]
+
+    # -- items: writes ---------------------------------------------------
+
+    def save_items(self, run_id: int | None, writes: list[ItemWrite]) -> None:
+        if not writes:
+            return
+        ids = list(dict.fromkeys(str(w.item["id"]) for w in writes))
+        with self._writer.begin() as conn:
+            state = self._item_state(conn, ids)
+            plan = plan_writes(run_id, writes, state)
+            if plan.upserts:
+                conn.execute(self._item_upsert(), plan.upserts)
+            if plan.touches:
+                conn.execute(self._item_touch(), plan.touches)
+            if plan.versions:
+                conn.execute(sa.insert(t.item_versions), plan.versions)
+            if plan.changes:
+                conn.execute(sa.insert(t.changes), plan.changes)
+
+    def _item_state(self, conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """Current (version, content_hash) of the given items that exist."""
+        c = t.items.c
+        state: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(ids):
+            rows = conn.execute(sa.select(c.id, c.version, c.content_hash).where(c.id.in_(chunk)))
+            state.update((row[0], (row[1], row[2])) for row in rows)
+        return state
+
+    def _item_upsert(self) -> Any:
+        c = t.items.c
+        stmt = self._insert(t.items)
+        keep_if_null = ("listing", "page")
+        updates = {
+            col.name: stmt.excluded[col.name]
+            for col in t.items.columns
+            if col.name not in ("id", "first_seen_at") and col.name not in keep_if_null
+        }
+        for name in keep_if_null:
+            updates[name] = sa.func.coalesce(stmt.excluded[name], c[name])
+        return stmt.on_conflict_do_update(index_elements=[c.id], set_=updates)
+
+    @staticmethod
+    def _item_touch() -> Any:
+        c = t.items.c
+        return (
+            sa.update(t.items)
+            .where(c.id == sa.bindparam("b_id"))
+            .values(
+                last_seen_at=sa.bindparam("b_at"),
+                last_run_id=sa.bindparam("b_run"),
+                listing=sa.func.coalesce(sa.bindparam("b_listing", type_=sa.Text), c.listing),
+                page=sa.func.coalesce(sa.bindparam("b_page", type_=sa.Integer), c.page),
+            )
+        )
+
+    def touch_items(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        if not ids:
+            return
+        c = t.items.c
+        with self._writer.begin() as conn:
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                conn.execute(
+                    sa.update(t.items)
+                    .where(c.id.in_(chunk))
+                    .values(last_seen_at=utc(at), last_run_id=run_id)
+                )
+
+    def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        if not ids:
+            return
+        c = t.items.c
+        at = utc(at)
+        with self._writer.begin() as conn:
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                live = conn.execute(
+                    sa.select(c.id, c.site, c.version).where(
+                        c.id.in_(chunk), c.status != ITEM_REMOVED
+                    )
+                ).all()
+                if not live:
+                    continue
+                conn.execute(
+                    sa.update(t.items)
+                    .where(c.id.in_([row[0] for row in live]))
+                    .values(status=ITEM_REMOVED)
+                )
+                conn.execute(
+                    sa.insert(t.changes),
+                    [
+                        {
+                            "run_id": run_id, "item_id": item_id, "site": site, "kind": "removed",
+                            "detected_at": at, "changed_fields": [], "diff": None, "version": version,
+                        }
+                        for item_id, site, version in live
+                    ],
+                )
+
+
+__all__ = ["SqlStore", "alembic_config"]

@@ -1,0 +1,138 @@
+"""SQLAlchemy Core table definitions; must match the Alembic migrations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def json_type() -> sa.types.TypeEngine:
+    """JSON everywhere, stored as JSONB on PostgreSQL."""
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def timestamp() -> sa.DateTime:
+    """Timezone-aware timestamp (SQLite stores naive UTC; the store normalises)."""
+    return sa.DateTime(timezone=True)
+
+
+sites = sa.Table(
+    "sites",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("base_url", sa.Text, nullable=False),
+    sa.Column("aliases", json_type(), nullable=False),
+    sa.Column("live_checked", sa.Text, nullable=True),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("started_at", timestamp(), nullable=False),
+    sa.Column("finished_at", timestamp(), nullable=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("finish_reason", sa.Text, nullable=True),
+    sa.Column("pages", sa.Integer, nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+    sa.Column("new", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("removed", sa.Integer, nullable=False),
+    sa.Column("reappeared", sa.Integer, nullable=False),
+    sa.Column("errors", sa.Integer, nullable=False),
+    sa.Column("stats", json_type(), nullable=False),
+    sa.Index("ix_runs_site_started_at", "site", "started_at"),
+)
+
+items = sa.Table(
+    "items",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("canonical_url", sa.Text, nullable=True),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("published", sa.Text, nullable=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("extractor_version", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("listing", sa.Text, nullable=True),
+    sa.Column("page", sa.Integer, nullable=True),
+    sa.Column("first_seen_at", timestamp(), nullable=False),
+    sa.Column("last_seen_at", timestamp(), nullable=False),
+    sa.Column(
+        "last_run_id",
+        sa.Integer,
+        sa.ForeignKey("runs.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Index("ix_items_site", "site"),
+    sa.Index("ix_items_url", "url"),
+    sa.Index("ix_items_canonical_url", "canonical_url"),
+)
+
+item_versions = sa.Table(
+    "item_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "item_id",
+        sa.Text,
+        sa.ForeignKey("items.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False),
+    sa.Column("extractor_version", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("fetched_at", timestamp(), nullable=False),
+    sa.Column(
+        "run_id",
+        sa.Integer,
+        sa.ForeignKey("runs.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Index("ix_item_versions_item_id_version", "item_id", "version", unique=True),
+)
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.Integer,
+        sa.ForeignKey("runs.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    sa.Column(
+        "item_id",
+        sa.Text,
+        sa.ForeignKey("items.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("detected_at", timestamp(), nullable=False),
+    sa.Column("changed_fields", json_type(), nullable=False),
+    sa.Column("diff", json_type(), nullable=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Index("ix_changes_site_detected_at", "site", "detected_at"),
+    sa.Index("ix_changes_detected_at", "detected_at"),
+    sa.Index("ix_changes_run_id", "run_id"),
+    sa.Index("ix_changes_item_id", "item_id"),
+)

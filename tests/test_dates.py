@@ -1,0 +1,28 @@
+"""Publication dates: formats, languages, time zones, and no invented dates."""
+
+import pytest
+
+from newswatch.dates import parse_date
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Nov 9, 2020", "2020-11-09"),
+    ("Published: Jun 25, 2023", "2023-06-25"),
+    ("2020-09-22", "2020-09-22"),
+    ("28 April 2025", "2025-04-28"),
+    ("2024年5月25日", "2024-05-25"),
+    ("25 mai 2024", "2024-05-25"),
+    ("Date: 2021/03/04", "2021-03-04"),
+])
+def test_dates_in_many_formats_and_languages(raw, expected):
+    assert parse_date(raw) == expected
+
+
+def test_a_time_keeps_the_sites_offset():
+    assert parse_date("2020-09-22 10:31", "+08:00") == "2020-09-22T10:31:00+08:00"
+    assert parse_date("2020-09-22 10:31") == "2020-09-22T10:31:00"
+
+
+@pytest.mark.parametrize("raw", ["", None, "yesterday", "June 2023", "Font size: BigMediumSmall", "n/a", "2 days ago"])
+def test_no_date_is_invented(raw):
+    assert parse_date(raw) is None
