@@ -61,12 +61,17 @@ from newswatch.commands import inspect as _inspect  # noqa: E402,F401
 def main() -> None:
     """Entry point: user mistakes end in one line and a non-zero exit, never a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        where = f"newswatch {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "newswatch --help"
+        click.echo(f"Error: {exc.format_message()} (see {where})", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"Error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -102,8 +102,10 @@ class NewsSpider(scrapy.Spider):
                               meta={META: {"role": "listing", "listing": section, "page": page}})
 
     def article_request(self, url: str, section: str | None, page: int | None, **extra) -> scrapy.Request:
+        """An article request; a refetch or recheck (``extra``) repeats a URL, so skips the dupefilter."""
         info = {"role": "article", "listing": section, "page": page, **extra}
-        return scrapy.Request(url, callback=self.parse_article, errback=self.failed, meta={META: info})
+        return scrapy.Request(url, callback=self.parse_article, errback=self.failed, meta={META: info},
+                              dont_filter=bool(extra))
 
     def parse(self, response):
         """A listing page: article requests, then the next listing page."""

@@ -82,3 +82,64 @@ def store(store_url):
         yield opened
     finally:
         opened.close()
+
+
+# crawl fixtures
+# Crawls run `newswatch crawl` in a subprocess (Twisted's reactor cannot restart), against saved
+# sites served on 127.0.0.1 by newswatch.fixtureserver.
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+FIXTURE_SITES = Path(__file__).parent / "fixtures" / "sites"
+
+
+@dataclass
+class Crawler:
+    """Runs newswatch commands against one database and one HTTP cache."""
+
+    db: str
+    cache: Path
+
+    def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "newswatch", "--db", self.db, *args],
+                              capture_output=True, text=True, timeout=300)
+        if check and done.returncode != 0:
+            raise AssertionError(f"newswatch {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+        return done
+
+    def crawl(self, site: str, base_url: str, *settings: str, check: bool = False) -> subprocess.CompletedProcess:
+        extra = [x for s in settings for x in ("-s", s)]
+        return self.run("crawl", site, "-s", f"NEWSWATCH_BASE_URL={base_url}", "-s", f"HTTPCACHE_DIR={self.cache}",
+                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *extra, check=check)
+
+    def store(self):
+        from storage import open_store
+
+        return open_store(self.db)
+
+
+@pytest.fixture
+def crawler(tmp_path) -> Crawler:
+    """A Crawler on a fresh SQLite database."""
+    return Crawler(db=f"sqlite:///{tmp_path / 'nw.db'}", cache=tmp_path / "httpcache")
+
+
+@pytest.fixture
+def site_server():
+    """Start fixture-site servers by name (tests/fixtures/sites/<name>) or path; stopped afterwards."""
+    from newswatch.fixtureserver import serve
+
+    servers = []
+
+    def start(name_or_path, version: str = "v1"):
+        root = Path(name_or_path) if isinstance(name_or_path, Path) else FIXTURE_SITES / name_or_path
+        server = serve(root, version=version)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,84 @@
+"""Crawl benchmark: full newswatch pipeline vs a bare Scrapy spider over the same loopback site.
+
+Prints the first crawl, the bare spider, their ratio, and an unchanged recrawl (conditional
+requests) against the first crawl. Targets: first ≤ 1.5× bare; unchanged recrawl ≤ 0.35× first.
+
+    python benchmarks/bench_crawl.py [--articles 1500] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from newswatch.fixtureserver import serve  # noqa: E402
+from sitegen import generate  # noqa: E402
+
+COMMON = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
+          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=ERROR", "-s", "ROBOTSTXT_OBEY=False"]
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"command failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    results: dict[str, list[float]] = {"bare": [], "first": [], "recrawl": []}
+    not_modified: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp:
+        tmp = Path(tmp)
+        generate(tmp / "site" / "v1", n_articles=args.articles)
+        with serve(tmp / "site") as server:
+            for i in range(args.repeat):
+                results["bare"].append(timed([sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
+                                              "-a", f"base_url={server.url}", "-o", str(tmp / f"bare{i}.jsonl"), *COMMON], env))
+                db, cache = f"sqlite:///{tmp / f'bench{i}.db'}", str(tmp / f"cache{i}")
+                crawl = [sys.executable, "-m", "newswatch", "--db", db, "crawl", "cae",
+                         "-s", f"NEWSWATCH_BASE_URL={server.url}", "-s", "NEWSWATCH_SECTIONS=col2003",
+                         "-s", "NEWSWATCH_MAX_PAGES=1000", "-s", f"HTTPCACHE_DIR={cache}", *COMMON]
+                results["first"].append(timed(crawl, env))
+                server.clear_log()
+                results["recrawl"].append(timed(crawl, env))
+                not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
+            items = sum(1 for _ in open(tmp / "bare0.jsonl"))
+    med = {k: statistics.median(v) for k, v in results.items()}
+    report = {
+        "articles": args.articles, "bare_items": items, "repeat": args.repeat,
+        "bare_s": round(med["bare"], 2), "first_crawl_s": round(med["first"], 2),
+        "first_over_bare": round(med["first"] / med["bare"], 2),
+        "unchanged_recrawl_s": round(med["recrawl"], 2),
+        "recrawl_over_first": round(med["recrawl"] / med["first"], 2),
+        "recrawl_304_answers": not_modified[-1],
+        "runs": {k: [round(x, 2) for x in v] for k, v in results.items()},
+    }
+    print(f"articles {args.articles} · median of {args.repeat} runs")
+    print(f"bare Scrapy spider    {report['bare_s']:7.2f} s")
+    print(f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)")
+    print(f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
+          f"(target ≤ 0.35) · {report['recrawl_304_answers']} answers were 304")
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
