@@ -48,7 +48,7 @@ def main() -> None:
     not_modified: list[int] = []
     with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp:
         tmp = Path(tmp)
-        generate(tmp / "site" / "v1", n_articles=args.articles)
+        generate(tmp / "site", n_articles=args.articles)
         with serve(tmp / "site") as server:
             for i in range(args.repeat):
                 results["bare"].append(timed([sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 SCHEMA_ID = "https://newswatch.dev/schema/item.json"
@@ -127,7 +128,21 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(ITEM_SCHEMA)
 
 
+@lru_cache(maxsize=1)
+def _compiled():
+    return fastjsonschema.compile(ITEM_SCHEMA)
+
+
 def validation_errors(item: dict) -> list[str]:
-    """Readable reasons why ``item`` breaks the schema (empty when valid)."""
+    """Readable reasons why ``item`` breaks the schema (empty when valid).
+
+    The compiled validator (fastjsonschema) answers the common, valid case; jsonschema then
+    explains an invalid item with every error and its path.
+    """
+    try:
+        _compiled()(item)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = sorted(_validator().iter_errors(item), key=lambda e: list(e.absolute_path))
     return [f"{'/'.join(map(str, e.absolute_path)) or '(item)'}: {e.message}" for e in errors]

@@ -32,6 +32,9 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 COOKIES_ENABLED = False
+# Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output; callbacks here yield
+# one item or a page of links and the pipelines are synchronous, so 100 workers only cost time.
+CONCURRENT_ITEMS = 8
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 # Error pages reach the spider so a 404/410 can prove a removal and a 5xx can fail a run.
@@ -41,7 +44,8 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 HTTPCACHE_ENABLED = True
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_POLICY = "newswatch.crawling.httpcache.RevalidatePolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
+HTTPCACHE_DBM_MODULE = "newswatch.crawling.sqlitedbm"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,

@@ -8,6 +8,6 @@ from newswatch.cleaning import clean_item
 class CleanPipeline:
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        for key, value in clean_item(adapter.asdict()).items():
+        for key, value in clean_item(dict(adapter)).items():
             adapter[key] = value
         return item

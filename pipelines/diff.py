@@ -27,7 +27,7 @@ class DiffPipeline:
             outcome = Outcome("unchanged")  # the common case needs no database read
         else:
             stored = session.store.get_item(adapter["id"])
-            outcome = compare(stored.data if stored else None, known.status, adapter.asdict())
+            outcome = compare(stored.data if stored else None, known.status, dict(adapter))
         session.outcomes[adapter["id"]] = outcome
         self.crawler.stats.inc_value(f"newswatch/diff/{outcome.kind}")
         return item

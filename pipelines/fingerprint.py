@@ -18,7 +18,7 @@ class FingerprintPipeline:
         adapter = ItemAdapter(item)
         adapter["canonical_url"] = canonical_url(adapter["url"], adapter.get("canonical_url"))
         adapter["id"] = item_id(adapter["canonical_url"])
-        adapter["content_hash"] = content_hash(adapter.asdict())
+        adapter["content_hash"] = content_hash(dict(adapter))
         session = CrawlSession.of(self.crawler)
         if session is not None:
             session.seen.add(adapter["id"])

@@ -28,7 +28,7 @@ class StorePipeline:
         adapter = ItemAdapter(item)
         outcome = session.outcomes.pop(adapter["id"])
         session.counts[outcome.kind] += 1
-        self.pending.append(ItemWrite(item=adapter.asdict(), kind=outcome.kind, at=datetime.now(timezone.utc),
+        self.pending.append(ItemWrite(item=dict(adapter), kind=outcome.kind, at=datetime.now(timezone.utc),
                                       changed_fields=list(outcome.changed_fields), diff=outcome.diff))
         if len(self.pending) >= self.batch_size:
             self.flush(session)

@@ -16,7 +16,7 @@ class ValidatePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        errors = validation_errors(adapter.asdict())
+        errors = validation_errors(dict(adapter))
         if errors:
             stats = self.crawler.stats
             stats.inc_value("newswatch/validate/invalid")

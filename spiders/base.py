@@ -209,8 +209,7 @@ class NewsSpider(scrapy.Spider):
         node = sel.css(query)
         if not node:
             return None
-        value = normalize_space(" ".join(node[0].css("::text").getall()))
-        return value or None
+        return normalize_space(node[0].xpath("string()").get()) or None
 
     @staticmethod
     def crumbs(sel, query: str, skip=("home", "首页")) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from newswatch.text import normalize_space
 from spiders.base import NewsSpider
 
 
@@ -42,7 +43,7 @@ class CaeSpider(NewsSpider):
 
     @classmethod
     def extract_page(cls, sel, url):
-        info = [cls.text(li, "li") or "" for li in sel.css("div.article div.info li")]
+        info = [normalize_space(t) for t in sel.css("div.article div.info li").xpath("string()").getall()]
         published = next((re.sub(r"^Published\s*:\s*", "", t) for t in info if t.startswith("Published")), None)
         source = next((re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
         title = cls.text(sel, "div.article h1") or cls.text(sel, "h1")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from newswatch.generic import extract_article
 from newswatch.listing import article_links, next_page
 from spiders.base import NewsSpider
 
@@ -47,10 +46,14 @@ class GenericSpider(NewsSpider):
 
     def extract_response(self, response) -> dict:
         sel = self.selector(response)
-        return extract_article(sel.get() if sel is not response.selector else response.text, response.url)
+        return self.extract_html(sel.get() if sel is not response.selector else response.text, response.url)
 
     @classmethod
     def extract_html(cls, html: str, url: str) -> dict:
+        # Imported here: trafilatura and extruct take half a second to load, which every
+        # site's crawl would pay when Scrapy's spider loader imports this module.
+        from newswatch.generic import extract_article
+
         return extract_article(html, url)
 
     @classmethod

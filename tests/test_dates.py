@@ -26,3 +26,11 @@ def test_a_time_keeps_the_sites_offset():
 @pytest.mark.parametrize("raw", ["", None, "yesterday", "June 2023", "Font size: BigMediumSmall", "n/a", "2 days ago"])
 def test_no_date_is_invented(raw):
     assert parse_date(raw) is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Sept 7, 2021", "2021-09-07"), ("September 7th, 2021", "2021-09-07"), ("Dec 01, 2022", "2022-12-01"),
+    ("7 Sept. 2021", "2021-09-07"), ("June 25, 2023", "2023-06-25"), ("31 June 2023", None), ("2023-02-30", None),
+])
+def test_fast_path_forms_and_impossible_dates(raw, expected):
+    assert parse_date(raw) == expected

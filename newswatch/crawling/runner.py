@@ -37,7 +37,7 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
 
     ``on_event(site, what)`` is called with "page" and "item" as the crawls progress.
     """
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     for spider, kwargs in jobs:
         crawler = process.create_crawler(spider)
         site = kwargs.get("name", spider)
