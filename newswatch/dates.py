@@ -10,6 +10,7 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 
 #: The numeric forms most sites use, parsed without dateparser: 2020-09-22, 2020/09/22 10:31.
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
 _NUMERIC = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 #: English month names and abbreviations (calendar's, plus "Sept"): "Nov 9, 2020", "28 April 2025".
 _MONTHS = {name.lower(): i for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])}
@@ -42,6 +43,9 @@ def parse_offset(tz: str | None) -> timezone | None:
 def _exact(raw: str) -> tuple[datetime, bool] | None:
     """The common forms, without dateparser (which costs about a millisecond a call)."""
     try:
+        if _ISO.fullmatch(raw):
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            return value, "T" in raw or " " in raw
         if m := _NUMERIC.fullmatch(raw):
             return datetime(*(int(p) for p in m.groups(default="0"))), m[4] is not None
         if m := _EN_MDY.fullmatch(raw):
@@ -55,8 +59,24 @@ def _exact(raw: str) -> tuple[datetime, bool] | None:
 
 @lru_cache(maxsize=32)
 def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
-    """One dateparser parser per language set: building one costs far more than a parse."""
-    return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
+    """One dateparser parser per language set: building one costs far more than a parse.
+
+    Page languages come as "en-GB" or "zh_CN": dateparser knows the primary subtags.
+    """
+    primary = tuple(dict.fromkeys(code.replace("_", "-").split("-")[0].lower() for code in languages or ()))
+    return DateDataParser(languages=list(primary) or None, settings=_SETTINGS)
+
+
+def _search(text: str, languages: tuple[str, ...] | None) -> datetime | None:
+    """dateparser in the page's languages, then in any language (a Chinese date on an English page)."""
+    for langs in ((languages, None) if languages else (None,)):
+        try:
+            parsed = _parser(langs).get_date_data(text).date_obj
+        except ValueError:  # a language dateparser does not know
+            continue
+        if parsed is not None:
+            return parsed
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -75,7 +95,7 @@ def parse_date(raw: str | None, tz: str | None = None, languages: tuple[str, ...
     if found is None:
         if not (_HAS_YEAR.search(text) or re.search(r"\d{4}\s*年", text)):
             return None
-        parsed = _parser(languages).get_date_data(text).date_obj
+        parsed = _search(text, languages)
         if parsed is None:
             return None
         found = (parsed, bool(_HAS_TIME.search(text)))

@@ -17,6 +17,10 @@ NEWSWATCH_MAX_PAGES = 10
 NEWSWATCH_STORE_BATCH = 200
 #: Recheck stored items missing from a clean crawl's listing, to detect removals (404/410).
 NEWSWATCH_RECHECK_MISSING = True
+#: Revisit policy: articles published within this many days are rechecked for edits every run…
+NEWSWATCH_REVISIT_RECENT_DAYS = 30
+#: …older ones once per this many hours (0: every article every run). Listings are always fetched.
+NEWSWATCH_REVISIT_OLDER_HOURS = 168
 #: Contact URL named in the User-Agent.
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 
@@ -50,6 +54,7 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502,
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "newswatch.crawling.httpcache.RevalidatingCacheMiddleware": 900,
+    "newswatch.crawling.revisit.RevisitMiddleware": 50,
 }
 
 EXTENSIONS = {

@@ -10,28 +10,29 @@ from w3lib.encoding import html_to_unicode
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
-_ANY_SPACE = re.compile(r"\s+")
 
 #: Lines that are page furniture, not content, on the sites newswatch knows (whole-line matches).
-BOILERPLATE = tuple(
-    re.compile(p, re.I)
-    for p in (
+BOILERPLATE = re.compile(
+    "|".join(f"(?:{p})" for p in (
         r"font\s*size\s*:?\s*(big|large)?\s*(medium|middle)?\s*(small)?",
         r"(share|share to)\s*:?.*",
         r"(print|close|print this page|close window|back to top|top)",
         r"(views|hits|visits|clicks)\s*:?\s*\d+",
         r"字号\s*[:：]?\s*(大|中|小|\s)*",
         r"(【?\s*打印\s*】?|【?\s*关闭\s*】?|\s)+",
-    )
+    )),
+    re.I,
 )
+_BOILERPLATE_MAX = 80  # furniture lines are short; longer lines are never tested
 
 
 def normalize_space(text: str | None) -> str:
     """One line of text with runs of spaces, tabs, NBSP and invisible characters collapsed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return _ANY_SPACE.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def normalize_block(text: str | None) -> str:
@@ -45,7 +46,7 @@ def normalize_block(text: str | None) -> str:
 
 def is_boilerplate(line: str) -> bool:
     """True for page furniture such as 'Font size: BigMediumSmall' or 'Views: 1532'."""
-    return any(p.fullmatch(line) for p in BOILERPLATE)
+    return len(line) <= _BOILERPLATE_MAX and BOILERPLATE.fullmatch(line) is not None
 
 
 def clean_paragraphs(paragraphs: list[str] | str | None) -> list[str]:

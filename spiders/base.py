@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from newswatch import CORE_EXTRACTOR_VERSION
+from newswatch.crawling.revisit import NotDue
 from newswatch.htmltext import block_texts, images
 from newswatch.text import decode_html, normalize_space
 
@@ -153,6 +154,8 @@ class NewsSpider(scrapy.Spider):
 
     def failed(self, failure):
         """Errback: count a request that could not be downloaded (timeout, DNS, robots.txt…)."""
+        if failure.check(NotDue):
+            return  # the revisit policy kept the stored copy; nothing failed
         request = failure.request
         role = request.meta.get(META, {}).get("role", "other")
         kind = "blocked" if failure.check(scrapy.exceptions.IgnoreRequest) else "failed"
@@ -160,9 +163,11 @@ class NewsSpider(scrapy.Spider):
         logger.error("%s %s %s: %s", role, request.url, kind, failure.getErrorMessage())
 
     def _is_html(self, response, role: str) -> bool:
-        if isinstance(response, TextResponse):
+        """An HTML page by its declared Content-Type (Scrapy may go by the URL's .html instead)."""
+        declared = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if isinstance(response, TextResponse) and declared in (b"", b"text/html", b"application/xhtml+xml"):
             return True
-        ctype = (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
+        ctype = declared.decode("latin-1") or "no content type"
         self.crawler.stats.inc_value(f"newswatch/{role}/not_html")
         logger.warning("skipped %s: not an HTML page (%s)", response.url, ctype)
         return False

@@ -41,6 +41,7 @@ class KnownItem:
     listing: str | None
     page: int | None
     last_seen_at: datetime
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

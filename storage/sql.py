@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -66,6 +68,8 @@ class SqlStore(Store):
     # -- lifecycle -------------------------------------------------------
 
     def upgrade(self) -> None:
+        # Alembic announces its context on every open at INFO; that is noise in a crawl's log.
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
         config = alembic_config()
         try:
             with self._writer.begin() as conn:
@@ -188,14 +192,14 @@ class SqlStore(Store):
         c = t.items.c
         query = sa.select(
             c.id, c.url, c.content_hash, c.extractor_version, c.status,
-            c.listing, c.page, c.last_seen_at,
+            c.listing, c.page, c.last_seen_at, c.published,
         ).where(c.site == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return {
             row[0]: KnownItem(
                 id=row[0], url=row[1], content_hash=row[2], extractor_version=row[3],
-                status=row[4], listing=row[5], page=row[6], last_seen_at=utc(row[7]),
+                status=row[4], listing=row[5], page=row[6], last_seen_at=utc(row[7]), published=row[8],
             )
             for row in rows
         }

@@ -113,7 +113,8 @@ class Crawler:
     def crawl(self, site: str, base_url: str, *settings: str, check: bool = False) -> subprocess.CompletedProcess:
         extra = [x for s in settings for x in ("-s", s)]
         return self.run("crawl", site, "-s", f"NEWSWATCH_BASE_URL={base_url}", "-s", f"HTTPCACHE_DIR={self.cache}",
-                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO", *extra, check=check)
+                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
+                        "-s", "NEWSWATCH_REVISIT_OLDER_HOURS=0", *extra, check=check)
 
     def store(self):
         from storage import open_store

@@ -34,3 +34,14 @@ def test_no_date_is_invented(raw):
 ])
 def test_fast_path_forms_and_impossible_dates(raw, expected):
     assert parse_date(raw) == expected
+
+
+def test_iso_times_keep_their_own_offset_over_the_sites():
+    assert parse_date("2024-02-14T11:00:00+02:00", "+08:00") == "2024-02-14T11:00:00+02:00"
+    assert parse_date("2024-02-14T09:00:00Z") == "2024-02-14T09:00:00+00:00"
+
+
+@pytest.mark.parametrize("languages", [("en-gb",), ("en_GB", "en"), ("xx-unknown",), ("zh-cn",)])
+def test_regional_or_unknown_page_languages_never_break_parsing(languages):
+    assert parse_date("14 February 2024", None, languages) == "2024-02-14"
+    assert parse_date("2024年2月14日", None, languages) == "2024-02-14"

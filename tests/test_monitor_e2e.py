@@ -40,6 +40,7 @@ def history(tmp_path_factory):
             out[version] = {"rc": done.returncode, "stderr": done.stderr, "stdout": done.stdout, "run": run,
                             "changes": {(c.kind, c.url.removeprefix(server.url)): c for c in changes},
                             "requests": list(server.requests)}
+    out["crawler"] = crawler
     return out
 
 
@@ -108,3 +109,31 @@ def test_reappeared_article_is_flagged_reappeared(history):
     v4 = history["v4"]
     assert v4["rc"] == 0 and v4["run"].status == "ok"
     assert kinds(history, "v4") == [("reappeared", C)]
+
+
+def test_changes_command_lists_flags_as_json_and_csv(history):
+    import csv
+    import io
+    import json
+
+    crawler = history["crawler"]
+    rows = json.loads(crawler.run("changes", "--site", "cae", "--kind", "updated,removed", "--format", "json", check=True).stdout)
+    assert sorted((r["kind"], r["url"].rsplit("/", 1)[-1]) for r in rows) == [
+        ("removed", C.rsplit("/", 1)[-1]), ("updated", A.rsplit("/", 1)[-1]), ("updated", B.rsplit("/", 1)[-1])]
+    for row in rows:
+        assert {"kind", "site", "url", "title", "detected_at", "changed_fields"} <= set(row)
+    table = list(csv.DictReader(io.StringIO(crawler.run("changes", "--format", "csv", check=True).stdout)))
+    assert len(table) == 8 + 5 + 1 and {r["kind"] for r in table} == {"new", "updated", "removed", "reappeared"}
+    assert crawler.run("changes", "--since", "1h", "--kind", "reappeared", "--format", "json", check=True).stdout.count('"kind"') == 1
+
+
+def test_show_prints_versions_and_word_diff(history):
+    crawler = history["crawler"]
+    with crawler.store() as store:
+        item = next(c for c in store.changes(kinds=["updated"]) if c.url.endswith(A))
+    out = crawler.run("show", item.url, check=True).stdout
+    assert "version 1" in out and "version 2" in out
+    assert "[-60-]" in out.replace(" experts", "") or "[-60" in out
+    assert "{+90" in out
+    missing = crawler.run("show", "https://nowhere.example/x")
+    assert missing.returncode == 1 and missing.stderr.strip().count("\n") == 0 and "no stored item" in missing.stderr

@@ -27,6 +27,18 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _check_sections(value: str | None, sites: list[str], classes: dict) -> None:
+    """NEWSWATCH_SECTIONS must name sections of every site crawled."""
+    if not value:
+        return
+    wanted = [s.strip() for s in value.split(",") if s.strip()]
+    for site in sites:
+        unknown = [s for s in wanted if s not in classes[site].sections]
+        if unknown:
+            raise click.BadParameter(f"unknown section {', '.join(unknown)} for {site}; known: "
+                                     f"{', '.join(classes[site].sections)}", param_hint="-s NEWSWATCH_SECTIONS")
+
+
 class _Progress:
     """A live pages/items line per site on a terminal; silent otherwise."""
 
@@ -75,7 +87,7 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
     Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
     removals are flagged).
     """
-    from newswatch.crawling.runner import GENERIC, project_settings, run_crawls, site_names
+    from newswatch.crawling.runner import GENERIC, project_settings, run_crawls, site_names, spider_classes
     from spiders.generic import site_name_for
 
     if sum(map(bool, (sites, all_sites, url))) != 1:
@@ -101,6 +113,7 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
             raise click.BadParameter(f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(known)}",
                                      param_hint="SITE")
         jobs = [(s, {}) for s in (known if all_sites else dict.fromkeys(sites))]
+        _check_sections(settings.get("NEWSWATCH_SECTIONS"), [s for s, _ in jobs], spider_classes(settings))
     names = [kw.get("name", spider) for spider, kw in jobs]
     with _Progress(names, sys.stderr.isatty()) as progress:
         run_crawls(jobs, settings, progress)

@@ -37,7 +37,12 @@ class MonitorExtension:
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_error, signal=signals.item_error)
         return ext
+
+    def item_error(self, item, response, spider, failure):
+        """A pipeline raised: the item was not stored, so the run is not clean (partial)."""
+        self.crawler.stats.inc_value("newswatch/article/failed")
 
     def spider_opened(self, spider):
         inst = getattr(spider, "institution", {}) or {}
@@ -78,7 +83,8 @@ class MonitorExtension:
         if self.recheck and run_status(facts_from_stats(stats, "finished")) != "failed":
             reached = {k.removeprefix("newswatch/listing/reached/"): v for k, v in stats.items()
                        if k.startswith("newswatch/listing/reached/")}
-            accounted = session.seen | {session.id_for(u) for u in session.unchanged_urls | session.gone_urls}
+            accounted = session.seen | session.listed_fresh | {
+                session.id_for(u) for u in session.unchanged_urls | session.gone_urls}
             for known in session.known.values():
                 if (known.status == "active" and known.id not in accounted
                         and position_reached((known.listing, known.page), reached)):

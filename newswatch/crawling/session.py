@@ -19,6 +19,7 @@ class CrawlSession:
     seen: set = field(default_factory=set)
     unchanged_urls: set = field(default_factory=set)
     gone_urls: set = field(default_factory=set)
+    listed_fresh: set = field(default_factory=set)
     outcomes: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     _by_url: dict = field(default_factory=dict)
