@@ -169,7 +169,8 @@ def test_new_item_roundtrip(store):
     assert change.changed_fields == ["title", "body"] and change.diff == {"title": [None, "Title 1"]}
 
     assert store.known_items("alpha") == {
-        "alpha:1": KnownItem("alpha:1", item["url"], "hash-1", "1", "active", "https://alpha.example/news", 2, at(1))
+        "alpha:1": KnownItem("alpha:1", item["url"], "hash-1", "1", "active", "https://alpha.example/news", 2, at(1),
+                              published=item["published"])
     }
     assert store.get_item("missing") is None and store.versions("missing") == []
 
