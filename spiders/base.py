@@ -9,7 +9,9 @@ from urllib.parse import urljoin, urlsplit
 
 import parsel
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
 from newswatch.crawling.revisit import NotDue
@@ -18,6 +20,8 @@ from newswatch.text import decode_html, normalize_space
 
 logger = logging.getLogger(__name__)
 
+#: Answers that mean the site refuses newswatch, rather than failing.
+BLOCKED_STATUSES = frozenset({401, 403, 429})
 #: request.meta key carrying a request's role ("listing" or "article") and its listing position.
 META = "newswatch"
 
@@ -158,7 +162,12 @@ class NewsSpider(scrapy.Spider):
             return  # the revisit policy kept the stored copy; nothing failed
         request = failure.request
         role = request.meta.get(META, {}).get("role", "other")
-        kind = "blocked" if failure.check(scrapy.exceptions.IgnoreRequest) else "failed"
+        if failure.check(HttpError):  # an IgnoreRequest too, so tested first
+            kind = "blocked" if failure.value.response.status in BLOCKED_STATUSES else "failed"
+        elif failure.check(IgnoreRequest):  # robots.txt forbids it
+            kind = "blocked"
+        else:
+            kind = "failed"
         self.crawler.stats.inc_value(f"newswatch/{role}/{kind}")
         logger.error("%s %s %s: %s", role, request.url, kind, failure.getErrorMessage())
 

@@ -139,4 +139,4 @@ def _summary(runs) -> None:
             continue
         table.add_row(run.site, run.status, *(str(getattr(run, c)) for c in
                       ("pages", "items", "new", "updated", "removed", "reappeared", "errors")))
-    Console(width=100).print(table)
+    Console(width=None if sys.stdout.isatty() else 100).print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -17,16 +18,17 @@ def _echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _table(title: str | None, columns: list[str], rows: list[list]) -> None:
+def _table(title: str | None, columns: list[str], rows: list[list], wrap: tuple[str, ...] = ("title",)) -> None:
+    """A Rich table; only the ``wrap`` columns wrap, the others keep one line."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col not in wrap, ratio=1 if col in wrap else None)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
 @cli.command()
@@ -66,7 +68,8 @@ def changes(ctx, site, since, kinds, fmt, limit):
         click.echo("No changes.")
     else:
         _table(None, ["detected", "kind", "site", "title", "changed", "item"],
-               [[r["detected_at"], r["kind"], r["site"], r["title"], ", ".join(r["changed_fields"]), r["item_id"]] for r in rows])
+               [[r["detected_at"][:16].replace("T", " "), r["kind"], r["site"], r["title"],
+                 ", ".join(r["changed_fields"]), r["item_id"]] for r in rows])
 
 
 @cli.command()
@@ -135,7 +138,8 @@ def sites(fmt):
     else:
         _table(None, ["site", "institution", "url", "sections", "live-checked"],
                [[r["name"], f"{r['institution']} ({r['acronym']})" + "".join(f"\nformerly {n}" for n in r["former_names"]),
-                 r["base_url"], ", ".join(r["sections"]), r["live_checked"]] for r in rows])
+                 r["base_url"], ", ".join(r["sections"]), r["live_checked"]] for r in rows],
+               wrap=("institution", "sections", "live-checked"))
 
 
 @cli.command()
