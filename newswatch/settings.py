@@ -54,7 +54,6 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502,
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "newswatch.crawling.httpcache.RevalidatingCacheMiddleware": 900,
-    "newswatch.crawling.revisit.RevisitMiddleware": 50,
 }
 
 EXTENSIONS = {

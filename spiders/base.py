@@ -14,7 +14,6 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
-from newswatch.crawling.revisit import NotDue
 from newswatch.htmltext import block_texts, images
 from newswatch.text import decode_html, normalize_space
 
@@ -50,6 +49,8 @@ class NewsSpider(scrapy.Spider):
     extractor_version: str = "1"
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
     live_checked: str = "not checked against the live site"
+    #: Set by the crawl (the revisit policy): False for a listed article not to request this run.
+    article_filter = None
 
     def __init__(self, *args, base_url: str | None = None, sections: str | None = None,
                  max_pages: int | str | None = None, **kwargs):
@@ -129,8 +130,10 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newswatch/listing/empty")
             logger.error("listing %s has no article links: layout changed or page empty", response.url)
             return
+        wanted = self.article_filter
         for url in links:
-            yield self.article_request(url, info["listing"], info["page"])
+            if wanted is None or wanted(url):
+                yield self.article_request(url, info["listing"], info["page"])
         nxt = self.next_page(response, info["listing"], info["page"])
         if nxt and nxt != response.url:
             if info["page"] < self.max_pages:
@@ -158,8 +161,6 @@ class NewsSpider(scrapy.Spider):
 
     def failed(self, failure):
         """Errback: count a request that could not be downloaded (timeout, DNS, robots.txt…)."""
-        if failure.check(NotDue):
-            return  # the revisit policy kept the stored copy; nothing failed
         request = failure.request
         role = request.meta.get(META, {}).get("role", "other")
         if failure.check(HttpError):  # an IgnoreRequest too, so tested first

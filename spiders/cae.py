@@ -43,14 +43,15 @@ class CaeSpider(NewsSpider):
 
     @classmethod
     def extract_page(cls, sel, url):
-        info = [normalize_space(t) for t in sel.css("div.article div.info li").xpath("string()").getall()]
+        article = sel.css("div.article")[:1] or sel  # one scan of the page; fields are looked up inside
+        info = [normalize_space(t) for t in article.css("div.info li").xpath("string()").getall()]
         published = next((re.sub(r"^Published\s*:\s*", "", t) for t in info if t.startswith("Published")), None)
         source = next((re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
-        title = cls.text(sel, "div.article h1") or cls.text(sel, "h1")
+        title = cls.text(article, "h1") or cls.text(sel, "h1")
         if not title:
             page_title = sel.css("title::text").get() or ""
             title = re.sub(r"-Chinese Academy of Engineering\s*$", "", page_title).strip() or None
-        paragraphs, imgs = cls.body(sel, "div.article #zoom", url)
+        paragraphs, imgs = cls.body(article, "#zoom", url)
         return {
             "title": title,
             "published_raw": published or None,

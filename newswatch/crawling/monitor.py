@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from newswatch.crawling.revisit import ArticleFilter, policy_from_settings
 from newswatch.crawling.session import CrawlSession
 from newswatch.runs import facts_from_stats, position_reached, removals, run_status
 from storage import SiteRecord, open_store
@@ -51,8 +52,10 @@ class MonitorExtension:
             name=spider.name, title=inst.get("name") or spider.name, base_url=getattr(spider, "base_url", ""),
             aliases=aliases, live_checked=getattr(spider, "live_checked", None)))
         run_id = self.store.begin_run(spider.name, _now())
-        self.crawler.newswatch_session = CrawlSession(
-            store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name))
+        session = CrawlSession(store=self.store, site=spider.name, run_id=run_id,
+                               known=self.store.known_items(spider.name))
+        self.crawler.newswatch_session = session
+        spider.article_filter = ArticleFilter(session, policy_from_settings(self.crawler.settings), self.crawler.stats)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
 
     def response_received(self, response, request, spider):
