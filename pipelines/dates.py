@@ -5,18 +5,12 @@ import logging
 from itemadapter import ItemAdapter
 
 from newswatch.dates import parse_date
+from pipelines.base import CrawlerPipeline
 
 logger = logging.getLogger(__name__)
 
 
-class DatesPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class DatesPipeline(CrawlerPipeline):
     def process_item(self, item):
         adapter = ItemAdapter(item)
         raw = adapter.get("published_raw")

@@ -3,15 +3,13 @@
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from pipelines.base import CrawlerPipeline
 
-class DedupePipeline:
+
+class DedupePipeline(CrawlerPipeline):
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.urls: dict[str, str] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item):
         adapter = ItemAdapter(item)

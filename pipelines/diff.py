@@ -4,16 +4,10 @@ from itemadapter import ItemAdapter
 
 from newswatch.changes import Outcome, compare
 from newswatch.crawling.session import CrawlSession
+from pipelines.base import CrawlerPipeline
 
 
-class DiffPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class DiffPipeline(CrawlerPipeline):
     def process_item(self, item):
         session = CrawlSession.of(self.crawler)
         if session is None:

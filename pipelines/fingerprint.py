@@ -4,16 +4,10 @@ from itemadapter import ItemAdapter
 
 from newswatch.crawling.session import CrawlSession
 from newswatch.fingerprint import canonical_url, content_hash, item_id
+from pipelines.base import CrawlerPipeline
 
 
-class FingerprintPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class FingerprintPipeline(CrawlerPipeline):
     def process_item(self, item):
         adapter = ItemAdapter(item)
         adapter["canonical_url"] = canonical_url(adapter["url"], adapter.get("canonical_url"))

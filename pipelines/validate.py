@@ -4,16 +4,10 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from newswatch.schema import validation_errors
+from pipelines.base import CrawlerPipeline
 
 
-class ValidatePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class ValidatePipeline(CrawlerPipeline):
     def process_item(self, item):
         adapter = ItemAdapter(item)
         errors = validation_errors(dict(adapter))
