@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from dateparser.date import DateDataParser
 
 #: The numeric forms most sites use, parsed without dateparser: 2020-09-22, 2020/09/22 10:31.
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
@@ -58,11 +57,13 @@ def _exact(raw: str) -> tuple[datetime, bool] | None:
 
 
 @lru_cache(maxsize=32)
-def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
+def _parser(languages: tuple[str, ...] | None):
     """One dateparser parser per language set: building one costs far more than a parse.
 
     Page languages come as "en-GB" or "zh_CN": dateparser knows the primary subtags.
     """
+    from dateparser.date import DateDataParser  # imported on first use: most dates take the fast path
+
     primary = tuple(dict.fromkeys(code.replace("_", "-").split("-")[0].lower() for code in languages or ()))
     return DateDataParser(languages=list(primary) or None, settings=_SETTINGS)
 

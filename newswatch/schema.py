@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 
 SCHEMA_ID = "https://newswatch.dev/schema/item.json"
 
@@ -123,7 +122,9 @@ ITEM_SCHEMA = {
 
 
 @lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
+def _validator():
+    from jsonschema import Draft202012Validator  # only to explain an invalid item
+
     Draft202012Validator.check_schema(ITEM_SCHEMA)
     return Draft202012Validator(ITEM_SCHEMA)
 

@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.util.exc import CommandError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,6 +28,9 @@ from .records import (
 from .writes import plan_writes, utc, utc_or_none
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The newest migration's revision; a database already there is opened without loading Alembic
+#: (a test keeps this equal to the migrations' head).
+HEAD_REVISION = "0001"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
@@ -42,8 +42,10 @@ _ITEM_COLUMNS = (
 )
 
 
-def alembic_config() -> Config:
+def alembic_config():
     """An Alembic config pointing at the packaged migrations, no ini file needed."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -67,7 +69,26 @@ class SqlStore(Store):
 
     # -- lifecycle -------------------------------------------------------
 
+    def _at_head(self) -> bool:
+        """True when the database is already at HEAD_REVISION (one cheap query, no Alembic)."""
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        except sa.exc.ProgrammingError:  # PostgreSQL: no table yet
+            return False
+        except sa.exc.OperationalError as exc:
+            if "no such table" in str(exc):  # SQLite: no table yet
+                return False
+            raise open_error(self.engine.url, exc) from exc
+        except sa.exc.InterfaceError as exc:
+            raise open_error(self.engine.url, exc) from exc
+
     def upgrade(self) -> None:
+        if self._at_head():
+            return
+        from alembic import command
+        from alembic.util.exc import CommandError
+
         # Alembic announces its context on every open at INFO; that is noise in a crawl's log.
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
         config = alembic_config()

@@ -434,3 +434,12 @@ def test_garbage_url_message(url):
     message = str(info.value)
     assert message.startswith("cannot open database") and "\n" not in message
     assert "pw@" not in message
+
+
+def test_head_revision_constant_is_the_migrations_head():
+    """storage.sql.HEAD_REVISION lets open_store skip Alembic; it must follow the migrations."""
+    from alembic.script import ScriptDirectory
+
+    from storage.sql import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
