@@ -22,7 +22,20 @@ class RevalidatePolicy(RFC2616Policy):
 
 
 class RevalidatingCacheMiddleware(HttpCacheMiddleware):
-    """Scrapy's cache middleware without error recovery: a timeout stays a failure."""
+    """Scrapy's cache middleware without error recovery: a timeout stays a failure.
+
+    It also keeps one "cached" flag on a stored response: Scrapy adds one each time the entry is
+    revalidated and stores it back, so an entry would grow by a flag every run.
+    """
+
+    def process_request(self, request):
+        result = super().process_request(request)
+        cached = request.meta.get("cached_response")
+        if cached is not None:
+            cached.flags = list(dict.fromkeys(cached.flags))
+        if result is not None:
+            result.flags = list(dict.fromkeys(result.flags))
+        return result
 
     def process_exception(self, request, exception):
         request.meta.pop("cached_response", None)
