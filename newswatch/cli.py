@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
-
-from newswatch.changes import FLAG_KINDS
 
 _RELATIVE = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -54,7 +47,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.obj["db"] = db
 
 
-from newswatch.commands import crawl as _crawl  # noqa: E402  (commands register themselves on cli)
+from newswatch.commands import crawl as _crawl  # noqa: E402,F401  (commands register themselves on cli)
 from newswatch.commands import inspect as _inspect  # noqa: E402,F401
 
 
