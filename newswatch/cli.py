@@ -49,6 +49,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 from newswatch.commands import crawl as _crawl  # noqa: E402,F401  (commands register themselves on cli)
 from newswatch.commands import inspect as _inspect  # noqa: E402,F401
+from newswatch.commands import operate as _operate  # noqa: E402,F401
+from newswatch.commands import run as _run  # noqa: E402,F401
+from newswatch.commands import schedule as _schedule  # noqa: E402,F401
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ class CrawlFacts:
     article_failed: int
     article_blocked: int
     store_errors: int = 0
+    items_seen: int = 0  # extracted, or unchanged (304) since they were
+    items_invalid: int = 0
 
 
 def facts_from_stats(stats: dict, finish_reason: str) -> CrawlFacts:
@@ -33,16 +35,20 @@ def facts_from_stats(stats: dict, finish_reason: str) -> CrawlFacts:
         article_failed=get("article/failed"),
         article_blocked=get("article/blocked"),
         store_errors=get("store/errors"),
+        items_seen=get("dates/parsed") + get("dates/unparsed") + get("dates/missing") + get("article/not_modified"),
+        items_invalid=get("validate/invalid"),
     )
 
 
 def run_status(facts: CrawlFacts) -> str:
     """ok, partial (some articles failed) or failed (a listing failed, was empty, or the crawl stopped).
 
-    An empty listing on HTTP 200 is a failure, never "everything was removed".
+    An empty listing on HTTP 200 is a failure, never "everything was removed"; so is a run where
+    most extracted items broke the schema (a selector that no longer matches).
     """
     if (facts.finish_reason != "finished" or facts.listing_pages == 0 or facts.listing_failed
-            or facts.listing_empty or facts.listing_blocked or facts.store_errors):
+            or facts.listing_empty or facts.listing_blocked or facts.store_errors
+            or (facts.items_seen and 2 * facts.items_invalid > facts.items_seen)):
         return FAILED
     if facts.article_failed or facts.article_blocked:
         return PARTIAL

@@ -39,7 +39,9 @@ COOKIES_ENABLED = False
 # Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output; callbacks here yield
 # one item or a page of links and the pipelines are synchronous, so 100 workers only cost time.
 CONCURRENT_ITEMS = 8
+# No control ports on an unattended monitor: neither the telnet console nor the remote-control server.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 # Error pages reach the spider so a 404/410 can prove a removal and a 5xx can fail a run.
 HTTPERROR_ALLOWED_CODES = [404, 410]

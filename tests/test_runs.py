@@ -13,8 +13,9 @@ def _facts(**kw):
 def test_status():
     assert run_status(_facts()) == "ok"
     assert run_status(_facts(article_failed=1)) == "partial"
+    assert run_status(_facts(items_seen=8, items_invalid=1)) == "ok"  # one bad page is not a broken layout
     for bad in ({"listing_failed": 1}, {"listing_empty": 1}, {"listing_pages": 0}, {"finish_reason": "shutdown"},
-                {"listing_blocked": 1}, {"store_errors": 2}):
+                {"listing_blocked": 1}, {"store_errors": 2}, {"items_seen": 8, "items_invalid": 5}):
         assert run_status(_facts(**bad)) == "failed", bad
 
 

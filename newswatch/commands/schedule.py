@@ -1,0 +1,130 @@
+"""`newswatch schedule`: the configured sites, their triggers and when each is crawled next."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from newswatch.cli import cli
+
+JOBS_TABLE = "apscheduler_jobs"
+
+
+def job_id(site: str) -> str:
+    """The scheduler's job id for a site's crawl."""
+    return f"crawl:{site}"
+
+
+def scheduled_runs(url: str, sites: list[str]) -> dict[str, datetime | None] | None:
+    """Next run time per site from the scheduler's persistent job store at ``url``.
+
+    None when the database has no job store (no scheduler has run there); a site the store does not
+    know is left out, and a paused job maps to None. Nothing is created in the database.
+    """
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from sqlalchemy import inspect, select
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import StoreError
+    from storage.engine import describe_error, mask_url, normalise_url
+
+    try:
+        url = normalise_url(url)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+                and not Path(parsed.database).exists():
+            return None  # opening it would create an empty database file
+        store = SQLAlchemyJobStore(url=url, tablename=JOBS_TABLE)
+    except StoreError as exc:
+        raise click.ClickException(str(exc))
+    except (SQLAlchemyError, ImportError) as exc:
+        raise click.ClickException(f"cannot open database {mask_url(url)}: {describe_error(exc)}; "
+                                   "check [storage] url, --db or NEWSWATCH_DB")
+    ids = {job_id(site): site for site in sites}
+    try:
+        if not inspect(store.engine).has_table(JOBS_TABLE):
+            return None
+        table = store.jobs_t
+        with store.engine.connect() as conn:
+            stamps = dict(conn.execute(select(table.c.id, table.c.next_run_time).where(table.c.id.in_(ids))).all())
+        runs: dict[str, datetime | None] = {}
+        for jid, stamp in stamps.items():
+            try:
+                job = store.lookup_job(jid)
+                when = job.next_run_time if job else None
+            except Exception:  # noqa: BLE001  (its target is not importable here: use the stored timestamp)
+                when = datetime.fromtimestamp(stamp, UTC) if stamp is not None else None
+            runs[ids[jid]] = when.astimezone(UTC) if when else None
+        return runs
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"cannot read the scheduler's jobs from {mask_url(url)}: {describe_error(exc)}; "
+                                   "check [storage] url, --db or NEWSWATCH_DB")
+    finally:
+        store.engine.dispose()
+
+
+def schedule_rows(config, url: str, now: datetime) -> list[dict]:
+    """One row per configured site: what it crawls, its trigger, and its next run with where that came from."""
+    from newswatch.triggers import describe, next_run
+
+    stored = scheduled_runs(url, list(config.sites)) or {}
+    rows = []
+    for site in config.sites.values():
+        if not site.enabled:
+            when, source = None, "disabled"
+        elif site.name in stored:
+            when = stored[site.name]
+            source = "scheduled" if when else "paused"
+        else:
+            when, source = next_run(site, now), "estimated"
+        rows.append({"site": site.name, "spider": site.spider, "url": site.url, "trigger": describe(site),
+                     "enabled": site.enabled, "next_run": when.isoformat(timespec="seconds") if when else None,
+                     "source": source})
+    return rows
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Config file (default: ./newswatch.toml, else the packaged default).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def schedule(ctx, config_path, fmt):
+    """Show each configured site's trigger and next run.
+
+    The next run comes from the running scheduler's job store in the database ("scheduled") when
+    there is one, else it is computed from the trigger ("estimated").
+    """
+    from newswatch.config import ConfigError, find_config, load_config
+    from newswatch.crawling.runner import site_names
+    from storage import resolve_url
+
+    try:
+        config = load_config(find_config(config_path), site_names())
+    except ConfigError as exc:
+        raise click.ClickException(str(exc))
+    url = resolve_url(ctx.obj["db"] or config.storage_url)
+    rows = schedule_rows(config, url, datetime.now(UTC))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    _print_table(config.path, rows)
+
+
+def _print_table(path: Path, rows: list[dict]) -> None:
+    """The rows as a Rich table; long listing URLs wrap, the other columns keep one line."""
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Schedule ({path})", title_justify="left")
+    for col in ("site", "crawls", "trigger", "enabled", "next run (UTC)", "source"):
+        table.add_column(col, overflow="fold", no_wrap=col != "crawls")
+    for r in rows:
+        table.add_row(r["site"], f"spider {r['spider']}" if r["spider"] else r["url"], r["trigger"],
+                      "yes" if r["enabled"] else "no", (r["next_run"] or "—")[:16].replace("T", " "), r["source"])
+    Console(width=None if sys.stdout.isatty() else 120).print(table)

@@ -1,0 +1,152 @@
+"""`newswatch run` against a local site: reruns, no overlap, changes flagged once, digests, SIGTERM, restart."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from newswatch.demo import SITE
+from storage import open_store
+
+
+class _Hook(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.received.append((self.path, json.loads(body or b"{}")))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+def _config(tmp_path, site_url, hook_port, interval="4s"):
+    path = tmp_path / "newswatch.toml"
+    path.write_text(f"""
+[scheduler]
+max_concurrent = 1
+stagger = "1s"
+misfire_grace = "30s"
+
+[health]
+alert_after = 2
+remind_every = 2
+
+[notify]
+analysts = ["json://127.0.0.1:{hook_port}/digest"]
+operators = ["json://127.0.0.1:{hook_port}/alerts"]
+digest = "per_run"
+
+[sites.cae]
+spider = "cae"
+interval = "{interval}"
+settings = {{ NEWSWATCH_BASE_URL = "{site_url}", NEWSWATCH_SECTIONS = "col2003", HTTPCACHE_DIR = "{tmp_path / 'cache'}", AUTOTHROTTLE_ENABLED = "False", NEWSWATCH_REVISIT_OLDER_HOURS = "0" }}
+""", "utf-8")
+    return path
+
+
+def _start(db, config, log):
+    return subprocess.Popen([sys.executable, "-m", "newswatch", "--db", db, "run", "--config", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=log)
+
+
+def _runs(db):
+    with open_store(db) as store:
+        return sorted(store.runs(site="cae"), key=lambda r: r.started_at)
+
+
+def _wait(predicate, timeout=90, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(proc) -> float:
+    start = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    return time.monotonic() - start
+
+
+def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_server, webhook):
+    server = site_server(SITE)
+    db = f"sqlite:///{tmp_path / 'nw.db'}"
+    config = _config(tmp_path, server.url, webhook.server_port)
+    log = open(tmp_path / "run.log", "w")
+    proc = _start(db, config, log)
+    try:
+        _wait(lambda: [r for r in _runs(db) if r.status != "running"], what="a first finished run")
+        switched = datetime.now(timezone.utc)
+        server.set_version("v2")
+        _wait(lambda: len([r for r in _runs(db) if r.started_at > switched and r.status != "running"]) >= 2,
+              what="two runs after the change")
+    finally:
+        took = _stop(proc)
+    log.close()
+    assert proc.returncode == 0, (tmp_path / "run.log").read_text()
+    assert took < 20
+
+    runs = _runs(db)
+    assert len(runs) >= 3 and all(r.status in ("ok", "failed") for r in runs)
+    assert [r.status for r in runs if r.finish_reason == "finished"] == ["ok"] * len(
+        [r for r in runs if r.finish_reason == "finished"])
+    for before, after in zip(runs, runs[1:]):  # never two crawls of a site at once
+        assert after.started_at >= before.finished_at
+    with open_store(db) as store:
+        flagged = [(c.kind, c.url.rsplit("/", 1)[-1]) for c in store.changes(site="cae")]
+    assert len(flagged) == len(set(flagged)) == 8 + 5  # v1's eight new items, then v2's five changes, once each
+    digests = [body for path, body in webhook.received if path == "/digest"]
+    assert len(digests) == 2  # one per run with changes, none for runs without
+    assert "Asian Engineering Academies Discuss Urban Flood Resilience" in json.dumps(digests[1])
+    assert not [p for p, _ in webhook.received if p == "/alerts"]
+
+
+def test_restart_keeps_one_job_per_site_and_records_interrupted_crawls(tmp_path, site_server, webhook):
+    slow = tmp_path / "site"
+    shutil.copytree(SITE / "v1", slow / "v1")  # the listing answers slowly: the crawl is still running when stopped
+    (slow / "v1" / "_responses.json").write_text(json.dumps({"/cae/html/en/col2003/column_2003_2.html": {"delay": 8}}))
+    server = site_server(slow)
+    db = f"sqlite:///{tmp_path / 'nw.db'}"
+    config = _config(tmp_path, server.url, webhook.server_port, interval="1h")
+    jobs = []
+    for attempt in range(2):
+        log = open(tmp_path / f"run{attempt}.log", "w")
+        proc = _start(db, config, log)
+        try:
+            if attempt == 0:  # stopped while its first crawl runs
+                _wait(lambda: any(r.status == "running" for r in _runs(db)) or None, what="a running crawl")
+            else:  # the next run is an hour away: a restart keeps it, it does not crawl again now
+                time.sleep(4)
+        finally:
+            took = _stop(proc)
+        log.close()
+        assert proc.returncode == 0 and took < 20, (tmp_path / f"run{attempt}.log").read_text()
+        with sqlite3.connect(tmp_path / "nw.db") as conn:
+            jobs.append(conn.execute("SELECT id, next_run_time FROM apscheduler_jobs").fetchall())
+    assert [job_id for job_id, _ in jobs[0]] == [job_id for job_id, _ in jobs[1]] == ["crawl:cae"]
+    assert jobs[0][0][1] == jobs[1][0][1] > time.time() + 3000  # the schedule survived the restart
+    runs = _runs(db)
+    assert len(runs) == 1 and runs[0].status in ("failed", "ok") and runs[0].finish_reason in ("shutdown", "finished")
