@@ -1,4 +1,4 @@
-# newswatch: `make run` crawls the configured sites, `make test` runs the whole suite.
+# newswatch: `make run` watches the configured sites on their schedules, `make test` runs the whole suite.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/newswatch crawl --all
+	$(BIN)/newswatch run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -25,6 +25,7 @@ NEWSWATCH_REVISIT_OLDER_HOURS = 168
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 
 # --- politeness -----------------------------------------------------------------------------
+# The User-Agent is "newswatch/<version> (+NEWSWATCH_CONTACT_URL)" unless USER_AGENT is set.
 USER_AGENT = f"newswatch/{__version__} (+{NEWSWATCH_CONTACT_URL})"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -55,6 +56,8 @@ HTTPCACHE_DBM_MODULE = "newswatch.crawling.sqlitedbm"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "newswatch.crawling.useragent.ContactUserAgentMiddleware": 500,
     "newswatch.crawling.httpcache.RevalidatingCacheMiddleware": 900,
 }
 
