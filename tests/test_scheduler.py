@@ -150,3 +150,59 @@ def test_restart_keeps_one_job_per_site_and_records_interrupted_crawls(tmp_path,
     assert jobs[0][0][1] == jobs[1][0][1] > time.time() + 3000  # the schedule survived the restart
     runs = _runs(db)
     assert len(runs) == 1 and runs[0].status in ("failed", "ok") and runs[0].finish_reason in ("shutdown", "finished")
+
+
+def test_operators_are_alerted_after_failing_runs_and_told_of_recovery(tmp_path, site_server, webhook):
+    root = tmp_path / "site"
+    shutil.copytree(SITE / "v1", root / "v1")
+    listing = "/cae/html/en/col2003/column_2003_1.html"
+    (root / "v1" / "_responses.json").write_text(json.dumps({listing: {"status": 503}}))
+    (root / "v2").mkdir()
+    (root / "v2" / "_responses.json").write_text(json.dumps({listing: {"status": 200}}))
+    server = site_server(root)
+    db = f"sqlite:///{tmp_path / 'nw.db'}"
+    config = _config(tmp_path, server.url, webhook.server_port, interval="3s")
+    config.write_text(config.read_text().replace('NEWSWATCH_SECTIONS = "col2003"',
+                                                 'NEWSWATCH_SECTIONS = "col2003", RETRY_TIMES = "0"'))
+    alerts = lambda: [body for path, body in webhook.received if path == "/alerts"]  # noqa: E731
+    log = open(tmp_path / "run.log", "w")
+    proc = _start(db, config, log)
+    try:
+        _wait(lambda: alerts(), what="an alert after two failing runs")
+        assert len([r for r in _runs(db) if r.status == "failed"]) >= 2
+        server.set_version("v2")
+        _wait(lambda: len(alerts()) >= 2 and alerts()[-1].get("type") == "success", what="the recovery message")
+    finally:
+        _stop(proc)
+    log.close()
+    first, last = alerts()[0], alerts()[-1]
+    assert first["type"] == "failure" and "cae" in first["title"] + first["message"]
+    assert "site_down" in first["title"] + first["message"] or "503" in first["message"]
+    assert "recover" in (last["title"] + last["message"]).lower()
+    assert not [p for p, _ in webhook.received if p == "/digest"][1:]  # only the recovery run's new items
+
+
+def test_periodic_digest_sends_the_periods_changes_and_nothing_when_there_are_none(tmp_path, webhook, monkeypatch):
+    from datetime import timedelta
+
+    from newswatch import scheduler
+    from newswatch.config import load_config
+    from storage import ItemWrite
+
+    db = f"sqlite:///{tmp_path / 'nw.db'}"
+    config = _config(tmp_path, "http://127.0.0.1:9", webhook.server_port)
+    config.write_text(config.read_text().replace('digest = "per_run"', 'digest = "daily"'))
+    monkeypatch.setattr(scheduler, "STATE", scheduler._State(config=load_config(config, ["cae", "anso"]), db=db))
+    scheduler.digest_job(timedelta(days=1).total_seconds())
+    assert webhook.received == []  # no changes: no message at all
+    now = datetime.now(timezone.utc)
+    with open_store(db) as store:
+        run = store.begin_run("cae", now)
+        store.save_items(run, [ItemWrite(item={"id": "0123456789abcdef", "site": "cae", "url": "https://en.cae.cn/a_1.html",
+                                               "canonical_url": "https://en.cae.cn/a_1.html", "title": "Forum held in Beijing",
+                                               "published": "2026-11-20", "content_hash": "a" * 64,
+                                               "extractor_version": "cae-1.core-1", "fetched_at": now.isoformat()},
+                                         kind="new", at=now)])
+    scheduler.digest_job(timedelta(days=1).total_seconds())
+    assert [path for path, _ in webhook.received] == ["/digest"]
+    assert "Forum held in Beijing" in webhook.received[0][1]["message"]
