@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import socket
-import threading
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import apprise
 import pytest
@@ -20,49 +17,6 @@ from storage import ItemWrite, open_store
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
 SECRET = "s3cr3t"
-
-
-class Receiver:
-    """A webhook endpoint on 127.0.0.1 that records every POSTed JSON body with its path."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                received.append((self.path, json.loads(self.rfile.read(length) or b"null")))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def url(self, path: str, auth: str = "") -> str:
-        return f"json://{auth}127.0.0.1:{self.port}/{path}"
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receivers():
-    started = []
-
-    def start() -> Receiver:
-        started.append(Receiver())
-        return started[-1]
-
-    yield start
-    for receiver in started:
-        receiver.stop()
 
 
 @pytest.fixture

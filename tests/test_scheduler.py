@@ -8,35 +8,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pytest
 
 from newswatch.demo import SITE
 from storage import open_store
-
-
-class _Hook(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append((self.path, json.loads(body or b"{}")))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def webhook():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.received = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
 
 
 def _config(tmp_path, site_url, hook_port, interval="4s"):
@@ -94,7 +71,7 @@ def _stop(proc) -> float:
 def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_server, webhook):
     server = site_server(SITE)
     db = f"sqlite:///{tmp_path / 'nw.db'}"
-    config = _config(tmp_path, server.url, webhook.server_port)
+    config = _config(tmp_path, server.url, webhook.port)
     log = open(tmp_path / "run.log", "w")
     proc = _start(db, config, log)
     try:
@@ -130,7 +107,7 @@ def test_restart_keeps_one_job_per_site_and_records_interrupted_crawls(tmp_path,
     (slow / "v1" / "_responses.json").write_text(json.dumps({"/cae/html/en/col2003/column_2003_2.html": {"delay": 8}}))
     server = site_server(slow)
     db = f"sqlite:///{tmp_path / 'nw.db'}"
-    config = _config(tmp_path, server.url, webhook.server_port, interval="1h")
+    config = _config(tmp_path, server.url, webhook.port, interval="1h")
     jobs = []
     for attempt in range(2):
         log = open(tmp_path / f"run{attempt}.log", "w")
@@ -161,7 +138,7 @@ def test_operators_are_alerted_after_failing_runs_and_told_of_recovery(tmp_path,
     (root / "v2" / "_responses.json").write_text(json.dumps({listing: {"status": 200}}))
     server = site_server(root)
     db = f"sqlite:///{tmp_path / 'nw.db'}"
-    config = _config(tmp_path, server.url, webhook.server_port, interval="3s")
+    config = _config(tmp_path, server.url, webhook.port, interval="3s")
     config.write_text(config.read_text().replace('NEWSWATCH_SECTIONS = "col2003"',
                                                  'NEWSWATCH_SECTIONS = "col2003", RETRY_TIMES = "0"'))
     alerts = lambda: [body for path, body in webhook.received if path == "/alerts"]  # noqa: E731
@@ -190,7 +167,7 @@ def test_periodic_digest_sends_the_periods_changes_and_nothing_when_there_are_no
     from storage import ItemWrite
 
     db = f"sqlite:///{tmp_path / 'nw.db'}"
-    config = _config(tmp_path, "http://127.0.0.1:9", webhook.server_port)
+    config = _config(tmp_path, "http://127.0.0.1:9", webhook.port)
     config.write_text(config.read_text().replace('digest = "per_run"', 'digest = "daily"'))
     monkeypatch.setattr(scheduler, "STATE", scheduler._State(config=load_config(config, ["cae", "anso"]), db=db))
     scheduler.digest_job(timedelta(days=1).total_seconds())
