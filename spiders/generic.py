@@ -20,20 +20,34 @@ def site_name_for(url: str) -> str:
 
 
 class GenericSpider(NewsSpider):
+    """A listing URL crawled with generic extraction.
+
+    Used as is by `newswatch crawl --url`; a subclass that sets ``name``, ``institution`` and
+    ``start_url`` is a site watched without selectors of its own (its ``live_checked`` says so).
+    """
+
     name = "generic"
     language = None
     extractor_version = "1"
     live_checked = "generic extraction (trafilatura, htmldate, extruct)"
+    #: The news listing a subclass watches; `--url` gives it for the plain generic spider.
+    start_url: str | None = None
 
     def __init__(self, url: str | None = None, name: str | None = None, **kwargs):
+        url = url or self.start_url
         if not url:
             raise ValueError("the generic spider needs a listing URL: -a url=https://…")
-        site = name or site_name_for(url)
+        base = kwargs.pop("base_url", None)
+        if base and self.start_url and url == self.start_url:  # NEWSWATCH_BASE_URL: serve from a mirror
+            parts = urlsplit(url)
+            url = base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+        site = name or (self.name if type(self) is not GenericSpider else site_name_for(url))
         super().__init__(name=site, **kwargs)
         self.start_url = url
         self.base_url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
         self.sections = {"news": "News"}
-        self.institution = {"name": urlsplit(url).hostname, "acronym": None, "former_names": []}
+        if not self.institution:
+            self.institution = {"name": urlsplit(url).hostname, "acronym": None, "former_names": []}
 
     def listing_url(self, section: str, page: int) -> str:
         return self.start_url
@@ -58,4 +72,8 @@ class GenericSpider(NewsSpider):
 
     @classmethod
     def matches(cls, url: str) -> bool:
-        return False
+        """A subclass matches its site's pages (by host); the plain generic spider matches none."""
+        if not cls.start_url:
+            return False
+        host = lambda u: (urlsplit(u).hostname or "").removeprefix("www.")  # noqa: E731
+        return host(url) == host(cls.start_url)
