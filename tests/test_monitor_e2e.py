@@ -137,3 +137,24 @@ def test_show_prints_versions_and_word_diff(history):
     assert "{+90" in out
     missing = crawler.run("show", "https://nowhere.example/x")
     assert missing.returncode == 1 and missing.stderr.strip().count("\n") == 0 and "no stored item" in missing.stderr
+
+
+def test_a_changed_extractor_rebaselines_instead_of_flagging(tmp_path, site_server):
+    """Items stored by an older extractor: their edits in v2 are stored as versions, not flagged."""
+    import sqlite3
+
+    crawler = Crawler(db=f"sqlite:///{tmp_path / 'nw.db'}", cache=tmp_path / "httpcache")
+    server = site_server(SITE)
+    crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)
+    with sqlite3.connect(tmp_path / "nw.db") as conn:  # as if the stored copies came from cae-0
+        conn.execute("UPDATE items SET extractor_version = 'cae-0.core-1', "
+                     "data = json_set(data, '$.extractor_version', 'cae-0.core-1')")
+    server.set_version("v2")
+    crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)
+    with crawler.store() as store:
+        run = store.runs(site="cae", limit=1)[0]
+        flagged = sorted((c.kind, c.url.removeprefix(server.url)) for c in store.changes() if c.run_id == run.id)
+        assert flagged == sorted([("new", N1), ("new", N2), ("removed", C)])  # no "updated"
+        edited = store.find_item(server.url + A)
+        assert [v.version for v in store.versions(edited.id)] == [1, 2]  # the new text is kept
+        assert run.stats["newswatch/diff/rebaselined"] == 2
