@@ -36,14 +36,19 @@ def extract_file(path: Path, url: str | None = None) -> dict:
         sel = parsel.Selector(text=html)
         url = (sel.css('link[rel="canonical"]::attr(href)').get() or sel.css('meta[property="og:url"]::attr(content)').get()
                or path.resolve().as_uri())
-    cls = spider_for(url)
+    fetched = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+    return extract_item(spider_for(url), html, url, fetched)
+
+
+def extract_item(cls: type, html: str, url: str, fetched_at: str | None = None) -> dict:
+    """The item a spider class makes of a page's HTML, finished as the crawl pipelines do."""
     raw = cls.extract_html(html, url)
-    raw.update(url=url, site=cls.name if cls.name != "generic" else None,
-               fetched_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds"))
-    if cls.name == "generic":
+    site = cls.name
+    if site == "generic":
         from spiders.generic import site_name_for
 
-        raw["site"] = site_name_for(url)
+        site = site_name_for(url)
+    raw.update(url=url, site=site, fetched_at=fetched_at)
     if not raw.get("language"):
         raw["language"] = cls.language
     item = finish_item(raw, getattr(cls, "timezone", None), tuple(filter(None, [raw.get("language")])) or None)

@@ -44,6 +44,7 @@ CONTENT_TYPES = {
     ".js": "application/javascript; charset=utf-8", ".json": "application/json",
     ".xml": "application/xml; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
+    ".shtml": "text/html; charset=utf-8",  # TRS CMS sites (CAS) publish .shtml pages
 }
 
 

@@ -4,6 +4,10 @@ Used for sites without a dedicated spider. The main text comes from trafilatura,
 structured metadata (JSON-LD, OpenGraph) from extruct and, when the page declares no
 publication date, the date from htmldate. The result is a raw item: strings are kept
 as the page gives them and the pipeline cleans and parses them later.
+
+The page is parsed once. Every step that reads the untouched tree runs first; the text
+extraction then prunes the tree in place, and a copy is made only for the date search,
+on pages that declare no date.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import htmldate
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
@@ -34,38 +39,37 @@ _ARTICLE_TYPES = {"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"}
 # opportunistic free-text scan that picks up copyright years and deadlines.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
-_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
-
-
-def _class_matches(pattern: str) -> str:
-    """XPath predicate: the element's class or id matches ``pattern`` (case-insensitive)."""
-    return f"re:test(concat(@class, ' ', @id), '{pattern}', 'i')"
-
+# Class and id patterns are matched in Python on the few elements that carry either
+# attribute: a regular expression called from XPath costs a callback per element.
 
 # Removed before text extraction: lines trafilatura keeps when it falls back to
 # readability on old layouts. Short date/byline blocks ("12.09.2022 | Views: 531"), block
 # elements only so a date inside a sentence stays ("update" and "candidate" do not match):
-_META_BLOCK = r"(?<![a-z])(date|meta|byline|posted|submitted)|(news|post|entry|pub|article)[-_]?(date|meta|info)"
+_META_BLOCK = re.compile(
+    r"(?<![a-z])(date|meta|byline|posted|submitted)|(news|post|entry|pub|article)[-_]?(date|meta|info)", re.I
+)
+_META_BLOCK_MAX_CHARS = 200
+# ... and blocks made only of links and separators: "Back to the list | Print version".
 _SEPARATORS = "|/·•»«›‹-–— "
-_PRUNE = etree.XPath(
-    "//*[self::div or self::p or self::ul or self::section]"
-    f"[{_class_matches(_META_BLOCK)}][string-length(normalize-space(.)) < 200]"
-    # blocks made only of links and separators: "Back to the list | Print version"
+_PRUNE_CANDIDATES = etree.XPath(
+    "//*[self::div or self::p or self::ul or self::section][@class or @id]"
     " | //*[self::div or self::p][a][not(*[not(self::a or self::br)])]"
-    f"[not(text()[translate(normalize-space(.), '{_SEPARATORS}', '') != ''])]",
-    namespaces=_REGEX_NS,
 )
 
 # Page chrome removed before the date search, so that "last updated" stamps in footers
 # and today's date in a site header are not taken for the publication date.
-_CHROME = etree.XPath(
-    "//nav | //aside"
-    " | //footer[not(ancestor::article or ancestor::main)]"
-    " | //header[not(ancestor::article or ancestor::main or .//h1)]"
-    " | //*[ancestor::body][not(ancestor-or-self::article)]"
-    f"[{_class_matches('footer|sidebar|cookie|breadcrumb')}]",
-    namespaces=_REGEX_NS,
-)
+_CHROME_CLASS = re.compile("footer|sidebar|cookie|breadcrumb", re.I)
+_CHROME_CANDIDATES = etree.XPath("//nav | //aside | //footer | //header | //body//*[@class or @id]")
+
+# XML white space, as normalize-space() collapses it
+_XML_WS = re.compile(r"[ \t\r\n]+")
+
+# The precise extraction is retried in trafilatura's balanced mode when it returns some
+# text but fewer words than this share of the words in the page's <p> paragraphs: it then
+# took a side block (a reprint notice, a teaser) for the article. Pages whose paragraphs
+# hold fewer words than an article has (error pages, cookie banners) are not retried.
+_PRECISE_MIN_SHARE = 0.25
+_ARTICLE_MIN_WORDS = 100
 
 _LAYOUT_TABLE_BLOCKS = etree.XPath(".//div|.//p|.//table|.//ul|.//ol|.//form|.//h1|.//h2|.//h3")
 _WS = re.compile(r"\s+")
@@ -96,19 +100,26 @@ def extract_article(html: str, url: str) -> dict:
         summary = summary or _text(meta.description)
         source = source or _sitename(meta.sitename, url)
 
-    body, body_images = _main_text(tree, url)
+    canonical_url = _canonical_url(tree, og)
+    language = _language(tree, article, og)
+    published = _text(article.get("datePublished")) or _text(og.get("article:published_time"))
+
+    # The text extraction consumes its tree: keep the original for the date search if one is due.
+    body, body_images = _main_text(copy.deepcopy(tree) if published is None else tree, url)
     body = _drop_title_line(body, title)
     if not body and not article and og.get("@type") != "article":
         return _empty_item(url)
+    if published is None:
+        published = _find_date(tree, url)
 
     return {
         "url": url,
-        "canonical_url": _canonical_url(tree, og),
+        "canonical_url": canonical_url,
         "title": title,
-        "published_raw": _published(tree, url, article, og),
+        "published_raw": published,
         "source": source,
         "section": _breadcrumbs(nodes, index, title, url),
-        "language": _language(tree, article, og),
+        "language": language,
         "summary": summary,
         "body": body,
         "images": _images(article, og, index, body_images, url),
@@ -136,6 +147,9 @@ def _parse(html: str) -> HtmlElement | None:
 
 
 def _structured_data(tree: HtmlElement, url: str) -> dict[str, list[dict]]:
+    """JSON-LD and OpenGraph items, read by extruct when the page has either kind of markup."""
+    if not _has_structured_markup(tree):
+        return {}
     try:
         return extruct.extract(
             tree, base_url=url or None, syntaxes=["json-ld", "opengraph"], uniform=True, errors="ignore"
@@ -143,6 +157,16 @@ def _structured_data(tree: HtmlElement, url: str) -> dict[str, list[dict]]:
     except Exception:  # a broken JSON-LD block is the page's fault, not a crawl failure
         logger.debug("structured data extraction failed for %s", url, exc_info=True)
         return {}
+
+
+def _has_structured_markup(tree: HtmlElement) -> bool:
+    """Whether the page holds a JSON-LD script or a <meta property> in its head.
+
+    The same elements extruct reads: without them it finds nothing, so it need not run.
+    """
+    if tree.find('.//script[@type="application/ld+json"]') is not None:
+        return True
+    return any(meta.get("content") is not None for meta in tree.iterfind(".//head/meta[@property]"))
 
 
 def _jsonld_nodes(items: list[Any]) -> list[dict]:
@@ -193,17 +217,47 @@ def _name(value: Any) -> str | None:
     return _text(value.get("name")) if isinstance(value, dict) else _text(value)
 
 
-def _published(tree: HtmlElement, url: str, article: dict, og: dict) -> str | None:
-    declared = _text(article.get("datePublished")) or _text(og.get("article:published_time"))
-    if declared:
-        return declared
-    date_tree = copy.deepcopy(tree)
-    _drop(_CHROME(date_tree))
+def _find_date(tree: HtmlElement, url: str) -> str | None:
+    """Publication date found by htmldate outside the page chrome; removes the chrome from ``tree``."""
+    _drop(_chrome(tree))
     try:
-        return htmldate.find_date(date_tree, url=url or None, **_DATE_PARAMS)
+        return htmldate.find_date(tree, url=url or None, **_DATE_PARAMS)
     except Exception:
         logger.debug("date search failed for %s", url, exc_info=True)
         return None
+
+
+def _chrome(tree: HtmlElement) -> list[HtmlElement]:
+    """Navigation, asides, page headers and footers, and sidebar, cookie and breadcrumb blocks.
+
+    A <footer> or <header> inside an <article> or <main> belongs to the content, and so does
+    a <header> holding the <h1>; nothing inside an <article> is taken for a chrome block by
+    its class or id alone.
+    """
+    found = []
+    for element in _CHROME_CANDIDATES(tree):
+        tag = element.tag
+        if tag in ("nav", "aside"):
+            found.append(element)
+            continue
+        ancestors = {ancestor.tag for ancestor in element.iterancestors()}
+        outside_content = "article" not in ancestors and "main" not in ancestors
+        if (
+            (tag == "footer" and outside_content)
+            or (tag == "header" and outside_content and element.find(".//h1") is None)
+            or (
+                tag != "article"
+                and "body" in ancestors
+                and "article" not in ancestors
+                and _CHROME_CLASS.search(_class_and_id(element))
+            )
+        ):
+            found.append(element)
+    return found
+
+
+def _class_and_id(element: HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
 
 
 def _breadcrumbs(nodes: list[dict], index: dict[str, dict], title: str | None, url: str) -> list[str]:
@@ -253,8 +307,31 @@ def _canonical_url(tree: HtmlElement, og: dict) -> str | None:
 
 
 def _trafilatura_metadata(tree: HtmlElement, url: str) -> Document:
+    """Title, description and site name as ``trafilatura.extract_metadata`` finds them.
+
+    The same steps, in the same order, without the author, date, category, tag and
+    licence searches, whose results are not used here.
+    """
     try:
-        return trafilatura.extract_metadata(tree, url or None, dict(_DATE_PARAMS))
+        meta = examine_meta(tree)
+        try:
+            meta = extract_meta_json(tree, meta)
+        except Exception:  # a broken JSON-LD block leaves the <meta> values
+            logger.debug("JSON-LD metadata extraction failed for %s", url, exc_info=True)
+        if not meta.title:
+            meta.title = extract_title(tree)
+        if not meta.url:
+            meta.url = extract_url(tree, url or None)
+        if not meta.sitename:
+            meta.sitename = extract_sitename(tree)
+        if meta.sitename:
+            meta.sitename = meta.sitename.lstrip("@")
+            if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+                meta.sitename = meta.sitename.title()
+        elif meta.url and (host := META_URL.match(meta.url)):
+            meta.sitename = host[1]
+        meta.clean_and_trim()
+        return meta
     except Exception:
         logger.debug("metadata extraction failed for %s", url, exc_info=True)
         return Document()
@@ -273,15 +350,35 @@ def _sitename(sitename: str | None, url: str) -> str | None:
 
 
 def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
-    """Main text (paragraphs joined by a blank line) and the images trafilatura kept in it."""
-    work = copy.deepcopy(tree)
-    _unwrap_layout_tables(work)
-    _drop(_PRUNE(work))
+    """Main text (paragraphs joined by a blank line) and the images trafilatura kept in it.
+
+    Prunes ``tree`` in place. trafilatura runs in precision mode, which keeps menus and
+    teasers out. When that yields some text but under a quarter of the words the page's
+    paragraphs hold (and they hold enough for an article), it is taken to have picked a side block, and the balanced mode's text
+    is used instead if it is longer. A page where precision mode finds no text at all is
+    taken to hold no article.
+    """
+    captions = _figure_captions(tree, url)
+    paragraph_words = sum(len(paragraph.text_content().split()) for paragraph in tree.iter("p"))
+    _unwrap_layout_tables(tree)
+    _drop(_pruned_blocks(tree))
+
+    body, images = _rendered(_extract(tree, url, precise=True), url, captions)
+    words = len(body.split())
+    if paragraph_words >= _ARTICLE_MIN_WORDS and 0 < words < _PRECISE_MIN_SHARE * paragraph_words:
+        balanced, balanced_images = _rendered(_extract(tree, url, precise=False), url, captions)
+        if len(balanced.split()) > words:
+            body, images = balanced, balanced_images
+    return body, images
+
+
+def _extract(tree: HtmlElement, url: str, precise: bool) -> Document | None:
+    """trafilatura's extraction of the main text of ``tree``, which it leaves untouched."""
     try:
-        document = trafilatura.bare_extraction(
-            work,
+        return trafilatura.bare_extraction(
+            tree,
             url=url or None,
-            favor_precision=True,
+            favor_precision=precise,
             include_comments=False,
             include_images=True,
             include_links=False,
@@ -289,11 +386,13 @@ def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
         )
     except Exception:
         logger.debug("text extraction failed for %s", url, exc_info=True)
-        document = None
+        return None
+
+
+def _rendered(document: Document | None, url: str, captions: dict[str, str]) -> tuple[str, list[dict]]:
+    """The text of an extracted document, one line per paragraph, and its images."""
     if document is None or document.body is None:
         return "", []
-
-    captions = _figure_captions(tree, url)
     images = []
     for graphic in document.body.iter("graphic"):
         src = _absolute(graphic.get("src"), url)
@@ -304,6 +403,31 @@ def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
 
     lines = (_WS.sub(" ", line).strip() for line in xmltotxt(document.body, False).split("\n"))
     return "\n\n".join(line for line in lines if line), images
+
+
+def _pruned_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """Short date, meta and byline blocks, and blocks made only of links and separators."""
+    found = []
+    for element in _PRUNE_CANDIDATES(tree):
+        if element.get("class") is not None or element.get("id") is not None:
+            if _META_BLOCK.search(_class_and_id(element)) and (
+                len(_XML_WS.sub(" ", element.text_content()).strip(" ")) < _META_BLOCK_MAX_CHARS
+            ):
+                found.append(element)
+                continue
+        if element.tag in ("div", "p") and _links_only(element):
+            found.append(element)
+    return found
+
+
+def _links_only(element: HtmlElement) -> bool:
+    """Whether the element's children are links (at least one) and line breaks, with
+    nothing but white space and separators between them."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not any(child.tag == "a" for child in children) or any(child.tag not in ("a", "br") for child in children):
+        return False
+    texts = [element.text, *(child.tail for child in element)]
+    return all(not text or not text.strip(_SEPARATORS + "\t\r\n") for text in texts)
 
 
 def _drop(elements: list[HtmlElement]) -> None:

@@ -20,10 +20,16 @@ def run(*cmd: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Comp
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})})
 
 
-def test_scrapy_list_lists_every_site():
-    done = run(sys.executable, "-m", "scrapy", "list")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["anso", "cae", "generic"]
+INSTITUTIONS = {"cae", "anso", "cas", "cast", "nas", "royalsociety", "ras", "oeaw", "tubitak", "jst", "nstda",
+                "isc", "unesco", "wfeo"}
+
+
+def test_scrapy_list_and_newswatch_sites_list_every_institution():
+    listed = run(sys.executable, "-m", "scrapy", "list")
+    assert listed.returncode == 0, listed.stderr
+    sites = {s["name"] for s in json.loads(run(sys.executable, "-m", "newswatch", "sites", "--format", "json").stdout)}
+    assert set(listed.stdout.split()) == sites | {"generic"}
+    assert INSTITUTIONS <= sites
 
 
 def test_scrapy_crawl_writes_schema_valid_items(tmp_path, site_server):

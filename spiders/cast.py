@@ -1,0 +1,89 @@
+"""China Association for Science and Technology, English site (english.cast.org.cn).
+
+Listings are column pages /col/col<ID>/index.html; their items are ``div.list li`` entries
+linking to articles at /art/<YYYY>/<M>/<D>/art_<ID>_<number>.html beside a date span. The
+spider follows each listing's "Next" link (``div.pages a.next``; later pages are served as
+index_2.html, index_3.html…); the last page has no "Next" link. An article page has its title in
+``h1``, a "Date: … Source: …" line in ``div.info`` and its body in ``#zoom``. Dates are given
+as YYYY-MM-DD, Beijing time (UTC+8).
+
+The Chinese site (www.cast.org.cn) loads its lists from a JSON endpoint paged by ``pageNo``;
+this spider does not crawl it — it crawls the English site's HTML listings.
+
+Checked against the live site: nothing — this spider was not run against english.cast.org.cn
+from here (no network). The ``#zoom`` body and the /col/ and /art/ URL patterns are those of the
+site's CMS; the column numbers, the listing markup, the pager and the other class names are
+those of the saved fixtures and must be confirmed on the live site.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from newswatch.text import normalize_space
+from spiders.base import NewsSpider
+
+
+class CastSpider(NewsSpider):
+    """News of the China Association for Science and Technology."""
+
+    name = "cast"
+    institution = {"name": "China Association for Science and Technology", "acronym": "CAST",
+                   "former_names": [], "country": "CN"}
+    base_url = "https://english.cast.org.cn"
+    sections = {"col471": "News"}
+    article_path = r"^/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"
+    language = "en"
+    timezone = "+08:00"
+    extractor_version = "1"
+    live_checked = ("no (no network from here): #zoom body and /col/, /art/ URL patterns are the CMS's; "
+                    "column numbers, listing, pager and other class names from saved fixtures")
+
+    def listing_url(self, section: str, page: int) -> str:
+        """index.html for the first page, index_<page>.html after it."""
+        name = "index.html" if page == 1 else f"index_{page}.html"
+        return f"{self.base_url}/col/{section}/{name}"
+
+    def next_page(self, response, section, page):
+        """The target of the pager's "Next" link, or None on the last page."""
+        for link in response.css("div.pages a"):
+            text = normalize_space(link.xpath("string()").get() or "")
+            href = link.attrib.get("href")
+            if href and ("next" in link.attrib.get("class", "").split() or text.lower().startswith("next")):
+                return response.urljoin(href)
+        return None
+
+    def article_links(self, response) -> list[str]:
+        """Article links of the ``div.list li`` items only (not menus or the sidebar)."""
+        seen, out = set(), []
+        for href in response.css("div.list li a::attr(href)").getall():
+            url = urljoin(response.url, href.strip()).split("#", 1)[0]
+            if url not in seen and self._article_re.search(urlsplit(url).path):
+                seen.add(url)
+                out.append(url)
+        return out
+
+    @classmethod
+    def extract_page(cls, sel, url):
+        """Title, date, source, breadcrumb and the ``#zoom`` body of an article page."""
+        article = sel.css("div.article")[:1] or sel
+        info = [normalize_space(t) for t in article.css("div.info span").xpath("string()").getall()]
+        published = next((re.sub(r"^Date\s*:\s*", "", t) for t in info if t.startswith("Date")), None)
+        source = next((re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
+        title = cls.text(article, "h1") or cls.text(sel, "h1")
+        if not title:
+            page_title = sel.css("title::text").get() or ""
+            title = re.sub(r"\s*[-|]\s*China Association for Science and Technology\s*$", "", page_title).strip() or None
+        paragraphs, imgs = cls.body(article, "#zoom", url)
+        return {
+            "title": title,
+            "published_raw": published or None,
+            "source": source or None,
+            "section": cls.crumbs(sel, "div.position a::text"),
+            "language": sel.css("html::attr(lang)").get() or None,
+            "summary": (sel.css('meta[name="description"]::attr(content)').get() or "").strip() or None,
+            "body": paragraphs,
+            "images": imgs,
+            "canonical_url": sel.css('link[rel="canonical"]::attr(href)').get(),
+        }
