@@ -39,8 +39,9 @@ _ARTICLE_TYPES = {"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"}
 # opportunistic free-text scan that picks up copyright years and deadlines.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
-# Class and id patterns are matched in Python on the few elements that carry either
-# attribute: a regular expression called from XPath costs a callback per element.
+# Classes and ids are matched in Python: string functions or a regular expression in an
+# XPath predicate cost more per element than the whole walk. A cheap test for the words a
+# match must contain comes first.
 
 # Removed before text extraction: lines trafilatura keeps when it falls back to
 # readability on old layouts. Short date/byline blocks ("12.09.2022 | Views: 531"), block
@@ -48,18 +49,25 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 _META_BLOCK = re.compile(
     r"(?<![a-z])(date|meta|byline|posted|submitted)|(news|post|entry|pub|article)[-_]?(date|meta|info)", re.I
 )
+_META_BLOCK_WORDS = ("date", "meta", "byline", "posted", "submitted", "info")  # one is in every match
+_META_BLOCK_TAGS = ("div", "p", "ul", "section")
 _META_BLOCK_MAX_CHARS = 200
-# ... and blocks made only of links and separators: "Back to the list | Print version".
-_SEPARATORS = "|/·•»«›‹-–— "
-_PRUNE_CANDIDATES = etree.XPath(
-    "//*[self::div or self::p or self::ul or self::section][@class or @id]"
-    " | //*[self::div or self::p][a][not(*[not(self::a or self::br)])]"
-)
+# ... and blocks made only of links (at least one) and line breaks, with nothing but white
+# space and separators between them: "Back to the list | Print version".
+_LINK_BLOCK_CANDIDATES = etree.XPath("//div[a] | //p[a]")
+_SEPARATORS = "|/·•»«›‹-–— \t\r\n"
 
 # Page chrome removed before the date search, so that "last updated" stamps in footers
 # and today's date in a site header are not taken for the publication date.
-_CHROME_CLASS = re.compile("footer|sidebar|cookie|breadcrumb", re.I)
-_CHROME_CANDIDATES = etree.XPath("//nav | //aside | //footer | //header | //body//*[@class or @id]")
+# Landmarks: navigation, asides, and the page's own header and footer (a <header> holding
+# the <h1> introduces the article) ...
+_CHROME_LANDMARKS = etree.XPath(
+    "//nav | //aside"
+    " | //footer[not(ancestor::article or ancestor::main)]"
+    " | //header[not(ancestor::article or ancestor::main or .//h1)]"
+)
+# ... and, outside the <article>, blocks whose class or id names them.
+_CHROME_WORDS = ("footer", "sidebar", "cookie", "breadcrumb")
 
 # XML white space, as normalize-space() collapses it
 _XML_WS = re.compile(r"[ \t\r\n]+")
@@ -228,36 +236,31 @@ def _find_date(tree: HtmlElement, url: str) -> str | None:
 
 
 def _chrome(tree: HtmlElement) -> list[HtmlElement]:
-    """Navigation, asides, page headers and footers, and sidebar, cookie and breadcrumb blocks.
-
-    A <footer> or <header> inside an <article> or <main> belongs to the content, and so does
-    a <header> holding the <h1>; nothing inside an <article> is taken for a chrome block by
-    its class or id alone.
-    """
-    found = []
-    for element in _CHROME_CANDIDATES(tree):
-        tag = element.tag
-        if tag in ("nav", "aside"):
-            found.append(element)
-            continue
-        ancestors = {ancestor.tag for ancestor in element.iterancestors()}
-        outside_content = "article" not in ancestors and "main" not in ancestors
-        if (
-            (tag == "footer" and outside_content)
-            or (tag == "header" and outside_content and element.find(".//h1") is None)
-            or (
-                tag != "article"
-                and "body" in ancestors
-                and "article" not in ancestors
-                and _CHROME_CLASS.search(_class_and_id(element))
-            )
-        ):
-            found.append(element)
+    """Page chrome: landmarks, then the blocks of <body> outside any <article> that its class
+    or id names (footer, sidebar, cookie banner, breadcrumbs)."""
+    found = _CHROME_LANDMARKS(tree)
+    for body in tree.iter("body"):
+        for element in body.iterdescendants(etree.Element):
+            if (
+                _class_matches(element, _CHROME_WORDS)
+                and element.tag != "article"
+                and next(element.iterancestors("article"), None) is None
+            ):
+                found.append(element)
     return found
 
 
-def _class_and_id(element: HtmlElement) -> str:
-    return f"{element.get('class') or ''} {element.get('id') or ''}"
+def _class_matches(element: HtmlElement, words: tuple[str, ...], pattern: re.Pattern | None = None) -> bool:
+    """Whether the element's class or id contains one of ``words``, in any case, and matches
+    ``pattern`` if one is given."""
+    class_, id_ = element.get("class"), element.get("id")
+    if class_ is None and id_ is None:
+        return False
+    names = f"{class_ or ''} {id_ or ''}"
+    folded = names.casefold()
+    if not any(word in folded for word in words):
+        return False
+    return pattern is None or pattern.search(names) is not None
 
 
 def _breadcrumbs(nodes: list[dict], index: dict[str, dict], title: str | None, url: str) -> list[str]:
@@ -407,27 +410,21 @@ def _rendered(document: Document | None, url: str, captions: dict[str, str]) -> 
 
 def _pruned_blocks(tree: HtmlElement) -> list[HtmlElement]:
     """Short date, meta and byline blocks, and blocks made only of links and separators."""
-    found = []
-    for element in _PRUNE_CANDIDATES(tree):
-        if element.get("class") is not None or element.get("id") is not None:
-            if _META_BLOCK.search(_class_and_id(element)) and (
-                len(_XML_WS.sub(" ", element.text_content()).strip(" ")) < _META_BLOCK_MAX_CHARS
-            ):
-                found.append(element)
-                continue
-        if element.tag in ("div", "p") and _links_only(element):
-            found.append(element)
+    found = [
+        element for element in tree.iter(*_META_BLOCK_TAGS)
+        if _class_matches(element, _META_BLOCK_WORDS, _META_BLOCK)
+        and len(_XML_WS.sub(" ", element.text_content()).strip(" ")) < _META_BLOCK_MAX_CHARS
+    ]
+    found.extend(element for element in _LINK_BLOCK_CANDIDATES(tree) if _links_only(element))
     return found
 
 
 def _links_only(element: HtmlElement) -> bool:
-    """Whether the element's children are links (at least one) and line breaks, with
-    nothing but white space and separators between them."""
-    children = [child for child in element if isinstance(child.tag, str)]
-    if not any(child.tag == "a" for child in children) or any(child.tag not in ("a", "br") for child in children):
+    """Whether the element holds links and line breaks only, with separators between them."""
+    children = [child for child in element if isinstance(child.tag, str)]  # elements, not comments
+    if any(child.tag not in ("a", "br") for child in children):
         return False
-    texts = [element.text, *(child.tail for child in element)]
-    return all(not text or not text.strip(_SEPARATORS + "\t\r\n") for text in texts)
+    return all(not text or not text.strip(_SEPARATORS) for text in (element.text, *(child.tail for child in element)))
 
 
 def _drop(elements: list[HtmlElement]) -> None:

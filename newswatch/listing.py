@@ -21,7 +21,7 @@ __all__ = ["article_links", "next_page"]
 # <article> are kept: teasers often wrap their title link in a <header>.
 _CHROME_CLASSES = (
     r"menu|nav|breadcrumb|footer|sidebar|pagination|pager|share|sharing|social"
-    r"|most[-_]?read|most[-_]?viewed"
+    r"|most[-_]?read|most[-_]?viewed|related|widget"
 )
 _SEMANTIC_CHROME = (
     "ancestor::nav or ancestor::aside"
@@ -61,13 +61,15 @@ _SLUG = re.compile(r"[^\W\d_]{2,}\w*(?:[-_][^\W_]+)+", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _MIN_WORDS = 3
+_HEADLINE_WORDS = 5
 
 
 def article_links(sel: Selector, page_url: str) -> list[str]:
     """Absolute article URLs of a listing page, in page order, without duplicates.
 
     Links are grouped by URL shape (digits and slugs generalised); groups that sit
-    deeper than the listing and carry headline-like text or numbered paths are kept.
+    deeper than the listing and carry headline-like text or numbered paths are kept, and
+    so are repeated slug links beside the listing (``/<slug>/`` next to ``/news/``).
     """
     base = _base_url(sel, page_url)
     links = _candidates(sel.xpath(_LINKS_OUTSIDE_CHROME), base, page_url)
@@ -147,9 +149,15 @@ def _candidates(anchors: list[Selector], base: str, page_url: str) -> dict[str, 
 
 
 def _looks_like_articles(members: list[str], labels: dict[str, str], listing_depth: int) -> bool:
-    if min(_depth(url) for url in members) <= listing_depth:
+    depth = min(_depth(url) for url in members)
+    if depth < listing_depth:
         return False
     words = sum(_word_count(labels[url]) for url in members) / len(members)
+    if depth == listing_depth:
+        # Beside the listing rather than below it (WordPress /<slug>/ next to /news/): slug links
+        # with headline-like text; a lone one (a last page) only with a headline's length.
+        return ("{slug}" in _template(members[0]) and words >= _MIN_WORDS
+                and (len(members) > 1 or words >= _HEADLINE_WORDS))
     numbered = all(_DIGITS.search(url.split("/", 3)[-1]) for url in members)
     return words >= _MIN_WORDS or (words >= 1 and numbered)
 

@@ -33,6 +33,12 @@ class GenericSpider(NewsSpider):
     #: The news listing a subclass watches; `--url` gives it for the plain generic spider.
     start_url: str | None = None
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.start_url:  # the site's origin, shown by `newswatch sites` before any crawl
+            parts = urlsplit(cls.start_url)
+            cls.base_url = f"{parts.scheme}://{parts.netloc}"
+
     def __init__(self, url: str | None = None, name: str | None = None, **kwargs):
         url = url or self.start_url
         if not url:
