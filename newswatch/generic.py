@@ -24,7 +24,14 @@ import htmldate
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import META_URL, examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
@@ -47,11 +54,11 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 # readability on old layouts. Short date/byline blocks ("12.09.2022 | Views: 531"), block
 # elements only so a date inside a sentence stays ("update" and "candidate" do not match):
 _META_BLOCK = re.compile(
-    r"(?<![a-z])(date|meta|byline|posted|submitted)|(news|post|entry|pub|article)[-_]?(date|meta|info)", re.I
+    r"(?<![a-z])(date|meta|byline|posted|submitted)|(news|post|entry|pub|article)[-_]?(date|meta|info)", re.IGNORECASE
 )
-_META_BLOCK_WORDS = ("date", "meta", "byline", "posted", "submitted", "info")  # one is in every match
+_META_BLOCK_HINT = re.compile("date|meta|byline|posted|submitted|info")  # in every match, case-folded
 _META_BLOCK_TAGS = ("div", "p", "ul", "section")
-_META_BLOCK_MAX_CHARS = 200
+_SHORT_BLOCK = etree.XPath("string-length(normalize-space()) < 200")
 # ... and blocks made only of links (at least one) and line breaks, with nothing but white
 # space and separators between them: "Back to the list | Print version".
 _LINK_BLOCK_CANDIDATES = etree.XPath("//div[a] | //p[a]")
@@ -67,10 +74,7 @@ _CHROME_LANDMARKS = etree.XPath(
     " | //header[not(ancestor::article or ancestor::main or .//h1)]"
 )
 # ... and, outside the <article>, blocks whose class or id names them.
-_CHROME_WORDS = ("footer", "sidebar", "cookie", "breadcrumb")
-
-# XML white space, as normalize-space() collapses it
-_XML_WS = re.compile(r"[ \t\r\n]+")
+_CHROME_CLASS = re.compile("footer|sidebar|cookie|breadcrumb")  # case-folded
 
 # The precise extraction is retried in trafilatura's balanced mode when it returns some
 # text but fewer words than this share of the words in the page's <p> paragraphs: it then
@@ -78,6 +82,9 @@ _XML_WS = re.compile(r"[ \t\r\n]+")
 # hold fewer words than an article has (error pages, cookie banners) are not retried.
 _PRECISE_MIN_SHARE = 0.25
 _ARTICLE_MIN_WORDS = 100
+# The balanced text replaces the precise one when it has at least this many times its words,
+# that is when it found a larger block rather than the same one with a heading or a caption.
+_RETRY_MIN_GAIN = 2
 
 _LAYOUT_TABLE_BLOCKS = etree.XPath(".//div|.//p|.//table|.//ul|.//ol|.//form|.//h1|.//h2|.//h3")
 _WS = re.compile(r"\s+")
@@ -242,7 +249,7 @@ def _chrome(tree: HtmlElement) -> list[HtmlElement]:
     for body in tree.iter("body"):
         for element in body.iterdescendants(etree.Element):
             if (
-                _class_matches(element, _CHROME_WORDS)
+                _class_matches(element, _CHROME_CLASS)
                 and element.tag != "article"
                 and next(element.iterancestors("article"), None) is None
             ):
@@ -250,15 +257,14 @@ def _chrome(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-def _class_matches(element: HtmlElement, words: tuple[str, ...], pattern: re.Pattern | None = None) -> bool:
-    """Whether the element's class or id contains one of ``words``, in any case, and matches
-    ``pattern`` if one is given."""
+def _class_matches(element: HtmlElement, hint: re.Pattern, pattern: re.Pattern | None = None) -> bool:
+    """Whether the element's class or id, case-folded, contains ``hint`` and, if ``pattern``
+    is given, matches it as written."""
     class_, id_ = element.get("class"), element.get("id")
     if class_ is None and id_ is None:
         return False
     names = f"{class_ or ''} {id_ or ''}"
-    folded = names.casefold()
-    if not any(word in folded for word in words):
+    if hint.search(names.casefold()) is None:
         return False
     return pattern is None or pattern.search(names) is not None
 
@@ -357,9 +363,9 @@ def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
 
     Prunes ``tree`` in place. trafilatura runs in precision mode, which keeps menus and
     teasers out. When that yields some text but under a quarter of the words the page's
-    paragraphs hold (and they hold enough for an article), it is taken to have picked a side block, and the balanced mode's text
-    is used instead if it is longer. A page where precision mode finds no text at all is
-    taken to hold no article.
+    paragraphs hold (and they hold enough for an article), it is taken to have picked a side
+    block, and the balanced mode's text is used instead if it is at least twice as long. A
+    page where precision mode finds no text at all is taken to hold no article.
     """
     captions = _figure_captions(tree, url)
     paragraph_words = sum(len(paragraph.text_content().split()) for paragraph in tree.iter("p"))
@@ -370,7 +376,7 @@ def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
     words = len(body.split())
     if paragraph_words >= _ARTICLE_MIN_WORDS and 0 < words < _PRECISE_MIN_SHARE * paragraph_words:
         balanced, balanced_images = _rendered(_extract(tree, url, precise=False), url, captions)
-        if len(balanced.split()) > words:
+        if len(balanced.split()) >= _RETRY_MIN_GAIN * words:
             body, images = balanced, balanced_images
     return body, images
 
@@ -412,8 +418,8 @@ def _pruned_blocks(tree: HtmlElement) -> list[HtmlElement]:
     """Short date, meta and byline blocks, and blocks made only of links and separators."""
     found = [
         element for element in tree.iter(*_META_BLOCK_TAGS)
-        if _class_matches(element, _META_BLOCK_WORDS, _META_BLOCK)
-        and len(_XML_WS.sub(" ", element.text_content()).strip(" ")) < _META_BLOCK_MAX_CHARS
+        if _class_matches(element, _META_BLOCK_HINT, _META_BLOCK)
+        and _SHORT_BLOCK(element)
     ]
     found.extend(element for element in _LINK_BLOCK_CANDIDATES(tree) if _links_only(element))
     return found
