@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 
-from spiders.base import NewsSpider
+from spiders.trs import TrsSpider
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-class AnsoSpider(NewsSpider):
+class AnsoSpider(TrsSpider):
     name = "anso"
     institution = {
         "name": "Alliance of National and International Science Organizations for the Belt and Road Regions",
@@ -36,28 +36,11 @@ class AnsoSpider(NewsSpider):
     extractor_version = "1"
     live_checked = "no: URL patterns from the site's pages, TRS markup conventions, fixture selectors"
 
-    def listing_url(self, section: str, page: int) -> str:
-        name = "index.html" if page == 1 else f"index_{page - 1}.html"
-        return f"{self.base_url}/{section}/{name}"
-
-    def next_page(self, response, section, page):
-        m = re.search(r"countPage\s*=\s*(\d+)", response.text)
-        if m and page < int(m[1]):
-            return self.listing_url(section, page + 1)
-        return None
-
     @classmethod
     def extract_page(cls, sel, url):
-        meta = lambda name: (sel.css(f'meta[name="{name}"]::attr(content)').get() or "").strip() or None  # noqa: E731
-        info = sel.css("div.detail-info span")
-        source = meta("ContentSource")
-        if not source:
-            line = next((cls.text(s, "span") for s in info if (cls.text(s, "span") or "").startswith("Source")), None)
-            source = re.sub(r"^Source\s*:\s*", "", line) if line else None
-        published = meta("PubDate")
-        if not published:
-            line = next((cls.text(s, "span") for s in info if (cls.text(s, "span") or "").startswith("Date")), None)
-            published = re.sub(r"^Date\s*:\s*", "", line) if line else None
+        meta = lambda name: cls.meta(sel, name)  # noqa: E731
+        source = meta("ContentSource") or cls.labelled(sel, "div.detail-info span", "Source")
+        published = meta("PubDate") or cls.labelled(sel, "div.detail-info span", "Date")
         paragraphs, imgs = cls.body(sel, "div.TRS_Editor", url)
         title = meta("ArticleTitle") or cls.text(sel, "h2.detail-title") or cls.text(sel, "title")
         sample = " ".join(paragraphs[:3]) or title or ""

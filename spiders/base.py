@@ -42,6 +42,8 @@ class NewsSpider(scrapy.Spider):
     sections: dict[str, str] = {}
     #: Regex matched against an absolute link's path: which links are articles.
     article_path: str = r"$^"
+    #: CSS for the listing's links (narrow it to the list to keep sidebars and menus out).
+    listing_links: str = "a"
     language: str | None = "en"
     #: UTC offset of the site's publication times, e.g. "+08:00".
     timezone: str | None = None
@@ -92,7 +94,7 @@ class NewsSpider(scrapy.Spider):
     def article_links(self, response: TextResponse) -> list[str]:
         """Absolute article URLs of a listing page, in page order, without repeats."""
         seen, out = set(), []
-        for href in response.css("a::attr(href)").getall():
+        for href in response.css(self.listing_links).xpath("@href").getall():
             url = urljoin(response.url, href.strip()).split("#", 1)[0]
             if url not in seen and self._article_re.search(urlsplit(url).path):
                 seen.add(url)
@@ -225,6 +227,21 @@ class NewsSpider(scrapy.Spider):
         if not node:
             return None
         return normalize_space(node[0].xpath("string()").get()) or None
+
+    @staticmethod
+    def meta(sel, name: str) -> str | None:
+        """Content of ``<meta name=…>`` (TRS CMS pages carry PubDate, ArticleTitle, ContentSource)."""
+        return (sel.css(f'meta[name="{name}"]::attr(content)').get() or "").strip() or None
+
+    @staticmethod
+    def labelled(sel, query: str, label: str) -> str | None:
+        """The value of a "Label: value" line among the elements matched by ``query``."""
+        pattern = re.compile(rf"^{re.escape(label)}\s*[:：]\s*", re.I)
+        for text in sel.css(query).xpath("string()").getall():
+            text = normalize_space(text)
+            if pattern.match(text):
+                return pattern.sub("", text) or None
+        return None
 
     @staticmethod
     def crumbs(sel, query: str, skip=("home", "首页")) -> list[str]:

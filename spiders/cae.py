@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from newswatch.text import normalize_space
 from spiders.base import NewsSpider
 
 
@@ -44,9 +43,8 @@ class CaeSpider(NewsSpider):
     @classmethod
     def extract_page(cls, sel, url):
         article = sel.css("div.article")[:1] or sel  # one scan of the page; fields are looked up inside
-        info = [normalize_space(t) for t in article.css("div.info li").xpath("string()").getall()]
-        published = next((re.sub(r"^Published\s*:\s*", "", t) for t in info if t.startswith("Published")), None)
-        source = next((re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
+        published = cls.labelled(article, "div.info li", "Published")
+        source = cls.labelled(article, "div.info li", "Source")
         title = cls.text(article, "h1") or cls.text(sel, "h1")
         if not title:
             page_title = sel.css("title::text").get() or ""

@@ -16,14 +16,11 @@ of the saved fixtures and must be confirmed on the live site.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urljoin, urlsplit
 
-from newswatch.text import normalize_space
-from spiders.base import NewsSpider
+from spiders.trs import TrsSpider
 
 
-class CasSpider(NewsSpider):
+class CasSpider(TrsSpider):
     """News and research news of the Chinese Academy of Sciences."""
 
     name = "cas"
@@ -37,37 +34,15 @@ class CasSpider(NewsSpider):
     live_checked = ("no (no network from here): TRS structure, #content li, .TRS_Editor, PubDate meta and "
                     "URL patterns are the site's known structure; other class names from saved fixtures")
 
-    def listing_url(self, section: str, page: int) -> str:
-        """index.shtml for the first page, index_<page-1>.shtml after it (TRS numbering)."""
-        name = "index.shtml" if page == 1 else f"index_{page - 1}.shtml"
-        return f"{self.base_url}/newsroom/{section}/{name}"
-
-    def next_page(self, response, section, page):
-        """The next TRS listing page while ``page`` is below the ``countPage`` variable."""
-        m = re.search(r"countPage\s*=\s*(\d+)", response.text)
-        if m and page < int(m[1]):
-            return self.listing_url(section, page + 1)
-        return None
-
-    def article_links(self, response) -> list[str]:
-        """Article links of the listing's ``#content li`` items only (not sidebars or menus)."""
-        seen, out = set(), []
-        for href in response.css("#content li a::attr(href)").getall():
-            url = urljoin(response.url, href.strip()).split("#", 1)[0]
-            if url not in seen and self._article_re.search(urlsplit(url).path):
-                seen.add(url)
-                out.append(url)
-        return out
+    listing_root = "/newsroom"
+    page_extension = ".shtml"
+    listing_links = "#content li a"
 
     @classmethod
     def extract_page(cls, sel, url):
         """Title, PubDate, source, breadcrumb and the ``.TRS_Editor`` body of an article page."""
-        def meta(name: str) -> str | None:
-            return (sel.css(f'meta[name="{name}"]::attr(content)').get() or "").strip() or None
-
-        info = [normalize_space(t) for t in sel.css("div.info span").xpath("string()").getall()]
-        source = meta("ContentSource") or next(
-            (re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
+        meta = lambda name: cls.meta(sel, name)  # noqa: E731
+        source = meta("ContentSource") or cls.labelled(sel, "div.info span", "Source")
         title = (meta("ArticleTitle") or cls.text(sel, "#content h2") or cls.text(sel, "#content h1")
                  or cls.text(sel, "h1") or cls.text(sel, "title"))
         paragraphs, imgs = cls.body(sel, ".TRS_Editor", url)

@@ -19,7 +19,6 @@ those of the saved fixtures and must be confirmed on the live site.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 from newswatch.text import normalize_space
 from spiders.base import NewsSpider
@@ -37,6 +36,7 @@ class CastSpider(NewsSpider):
     language = "en"
     timezone = "+08:00"
     extractor_version = "1"
+    listing_links = "div.list li a"
     live_checked = ("no (no network from here): #zoom body and /col/, /art/ URL patterns are the CMS's; "
                     "column numbers, listing, pager and other class names from saved fixtures")
 
@@ -54,23 +54,12 @@ class CastSpider(NewsSpider):
                 return response.urljoin(href)
         return None
 
-    def article_links(self, response) -> list[str]:
-        """Article links of the ``div.list li`` items only (not menus or the sidebar)."""
-        seen, out = set(), []
-        for href in response.css("div.list li a::attr(href)").getall():
-            url = urljoin(response.url, href.strip()).split("#", 1)[0]
-            if url not in seen and self._article_re.search(urlsplit(url).path):
-                seen.add(url)
-                out.append(url)
-        return out
-
     @classmethod
     def extract_page(cls, sel, url):
         """Title, date, source, breadcrumb and the ``#zoom`` body of an article page."""
         article = sel.css("div.article")[:1] or sel
-        info = [normalize_space(t) for t in article.css("div.info span").xpath("string()").getall()]
-        published = next((re.sub(r"^Date\s*:\s*", "", t) for t in info if t.startswith("Date")), None)
-        source = next((re.sub(r"^Source\s*:\s*", "", t) for t in info if t.startswith("Source")), None)
+        published = cls.labelled(article, "div.info span", "Date")
+        source = cls.labelled(article, "div.info span", "Source")
         title = cls.text(article, "h1") or cls.text(sel, "h1")
         if not title:
             page_title = sel.css("title::text").get() or ""

@@ -11,9 +11,14 @@ from newswatch.process import finish_item
 from newswatch.text import decode_html
 from spiders.anso import AnsoSpider
 from spiders.cae import CaeSpider
+from spiders.cas import CasSpider
+from spiders.cast import CastSpider
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
-SPIDERS = {"cae": CaeSpider, "anso": AnsoSpider}
+SPIDERS = {"cae": CaeSpider, "anso": AnsoSpider, "cas": CasSpider, "cast": CastSpider}
+#: Page furniture that must never reach a body.
+CHROME = ("Font size", "BigMediumSmall", "Share to", "Views:", "Copyright", "Contact Us", "Home",
+          "Visits:", "Page views", "Print", "Hot News")
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"  # the two real articles the project started from
 FIELDS = ("title", "published_raw", "published", "source", "section", "language", "body_starts", "body_ends",
           "paragraphs", "images", "boilerplate")
@@ -53,10 +58,25 @@ def test_field(site, expected, field):
         base = SPIDERS[site].base_url
         assert [i["url"] for i in item["images"]] == [base + p for p in expected[field]]
     elif field == "boilerplate":
-        for chrome in ("Font size", "BigMediumSmall", "Share to", "Views:", "Copyright", "Contact Us", "Home"):
+        for chrome in CHROME:
             assert chrome not in body, chrome
     else:
         assert item[field] == expected[field]
+
+
+def _expected(site: str) -> list[dict]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted((SITES / site / "expected").glob("*.json"))]
+
+
+@pytest.mark.parametrize("site", sorted(SPIDERS))
+def test_every_article_matches_the_spider_and_has_expectations(site):
+    """Each saved article URL is recognised as this site's article, and each has an expected file."""
+    spider = SPIDERS[site]
+    pages = {"/" + p.relative_to(SITES / site / "v1").as_posix() for p in (SITES / site / "v1").rglob("*")
+             if p.is_file() and not p.name.startswith(("_", "index", "robots", "column_"))}
+    assert pages == {e["url_path"] for e in _expected(site)}
+    assert all(spider.matches(spider.base_url + p) for p in pages)
+    assert not spider.matches(spider.base_url + "/")
 
 
 def _seed(prefix: str) -> str:
