@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -187,15 +188,17 @@ def run(config: Config, db_url: str, on_ready=None) -> int:
     interrupted = mark_interrupted(db_url)
     if interrupted:
         logger.warning("%d run(s) left running by an earlier scheduler recorded as interrupted", interrupted)
-    stop = threading.Event()
+    # The handler only records the signal: taking a lock in it (Event.set) could deadlock with
+    # the main thread, which the signal interrupts wherever it is.
+    received: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, lambda signum, _frame: received.append(signum))
     scheduler = build_scheduler(config, db_url)
     scheduler.resume()
     if on_ready is not None:
         on_ready(scheduler)
-    while not stop.wait(0.5):
-        pass
+    while not received:
+        time.sleep(0.2)
     logger.info("stopping: %d crawl(s) running", len(STATE.children))
     scheduler.shutdown(wait=False)
     stop_children()

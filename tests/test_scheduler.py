@@ -64,7 +64,11 @@ def _wait(predicate, timeout=90, what="condition"):
 def _stop(proc) -> float:
     start = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # leave no scheduler behind, then fail
+        raise
     return time.monotonic() - start
 
 

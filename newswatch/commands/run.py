@@ -20,10 +20,11 @@ def run_command(ctx, config_path):
 
     The database is --db / NEWSWATCH_DB, else the config's [storage] url, else ./newswatch.db.
     """
-    from newswatch.config import ConfigError, find_config, load_config, mask_url
+    from newswatch.config import ConfigError, find_config, load_config
     from newswatch.crawling.runner import site_names
     from newswatch.scheduler import run
     from storage import StoreError, open_store, resolve_url
+    from storage.engine import mask_url
 
     path = find_config(config_path)
     try:
