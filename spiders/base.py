@@ -207,10 +207,40 @@ class NewsSpider(scrapy.Spider):
         """Raw item fields of a saved article page's HTML text."""
         return cls.extract_page(parsel.Selector(text=html, base_url=url), url)
 
+    # Declarations read by the default extract_page (a site whose page differs overrides it).
+    #: The article's container; fields are looked up inside it (one scan of the page).
+    article_css: str | None = None
+    #: Elements holding "Label: value" lines, and the labels of the date and source lines.
+    info_css: str | None = None
+    date_label: str = "Published"
+    source_label: str = "Source"
+    title_css: str = "h1"
+    #: Regex removed from the end of <title> when the page has no title element.
+    title_suffix: str | None = None
+    body_css: str | None = None
+    crumbs_css: str | None = None
+
     @classmethod
     def extract_page(cls, sel: parsel.Selector, url: str) -> dict:
-        """Raw item fields from an article page: title, published_raw, source, section, body…"""
-        raise NotImplementedError
+        """Raw item fields from an article page, from the class's selector declarations."""
+        article = (sel.css(cls.article_css)[:1] if cls.article_css else None) or sel
+        title = cls.text(article, cls.title_css) or cls.text(sel, cls.title_css)
+        if not title:
+            title = normalize_space(sel.css("title::text").get())
+            if cls.title_suffix:
+                title = re.sub(rf"{cls.title_suffix}\s*$", "", title).strip()
+        paragraphs, imgs = cls.body(article, cls.body_css, url) if cls.body_css else ([], [])
+        return {
+            "title": title or None,
+            "published_raw": cls.labelled(article, cls.info_css, cls.date_label) if cls.info_css else None,
+            "source": cls.labelled(article, cls.info_css, cls.source_label) if cls.info_css else None,
+            "section": cls.crumbs(sel, cls.crumbs_css) if cls.crumbs_css else [],
+            "language": sel.css("html::attr(lang)").get() or None,
+            "summary": cls.meta(sel, "description"),
+            "body": paragraphs,
+            "images": imgs,
+            "canonical_url": sel.css('link[rel="canonical"]::attr(href)').get(),
+        }
 
     @classmethod
     def matches(cls, url: str) -> bool:

@@ -10,7 +10,6 @@ The date in an article URL is not its publication date (items migrated in 2021 c
 
 from __future__ import annotations
 
-import re
 
 from spiders.base import NewsSpider
 
@@ -30,6 +29,11 @@ class CaeSpider(NewsSpider):
     timezone = "+08:00"
     extractor_version = "1"
     live_checked = "no: URL patterns from the site's pages, selectors from saved fixtures"
+    article_css = "div.article"
+    info_css = "div.info li"  # Published: Nov 9, 2020 • Source: CAE • Font size: BigMediumSmall
+    title_suffix = "-Chinese Academy of Engineering"
+    body_css = "#zoom"
+    crumbs_css = "div.position a::text"
 
     def listing_url(self, section: str, page: int) -> str:
         num = section.removeprefix("col")
@@ -39,25 +43,3 @@ class CaeSpider(NewsSpider):
         wanted = self.listing_url(section, page + 1)
         links = {response.urljoin(h) for h in response.css("div.page a::attr(href)").getall()}
         return wanted if wanted in links else None
-
-    @classmethod
-    def extract_page(cls, sel, url):
-        article = sel.css("div.article")[:1] or sel  # one scan of the page; fields are looked up inside
-        published = cls.labelled(article, "div.info li", "Published")
-        source = cls.labelled(article, "div.info li", "Source")
-        title = cls.text(article, "h1") or cls.text(sel, "h1")
-        if not title:
-            page_title = sel.css("title::text").get() or ""
-            title = re.sub(r"-Chinese Academy of Engineering\s*$", "", page_title).strip() or None
-        paragraphs, imgs = cls.body(article, "#zoom", url)
-        return {
-            "title": title,
-            "published_raw": published or None,
-            "source": source or None,
-            "section": cls.crumbs(sel, "div.position a::text"),
-            "language": sel.css("html::attr(lang)").get() or None,
-            "summary": None,
-            "body": paragraphs,
-            "images": imgs,
-            "canonical_url": sel.css('link[rel="canonical"]::attr(href)').get(),
-        }

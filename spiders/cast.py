@@ -18,7 +18,6 @@ those of the saved fixtures and must be confirmed on the live site.
 
 from __future__ import annotations
 
-import re
 
 from newswatch.text import normalize_space
 from spiders.base import NewsSpider
@@ -37,6 +36,12 @@ class CastSpider(NewsSpider):
     timezone = "+08:00"
     extractor_version = "1"
     listing_links = "div.list li a"
+    article_css = "div.article"
+    info_css = "div.info span"
+    date_label = "Date"
+    title_suffix = r"\s*[-|]\s*China Association for Science and Technology"
+    body_css = "#zoom"
+    crumbs_css = "div.position a::text"
     live_checked = ("no (no network from here): #zoom body and /col/, /art/ URL patterns are the CMS's; "
                     "column numbers, listing, pager and other class names from saved fixtures")
 
@@ -53,26 +58,3 @@ class CastSpider(NewsSpider):
             if href and ("next" in link.attrib.get("class", "").split() or text.lower().startswith("next")):
                 return response.urljoin(href)
         return None
-
-    @classmethod
-    def extract_page(cls, sel, url):
-        """Title, date, source, breadcrumb and the ``#zoom`` body of an article page."""
-        article = sel.css("div.article")[:1] or sel
-        published = cls.labelled(article, "div.info span", "Date")
-        source = cls.labelled(article, "div.info span", "Source")
-        title = cls.text(article, "h1") or cls.text(sel, "h1")
-        if not title:
-            page_title = sel.css("title::text").get() or ""
-            title = re.sub(r"\s*[-|]\s*China Association for Science and Technology\s*$", "", page_title).strip() or None
-        paragraphs, imgs = cls.body(article, "#zoom", url)
-        return {
-            "title": title,
-            "published_raw": published or None,
-            "source": source or None,
-            "section": cls.crumbs(sel, "div.position a::text"),
-            "language": sel.css("html::attr(lang)").get() or None,
-            "summary": (sel.css('meta[name="description"]::attr(content)').get() or "").strip() or None,
-            "body": paragraphs,
-            "images": imgs,
-            "canonical_url": sel.css('link[rel="canonical"]::attr(href)').get(),
-        }
