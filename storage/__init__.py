@@ -11,6 +11,10 @@ from .base import Store, StoreError
 from .engine import DEFAULT_URL
 from .records import (
     ChangeRecord,
+    EventLink,
+    EventRecord,
+    EventSignature,
+    EventSource,
     ItemWrite,
     KnownItem,
     RunRecord,
@@ -49,6 +53,10 @@ __all__ = [
     "DEFAULT_URL",
     "ENV_VAR",
     "ChangeRecord",
+    "EventLink",
+    "EventRecord",
+    "EventSignature",
+    "EventSource",
     "ItemWrite",
     "KnownItem",
     "RunRecord",

@@ -8,6 +8,9 @@ from typing import Any
 
 from .records import (
     ChangeRecord,
+    EventLink,
+    EventRecord,
+    EventSignature,
     ItemWrite,
     KnownItem,
     RunRecord,
@@ -123,3 +126,30 @@ class Store(abc.ABC):
         limit: int | None = None,
     ) -> list[ChangeRecord]:
         """The change log, newest first, filtered by site, time and kind."""
+
+    # -- events ----------------------------------------------------------
+
+    @abc.abstractmethod
+    def event_signatures(self, exclude_items: list[str] | None = None) -> list[EventSignature]:
+        """Every linked item's signature and event (for near-duplicate search), minus ``exclude_items``."""
+
+    @abc.abstractmethod
+    def save_event_links(self, links: list[EventLink], at: datetime) -> None:
+        """Attach each item to its event (creating or refreshing the event), in one transaction."""
+
+    @abc.abstractmethod
+    def unlink_events(self, item_ids: list[str]) -> None:
+        """Detach items that no longer report an event; events left with no source are deleted."""
+
+    @abc.abstractmethod
+    def events(
+        self,
+        since: datetime | None = None,
+        site: str | None = None,
+        limit: int | None = None,
+    ) -> list[EventRecord]:
+        """Events with their sources, most recently updated first, filtered by update time and site."""
+
+    @abc.abstractmethod
+    def event_of_item(self, item_id: str) -> EventRecord | None:
+        """The event an item reports, with all its sources, or None."""

@@ -126,3 +126,59 @@ class ItemWrite:
     def __post_init__(self) -> None:
         if self.kind not in WRITE_KINDS:
             raise ValueError(f"unknown write kind {self.kind!r}; expected one of {', '.join(WRITE_KINDS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class EventSource:
+    """One item reporting an event: where it was published and how it was linked."""
+
+    item_id: str
+    site: str
+    url: str
+    title: str | None
+    published: str | None
+    linked_by: str  # "self" (its own event) or "text" (near-duplicate text and agreeing details)
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One event with the items (possibly from several sites) that report it."""
+
+    id: str
+    name: str
+    acronym: str | None
+    type: str
+    start: str | None
+    end: str | None
+    city: str | None
+    country: str | None
+    mode: str | None
+    data: dict[str, Any]
+    first_seen_at: datetime
+    updated_at: datetime
+    sources: list[EventSource] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class EventLink:
+    """An item's event to persist: joined to ``event_id`` or, when None, an event of its own."""
+
+    item_id: str
+    site: str
+    event: dict[str, Any]
+    signature: bytes | None = None
+    event_id: str | None = None
+    linked_by: str = "self"
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventSignature:
+    """A stored item's text signature and event, for finding other reports of the same event."""
+
+    item_id: str
+    event_id: str
+    site: str
+    signature: bytes | None
+    event: dict[str, Any]

@@ -136,3 +136,46 @@ changes = sa.Table(
     sa.Index("ix_changes_run_id", "run_id"),
     sa.Index("ix_changes_item_id", "item_id"),
 )
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("acronym", sa.Text, nullable=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("start", sa.Text, nullable=True),
+    sa.Column("end", sa.Text, nullable=True),
+    sa.Column("city", sa.Text, nullable=True),
+    sa.Column("country", sa.Text, nullable=True),
+    sa.Column("mode", sa.Text, nullable=True),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Column("first_seen_at", timestamp(), nullable=False),
+    sa.Column("updated_at", timestamp(), nullable=False),
+    sa.Index("ix_events_start", "start"),
+    sa.Index("ix_events_updated_at", "updated_at"),
+)
+
+event_sources = sa.Table(
+    "event_sources",
+    metadata,
+    sa.Column(
+        "item_id",
+        sa.Text,
+        sa.ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "event_id",
+        sa.Text,
+        sa.ForeignKey("events.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("site", sa.Text, nullable=False),
+    sa.Column("linked_by", sa.Text, nullable=False),
+    sa.Column("similarity", sa.Float, nullable=True),
+    sa.Column("signature", sa.LargeBinary, nullable=True),
+    sa.Column("linked_at", timestamp(), nullable=False),
+    sa.Index("ix_event_sources_event_id", "event_id"),
+    sa.Index("ix_event_sources_site", "site"),
+)

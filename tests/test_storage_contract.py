@@ -18,11 +18,11 @@ from storage import (
     StoreError,
     open_store,
 )
-from storage.sql import SqlStore, alembic_config
+from storage.sql import HEAD_REVISION, SqlStore, alembic_config
 from storage.tables import metadata
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
-TABLES = {"sites", "runs", "items", "item_versions", "changes"}
+TABLES = {"sites", "runs", "items", "item_versions", "changes", "events", "event_sources"}
 
 
 def at(minutes: int) -> datetime:
@@ -65,7 +65,7 @@ def test_upgrade_creates_schema_on_empty_database(store_url):
         raw.upgrade()
         names = set(sa.inspect(raw.engine).get_table_names())
         assert TABLES | {"alembic_version"} <= names
-        assert raw.schema_revision() == head_revision() == "0001"
+        assert raw.schema_revision() == head_revision() == HEAD_REVISION
     finally:
         raw.close()
 

@@ -1,0 +1,77 @@
+"""Contract tests of event storage, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage import EventLink, ItemWrite
+
+from test_storage_contract import T0, at, make_item
+
+FORUM = {
+    "name": "World Science and Technology Development Forum", "acronym": "WSTDF 2020", "type": "forum",
+    "start": "2020-11-08", "end": "2020-11-08",
+    "location": {"venue": None, "city": "Beijing", "country": "CN"}, "mode": "hybrid",
+    "organisers": [], "participants": [], "attendance": None,
+}
+
+
+def saved(store, *items):
+    store.save_items(None, [ItemWrite(item=i, kind="new", at=T0) for i in items])
+
+
+def test_own_event_then_joined_by_another_site(store):
+    a, b = make_item(1, site="cae"), make_item(2, site="cas")
+    saved(store, a, b)
+    store.save_event_links([EventLink(item_id=a["id"], site="cae", event=FORUM, signature=b"\x01\x02")], at(1))
+    [event] = store.events()
+    assert (event.id, event.name, event.city, event.country, event.start) == (
+        "ev-cae:1", FORUM["name"], "Beijing", "CN", "2020-11-08")
+    assert [s.item_id for s in event.sources] == ["cae:1"]
+
+    store.save_event_links(
+        [EventLink(item_id=b["id"], site="cas", event=FORUM, event_id=event.id, linked_by="text", similarity=0.8)],
+        at(2),
+    )
+    [event] = store.events()
+    assert {(s.site, s.linked_by) for s in event.sources} == {("cae", "self"), ("cas", "text")}
+    assert event.updated_at == at(2)
+    assert store.event_of_item("cas:2").id == event.id
+    assert [e.id for e in store.events(site="cas")] == [event.id]
+    assert store.events(site="nas") == []
+    assert store.events(since=at(3)) == []
+    sigs = {s.item_id: s for s in store.event_signatures()}
+    assert sigs["cae:1"].signature == b"\x01\x02" and sigs["cae:1"].event["acronym"] == "WSTDF 2020"
+    assert set(sigs) == {"cae:1", "cas:2"}
+    assert [s.item_id for s in store.event_signatures(exclude_items=["cae:1"])] == ["cas:2"]
+
+
+def test_relinking_moves_the_item_and_drops_an_empty_event(store):
+    a, b = make_item(1), make_item(2)
+    saved(store, a, b)
+    store.save_event_links([EventLink(item_id=a["id"], site="alpha", event=FORUM)], at(1))
+    store.save_event_links([EventLink(item_id=b["id"], site="alpha", event={**FORUM, "name": "Other"})], at(1))
+    assert len(store.events()) == 2
+    store.save_event_links([EventLink(item_id=b["id"], site="alpha", event=FORUM, event_id="ev-alpha:1",
+                                      linked_by="text")], at(2))
+    [event] = store.events()
+    assert len(event.sources) == 2
+
+
+def test_unlink_deletes_event_without_sources(store):
+    a = make_item(1)
+    saved(store, a)
+    store.save_event_links([EventLink(item_id=a["id"], site="alpha", event=FORUM)], at(1))
+    store.unlink_events([a["id"]])
+    assert store.events() == [] and store.event_of_item(a["id"]) is None
+
+
+def test_own_event_is_refreshed_when_its_item_changes(store):
+    a = make_item(1)
+    saved(store, a)
+    store.save_event_links([EventLink(item_id=a["id"], site="alpha", event=FORUM)], at(1))
+    store.save_event_links([EventLink(item_id=a["id"], site="alpha", event={**FORUM, "end": "2020-11-09"})],
+                           at(1) + timedelta(hours=1))
+    [event] = store.events()
+    assert event.end == "2020-11-09" and event.data["end"] == "2020-11-09"
+    assert event.first_seen_at == at(1)
