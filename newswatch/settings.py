@@ -68,6 +68,7 @@ EXTENSIONS = {
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 100,
     "pipelines.dates.DatesPipeline": 200,
+    "pipelines.events.EventsPipeline": 250,
     "pipelines.fingerprint.FingerprintPipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
     "pipelines.validate.ValidatePipeline": 500,

@@ -1,8 +1,9 @@
-"""Dedupe step: one item per stable id within a run (same article reached by several URLs)."""
+"""Dedupe step: one item per stable id within a run; a re-post under a new URL keeps its item's id."""
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from newswatch.crawling.session import CrawlSession
 from pipelines.base import CrawlerPipeline
 
 
@@ -13,6 +14,11 @@ class DedupePipeline(CrawlerPipeline):
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
+        session = CrawlSession.of(self.crawler)
+        original = session.repost_of(adapter["id"], adapter["content_hash"]) if session else None
+        if original is not None:
+            self.crawler.stats.inc_value("newswatch/dedupe/reposted")
+            adapter["id"] = original
         first = self.urls.setdefault(adapter["id"], adapter["url"])
         if first != adapter["url"]:
             self.crawler.stats.inc_value("newswatch/dedupe/dropped")

@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 from itemadapter import ItemAdapter
 
 from newswatch.crawling.session import CrawlSession
-from storage import ItemWrite
+from newswatch.event.linking import EventLinker, from_bytes, signature, to_bytes
+from storage import EventLink, ItemWrite
+from storage.events import own_event_id
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +18,7 @@ class StorePipeline:
         self.crawler = crawler
         self.batch_size = batch_size
         self.pending: list[ItemWrite] = []
+        self.linker: EventLinker | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -43,6 +46,40 @@ class StorePipeline:
         except Exception as exc:
             self.crawler.stats.inc_value("newswatch/store/errors")
             logger.error("could not store %d items: %s", len(batch), exc)
+            return
+        try:
+            self.link_events(session, batch)
+        except Exception as exc:
+            self.crawler.stats.inc_value("newswatch/events/errors")
+            logger.error("could not link the events of %d items: %s", len(batch), exc)
+
+    def link_events(self, session, batch: list[ItemWrite]) -> None:
+        """Attach each item's event to an event reported elsewhere (near-duplicate text), or its own."""
+        if self.linker is None:
+            self.linker = EventLinker()
+            for known in session.store.event_signatures():
+                if known.signature:
+                    self.linker.add(known.item_id, known.event_id, known.site, known.event, from_bytes(known.signature))
+        links, unlinked = [], []
+        for write in batch:
+            item = write.item
+            event, entry = item.get("event"), self.linker.entries.get(item["id"])
+            if not event:
+                if entry is not None:
+                    unlinked.append(item["id"])
+                continue
+            if entry is not None and entry.event == event:
+                continue
+            sig = signature(f"{item.get('title') or ''}\n{item.get('body') or ''}")
+            found = self.linker.match(item["id"], event, sig)
+            event_id = found[0] if found else (entry.event_id if entry and entry.event_id != own_event_id(item["id"]) else None)
+            links.append(EventLink(item_id=item["id"], site=item["site"], event=event, signature=to_bytes(sig),
+                                   event_id=event_id, linked_by="text" if found else "self",
+                                   similarity=round(found[1], 3) if found else None))
+            self.linker.add(item["id"], event_id or own_event_id(item["id"]), item["site"], event, sig)
+            self.crawler.stats.inc_value("newswatch/events/" + ("linked" if found else "own"))
+        session.store.save_event_links(links, datetime.now(timezone.utc))
+        session.store.unlink_events(unlinked)
 
     def close_spider(self):
         session = CrawlSession.of(self.crawler)

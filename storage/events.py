@@ -30,6 +30,11 @@ def event_columns(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def own_event_id(item_id: str) -> str:
+    """The id of the event an item reports when no other source reported it first."""
+    return f"ev-{item_id}"
+
+
 class EventsMixin:
     """Store methods for events; expects ``engine``, ``_writer`` and ``_insert`` from SqlStore."""
 
@@ -91,7 +96,7 @@ class EventsMixin:
     @staticmethod
     def _event_id(link: EventLink) -> str:
         """An item's own event is keyed by the item; a joined one keeps its id."""
-        return link.event_id or f"ev-{link.item_id}"
+        return link.event_id or own_event_id(link.item_id)
 
     @staticmethod
     def _drop_orphans(conn: sa.Connection, event_ids: set[str]) -> None:
@@ -171,4 +176,4 @@ class EventsMixin:
         )
 
 
-__all__ = ["EventsMixin", "event_columns"]
+__all__ = ["EventsMixin", "event_columns", "own_event_id"]

@@ -23,9 +23,24 @@ class CrawlSession:
     outcomes: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     _by_url: dict = field(default_factory=dict)
+    _by_hash: dict | None = None
 
     def __post_init__(self):
         self._by_url = {k.url: k.id for k in self.known.values()}
+
+    def repost_of(self, item_id_: str, content_hash: str) -> str | None:
+        """The stored item a new URL re-posts (same content hash, same site), else None.
+
+        Sites move old items into new columns under new URLs; such a copy is the same item.
+        """
+        if item_id_ in self.known:
+            return None
+        if self._by_hash is None:
+            self._by_hash = {}
+            for known in sorted(self.known.values(), key=lambda k: k.last_seen_at):
+                self._by_hash[known.content_hash] = known.id
+        found = self._by_hash.get(content_hash)
+        return found if found != item_id_ else None
 
     def id_for(self, url: str) -> str:
         """The item id for a fetched URL: the stored item's when known, else from the URL."""

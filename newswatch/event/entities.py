@@ -1,0 +1,135 @@
+"""Entity normalisation in one place: organisations (names, acronyms, former names) and people.
+
+Organisations come from ``data/organisations.toml``; a person named in either order
+(Bai Chunli, Chunli Bai, BAI Chunli) and with or without an honorific is one person.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+HONORIFICS = (
+    "Academician", "Professor", "Prof", "Dr", "Mr", "Mrs", "Ms", "Miss", "Madam", "Sir", "Dame", "Lord",
+    "H.E", "HE", "His Excellency", "Her Excellency", "Excellency", "Ambassador", "Academic", "Engr", "Eng",
+)
+_HONORIFIC = re.compile(
+    r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+)+"
+)
+_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """One organisation: a key, its canonical name, acronyms and every other name it goes by."""
+
+    key: str
+    name: str
+    acronyms: tuple[str, ...]
+    aliases: tuple[str, ...]
+
+    @property
+    def acronym(self) -> str | None:
+        return self.acronyms[0] if self.acronyms else None
+
+
+def _fold(text: str) -> str:
+    """Case-, accent-, punctuation- and 'the'-insensitive form of a name."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("&", " and ")
+    text = _PUNCT.sub(" ", text.casefold())
+    text = _SPACE.sub(" ", text).strip()
+    return text.removeprefix("the ")
+
+
+@lru_cache(maxsize=1)
+def organisations() -> dict[str, Organisation]:
+    """The organisation table, keyed by its short key."""
+    raw = tomllib.loads(resources.files("newswatch.event").joinpath("data/organisations.toml").read_text("utf-8"))
+    return {
+        key: Organisation(key, entry["name"], tuple(entry.get("acronyms", ())), tuple(entry.get("aliases", ())))
+        for key, entry in raw.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, str], dict[str, str]]:
+    """Folded full names → key, and exact acronyms → key."""
+    names: dict[str, str] = {}
+    acronyms: dict[str, str] = {}
+    for org in organisations().values():
+        for name in (org.name, *org.aliases):
+            names[_fold(name)] = org.key
+        for acronym in org.acronyms:
+            acronyms[acronym] = org.key
+            acronyms[acronym.upper()] = org.key
+    return names, acronyms
+
+
+_TRAILING_ACRONYM = re.compile(r"\s*\(([^()]{2,12})\)\s*$")
+_LEADING_COUNTRY = re.compile(r"^(?:the\s+)?(?:U\.?S\.?|US|UK|China's|Chinese)\s+", re.I)
+
+
+def find_organisation(name: str | None) -> Organisation | None:
+    """The known organisation a name, acronym, former name or "Name (ACR)" refers to, or None."""
+    if not name:
+        return None
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    name = re.sub(r"\(([^(),]{2,12}),\s*[^()]+\)\s*$", r"(\1)", name)
+    names, acronyms = _index()
+    m = _TRAILING_ACRONYM.search(name)
+    if m:
+        hit = acronyms.get(m[1].strip()) or acronyms.get(m[1].strip().upper())
+        if hit:
+            return organisations()[hit]
+        name = name[: m.start()]
+    hit = acronyms.get(name) or names.get(_fold(name))
+    if hit is None:
+        stripped = re.sub(r",?\s*\(?(?:China|the United States|USA|Brazil|Thailand|Chile|Russia|Japan)\)?$", "", name)
+        hit = names.get(_fold(stripped)) or acronyms.get(stripped.strip())
+    return organisations()[hit] if hit else None
+
+
+def organisation_key(name: str | None) -> str:
+    """A comparable key for an organisation: its table key when known, else its folded name."""
+    org = find_organisation(name)
+    if org is not None:
+        return org.key
+    folded = _fold(_TRAILING_ACRONYM.sub("", name or ""))
+    return folded
+
+
+def canonical_organisation(name: str) -> str:
+    """The canonical name of a known organisation, else the name as given (tidied)."""
+    org = find_organisation(name)
+    if org is not None:
+        return org.name
+    name = _TRAILING_ACRONYM.sub("", name).strip(" ,;.")
+    return re.sub(r"^the\s+", "", name, flags=re.I)
+
+
+def strip_honorifics(name: str) -> str:
+    """'Prof. Dr. Chunli Bai' → 'Chunli Bai'."""
+    return _HONORIFIC.sub("", name.strip()).strip()
+
+
+def person_key(name: str | None) -> str:
+    """An order- and case-insensitive key: 'Bai Chunli', 'Chunli Bai' and 'BAI Chunli' are equal."""
+    folded = _fold(strip_honorifics(name or "")).replace("-", " ")
+    return " ".join(sorted(w for w in folded.split() if len(w) > 1))
+
+
+__all__ = [
+    "Organisation",
+    "canonical_organisation",
+    "find_organisation",
+    "organisation_key",
+    "organisations",
+    "person_key",
+    "strip_honorifics",
+]

@@ -1,0 +1,298 @@
+"""Who took part: people with their titles, organisations and roles, from institutional prose.
+
+Academy news lists people as "Name, Title of Org, Name, Title of Org … addressed the event",
+"CAE President Li Xiaohong", "Prof. Chunli Bai, President of CAS and ANSO" or one per line as
+"Chunli Bai|President of CAS and ANSO, China". The verb after a list gives everyone's role.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
+
+#: Words that make a capitalised phrase a title or an organisation, never a name.
+_NOT_NAME = {
+    "academy", "academies", "association", "alliance", "university", "institute", "council", "society",
+    "organization", "organisation", "organizations", "federation", "agency", "ministry", "committee", "foundation",
+    "president", "vice", "chairman", "chair", "director", "director-general", "secretary", "secretary-general",
+    "general", "minister", "member", "members", "head", "dean", "professor", "chief", "executive", "deputy",
+    "rector", "ambassador", "commissioner", "officer", "fellow", "fellows", "former", "acting", "science",
+    "sciences", "technology", "engineering", "national", "international", "chinese", "china", "world", "forum",
+    "workshop", "conference", "symposium", "meeting", "the", "of", "and", "for", "on", "in", "at", "with",
+    "centre", "center", "department", "office", "bureau", "school", "college", "programme", "program", "group",
+    "division", "board", "nations", "united", "republic", "people's", "party", "government", "embassy", "on",
+    "covid-19", "during", "after", "before", "when", "while", "this", "that", "these", "he", "she", "they", "his",
+    "her", "their", "it", "its", "we", "our", "mr", "ms", "both", "all", "also", "leaders", "representatives",
+    "speakers", "experts", "scientists", "guests", "delegates", "participants", "prize", "award", "medal",
+    "laureate", "nobel", "opening", "closing", "ceremony", "session", "panel", "keynote", "day", "week",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "laboratory", "lab", "hospital", "company", "corporation", "group", "network", "initiative", "project",
+    "summit", "congress", "assembly", "lecture", "seminar", "dialogue", "training", "course", "delegation",
+    "mou", "agreement", "memorandum", "understanding", "according", "however", "meanwhile", "moreover",
+}
+_TITLE_WORDS = (
+    r"(?:Executive\s+|First\s+|Deputy\s+|Vice[\s-]+|Acting\s+|Former\s+|former\s+|Honorary\s+|Permanent\s+|Chief\s+|Senior\s+|Associate\s+|Assistant\s+)*"
+    r"(?:President|Chairman|Chairwoman|Chairperson|Chair|Director[\s-]General|Director|Secretary[\s-]General|Secretary|"
+    r"Minister|Rector|Dean|Head|Ambassador|Commissioner|Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|"
+    r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
+)
+_TITLE_START = re.compile(rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b", re.I)
+_NAME_TOKEN = r"(?:[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z])|[A-Z]\.)"
+_NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
+_HONORIFIC_NAME = re.compile(
+    rf"\b(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})"
+)
+#: "CAE President Li Xiaohong", "ANSO Executive Director Prof. Jane Doe".
+_PREFIXED = re.compile(
+    rf"\b(?P<org>[A-Z][A-Za-zÖÜİ]{{1,9}}|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
+    rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
+)
+_ROLE_VERBS = [
+    ("host", re.compile(r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b", re.I)),
+    ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
+    ("awardee", re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I)),
+    ("visitor", re.compile(r"\b(?:led a|headed a|visited|paid a visit|delegation)\b", re.I)),
+    ("speaker", re.compile(
+        r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
+        r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
+        r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted)\b", re.I)),
+    ("attendee", re.compile(r"\b(?:attended|were present|was present|participated|joined|took part|among the)\b", re.I)),
+]
+_BY_ROLE = [
+    ("host", re.compile(r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I)),
+    ("speaker", re.compile(r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed)\s+by\s*$", re.I)),
+    ("attendee", re.compile(r"\battended\s+by\s*$", re.I)),
+    ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
+]
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    """Split on ``sep`` outside parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts]
+
+
+def clean_name(text: str) -> str | None:
+    """A person's name from a chunk ('and Prof. Chunli Bai' → 'Chunli Bai'), or None if it is not one."""
+    text = re.sub(r"^(?:and|including|as well as|by|with|from|while|whereas|also)\s+", "", text.strip(), flags=re.I)
+    text = strip_honorifics(text).strip(" .;:")
+    if not _NAME.match(text):
+        return None
+    words = [w.lower().strip(".") for w in text.split()]
+    if any(w in _NOT_NAME for w in words):
+        return None
+    if find_organisation(text) is not None:
+        return None
+    return text
+
+
+def _title_org(text: str) -> tuple[str | None, str | None]:
+    """'Vice Chairman of the National Committee of … (CPPCC) and President of CAST' → (title, org)."""
+    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;."), flags=re.I)
+    first = re.split(r"\s+and\s+(?=(?:the\s+)?" + _TITLE_WORDS + r"\b)", text, maxsplit=1)[0]
+    m = re.match(r"(?P<title>.+?)\s+(?:of|at|for|from)\s+(?P<org>.+)$", first)
+    if m and _TITLE_START.match(m["title"]):
+        if re.search(r"\b(?:Prize|Award|Medal)\b", m["org"]):
+            return first, None
+        return m["title"].strip(), canonical_organisation(_first_org(m["org"]))
+    m = re.match(rf"(?P<org>[A-Z][\w&ÖÜİ'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?P<title>{_TITLE_WORDS})$", first)
+    if m and find_organisation(m["org"]):
+        return m["title"], canonical_organisation(m["org"])
+    if _TITLE_START.match(first):
+        return first, None
+    return None, None
+
+
+def _first_org(text: str) -> str:
+    """'Chinese Academy of Sciences (CAS) and the Alliance … (ANSO)' → the first organisation."""
+    text = re.sub(r",?\s*\((?:the\s+)?(?:United States|China|Brazil|Thailand|Chile|Japan|Russia|UK|USA)\)$", "", text)
+    if find_organisation(text) is not None and " and " not in text:
+        return text
+    for m in re.finditer(r"\s+(?:and|&)\s+(?:the\s+)?", text):
+        head = text[: m.start()]
+        if find_organisation(head) is not None or head.endswith(")") or re.fullmatch(r"[A-ZÖÜİ]{2,}", head):
+            return head
+    return text
+
+
+def role_of(after: str, before: str = "") -> str | None:
+    """The role a list of people plays, from the words after it (or 'presided over by' before it)."""
+    for role, pattern in _BY_ROLE:
+        if pattern.search(before):
+            return role
+    window = after[:120]
+    best: tuple[int, str | None] = (len(window) + 1, None)
+    for role, pattern in _ROLE_VERBS:
+        m = pattern.search(window)
+        if m and m.start() < best[0]:
+            best = (m.start(), role)
+    return best[1]
+
+
+_ABBREV = re.compile(r"\b(?:Prof|Dr|Mr|Ms|Mrs|St|No|H\.E|[A-Z])\.$")
+_HONORIFIC_AND = re.compile(r",?\s+and\s+(?=(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s)")
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, not broken after 'Prof.' or an initial."""
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?。；])\s+(?=[A-Z\"“(]|$)|\n+", text):
+        if out and _ABBREV.search(out[-1]) and "\n" not in out[-1]:
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece.strip():
+            out.append(piece)
+    return [_HONORIFIC_AND.sub(", ", s) for s in out]
+
+
+def _people_in_sentence(sentence: str) -> list[dict]:
+    """People listed in one sentence with titles; the role from the verb that follows the list."""
+    found: list[dict] = []
+    chunks = _split_top(sentence)
+    i = 0
+    pos = 0
+    offsets = []
+    for chunk in chunks:
+        idx = sentence.find(chunk, pos)
+        offsets.append(idx)
+        pos = idx + len(chunk)
+    while i < len(chunks):
+        chunk = chunks[i]
+        name = clean_name(_tail_name(chunk))
+        if name is None:
+            i += 1
+            continue
+        before = sentence[: offsets[i] + len(chunk) - len(_tail_name(chunk))]
+        titles: list[str] = []
+        j = i + 1
+        while j < len(chunks):
+            nxt = chunks[j]
+            head = _head_title(nxt)
+            if head is None:
+                break
+            titles.append(head)
+            if head != nxt:
+                break
+            j += 1
+        if not titles and not _HONORIFIC_NAME.search(chunk) and not _listed(chunks, i):
+            i += 1
+            continue
+        title, org = _title_org(", ".join(titles)) if titles else (None, None)
+        end = offsets[j - 1] + len(chunks[j - 1]) if titles else offsets[i] + len(chunk)
+        found.append({"name": name, "title": title, "organisation": org, "role": None,
+                      "_end": end, "_before": before})
+        i = j if titles else i + 1
+    return found
+
+
+def _tail_name(chunk: str) -> str:
+    """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
+    m = re.search(rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$", chunk)
+    if m and (m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])):
+        return m[0]
+    return chunk
+
+
+def _head_title(chunk: str) -> str | None:
+    """The title at the start of a chunk: 'President of CAE addressed the event' → 'President of CAE'."""
+    if not (_TITLE_START.match(chunk) or re.match(r"^(?:the\s+)?[A-Z][\w'’.()&-]*(?:\s+[\w'’.()&-]+)*$", chunk)):
+        return None
+    if not _TITLE_START.match(chunk) and not re.search(r"\b(?:of|for)\b", chunk):
+        # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
+        if not re.search(r"\b(?:Organi[sz]ation|Academy|Council|Agency|Foundation|Society|University)\b|\([A-Z]", chunk):
+            return None
+    m = _VERB_TAIL.search(chunk)
+    return chunk[: m.start()].strip() if m else chunk
+
+
+def _listed(chunks: list[str], i: int) -> bool:
+    """A bare name in a list of bare names ('including Hou Jianguo, Zhang Bo and Guo Huadong')."""
+    window = chunks[max(0, i - 1) : i + 2]
+    return sum(1 for c in window if clean_name(_tail_name(c)) or _and_names(c)) >= 2 or bool(
+        re.search(r"\bincluding\s+", chunks[i]))
+
+
+_VERB_TAIL = re.compile(
+    r"\s+(?:addressed|delivered|attended|gave|spoke|presided|chaired|reported|introduced|shared|expressed|said|"
+    r"signed|visited|led|met|made|were|was|also|respectively|welcomed|stressed|emphasi[sz]ed|noted|pointed|"
+    r"presented|called|talked|highlighted|took|joined|participated|facilitated|hosted|received|discussed|held|will)\b.*$", re.S)
+
+
+def _and_names(chunk: str) -> list[str]:
+    """'Pu Muming and Guo Huadong attended the forum' → both names."""
+    parts = re.split(r"\s+and\s+", _VERB_TAIL.sub("", chunk))
+    names = [clean_name(_tail_name(p)) for p in parts]
+    return [n for n in names if n] if len(parts) > 1 and all(names) else []
+
+
+def _pipe_people(text: str) -> list[dict]:
+    """'Chunli Bai|President of CAS and ANSO, China' lines."""
+    out = []
+    for m in re.finditer(r"(?m)^\s*(?:\d+\.\s*)?(?P<name>[^|\n]{3,60})\|(?P<title>[^|\n]+)$", text):
+        name = clean_name(m["name"].strip(" ."))
+        if name:
+            title, org = _title_org(re.sub(r",\s*(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\.?\s*$", "", m["title"].strip()))
+            out.append({"name": name, "title": title, "organisation": org, "role": "speaker"})
+    return out
+
+
+def find_participants(text: str) -> list[dict]:
+    """Everyone named as taking part, in order of mention, each person once."""
+    people: list[dict] = []
+    seen: dict[str, dict] = {}
+    for sentence in _sentences(text):
+        listed = _people_in_sentence(sentence)
+        for names in (_and_names(c) for c in _split_top(sentence)):
+            for name in names:
+                if all(person_key(p["name"]) != person_key(name) for p in listed):
+                    idx = sentence.find(name)
+                    listed.append({"name": name, "title": None, "organisation": None, "role": None,
+                                   "_end": idx + len(name), "_before": sentence[:idx]})
+        for m in _PREFIXED.finditer(sentence):
+            org = find_organisation(m["org"])
+            name = clean_name(m["name"])
+            if org and name:
+                listed.append({"name": name, "title": m["title"], "organisation": org.name, "role": None,
+                               "_end": m.end(), "_before": sentence[: m.start("name")]})
+        listed.sort(key=lambda p: p["_end"])
+        last_end = max((p["_end"] for p in listed), default=0)
+        group_role = role_of(sentence[last_end:])
+        by_roles = [role_of("", p["_before"][-60:]) for p in listed]
+        sentence_by = next((r for r in by_roles if r), None)
+        for person, by_role in zip(listed, by_roles):
+            end = person.pop("_end")
+            person.pop("_before")
+            person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
+            _merge(people, seen, person)
+    for person in _pipe_people(text):
+        _merge(people, seen, person)
+    return [p for p in people if p["role"] is not None]
+
+
+def _merge(people: list[dict], seen: dict[str, dict], person: dict) -> None:
+    """Keep one entry per person, filling in a title, organisation or role found later."""
+    key = person_key(person["name"])
+    if key in seen:
+        known = seen[key]
+        for field in ("title", "organisation", "role"):
+            if not known.get(field) and person.get(field):
+                known[field] = person[field]
+        return
+    # A later bare surname ("Bai emphasised") is the same person, not a new one.
+    seen[key] = person
+    people.append(person)
+
+
+__all__ = ["clean_name", "find_participants", "role_of"]

@@ -1,0 +1,274 @@
+"""What happened: the event's name, acronym and type, its mode, organisers and attendance.
+
+An article whose title and lead name no forum, workshop, meeting, visit, signing, ceremony and
+the like reports no event; research results and calls for nominations are recognised as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newswatch.event.entities import canonical_organisation, find_organisation
+
+#: Head nouns → event type, most specific first.
+_TYPES = [
+    ("assembly", r"General Assembly|Assembly|Congress|Plenary Session|Annual Meeting of Members|大会"),
+    ("symposium", r"Symposium|Colloquium|研讨会"),
+    ("workshop", r"Workshop|Hackathon|工作坊"),
+    ("conference", r"Conference|Summit|Congress|Convention|会议"),
+    ("forum", r"Forum|Dialogue|Roundtable|Round Table|Salon|论坛"),
+    ("lecture", r"Lecture|Lecture Series|Talk|Webinar|Seminar|Colloquia|讲座|报告会"),
+    ("training", r"Training Course|Training Program(?:me)?|Training|Course|School|Bootcamp|培训班|培训"),
+    ("ceremony", r"Ceremony|Inauguration|Launch|Opening|Celebration|仪式|启动"),
+    ("award", r"Award|Awards|Prize|Medal"),
+    ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会"),
+]
+_TYPE_OF = {t: re.compile(rf"\b(?:{p})\b" if p[0].isascii() else p) for t, p in _TYPES}
+_SIGNING = re.compile(r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约", re.I)
+_VISIT = re.compile(r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets)\b|访问|会见|来访", re.I)
+_NO_EVENT = re.compile(
+    r"\b(?:call for (?:nominations|applications|proposals|papers)|nominations? (?:are|is) (?:now )?open|"
+    r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|developed|reveal)|"
+    r"study (?:finds|shows|reveals)|published in (?:Nature|Science|Cell|the journal)|annual report|"
+    r"appointed|appointment of|statement on|statement by|job opening|vacancy|征集|提名)\b",
+    re.I,
+)
+_HEAD = "|".join(p for _, p in _TYPES if p[0].isascii())
+_NAME = re.compile(
+    rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
+    rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
+    rf"(?:{_HEAD})(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})(?:\s+(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}}))*)?(?:\s+\d{{4}})?)"
+    rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
+)
+_CJK_NAME = re.compile(r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)")
+_LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
+
+_HYBRID = re.compile(
+    r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|on[- ]site)\s+and\s+online|"
+    r"online\s+and\s+offline|offline\s+and\s+online|hybrid|in[- ]person\s+and\s+(?:online|virtual(?:ly)?)|"
+    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via)\b|线上线下相结合|线上线下结合|线上与线下",
+    re.I,
+)
+_ONLINE = re.compile(
+    r"\b(?:held\s+(?:online|virtually)|took\s+place\s+(?:online|virtually)|online\s+(?:event|meeting|workshop|forum|"
+    r"seminar|conference|symposium|lecture|training|ceremony)|virtual\s+(?:event|meeting|workshop|forum|seminar|conference|"
+    r"symposium|lecture|ceremony|format)|(?:video|tele)[- ]?conferenc\w*|videolink|video link|via\s+(?:Zoom|Teams|"
+    r"Microsoft Teams|Webex|Tencent Meeting|VooV|video)|webinar|in\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|form|mode)|"
+    r"through\s+online\s+channels|was\s+(?:held|conducted|organi[sz]ed)\s+online)\b|视频会议|线上举行|线上方式|网络会议|云端",
+    re.I,
+)
+_ORGANISERS = [
+    ("co-host", re.compile(r"\bco-?hosted\s+by\b|共同主办", re.I)),
+    ("co-organiser", re.compile(r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办", re.I)),
+    ("host", re.compile(r"\b(?:hosted|convened)\s+by\b|主办", re.I)),
+    ("organiser", re.compile(r"\b(?:organi[sz]ed|arranged|run)\s+by\b|承办", re.I)),
+    ("sponsor", re.compile(r"\b(?:sponsored|funded|financed)\s+by\b|赞助", re.I)),
+    ("supporter", re.compile(r"\b(?:supported\s+by|under\s+the\s+(?:auspices|patronage)\s+of|with\s+(?:the\s+)?support\s+(?:of|from))\b|支持", re.I)),
+]
+_ACTIVE = re.compile(
+    r"^(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*)){0,14})\s+"
+    r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
+)
+_VERB_ROLE = {"co-hosted": "co-host", "co-organizes": "co-organiser", "co-organises": "co-organiser", "cohosted": "co-host", "co-hosts": "co-host", "cohosts": "co-host",
+              "hosted": "host", "hosts": "host", "convened": "host", "convenes": "host", "co-organized": "co-organiser",
+              "co-organised": "co-organiser", "coorganized": "co-organiser", "organized": "organiser",
+              "organised": "organiser", "organizes": "organiser", "organises": "organiser", "sponsored": "sponsor"}
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "a hundred": 100, "one hundred": 100, "hundreds": None, "a thousand": 1000, "one thousand": 1000,
+}
+_NUM = r"(?P<{0}>\d{{1,3}}(?:,\d{{3}})+|\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_PEOPLE_WORDS = (
+    r"experts|participants|scientists|delegates|representatives|attendees|trainees|guests|people|scholars|"
+    r"researchers|academicians|officials|leaders|students|young scientists|members|speakers|audiences?|engineers|"
+    r"specialists|policymakers|stakeholders|professionals|fellows|persons|institutions"
+)
+_ATTENDANCE = re.compile(
+    r"(?:(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?" + _NUM.format("n")
+    + r"\s+)?(?:[\w-]+\s+){0,4}?(?P<who>" + _PEOPLE_WORDS + r")\b(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
+    + _NUM.format("c") + r"\s+(?:countries|nations|economies|countries and regions))?",
+    re.I,
+)
+_COUNTRIES_ONLY = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I)
+_CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
+
+
+def event_type(text: str) -> str | None:
+    """The type named in a title or sentence, or None."""
+    if _SIGNING.search(text):
+        return "signing"
+    best: tuple[int, str | None] = (len(text) + 1, None)
+    for kind, pattern in _TYPE_OF.items():
+        for m in pattern.finditer(text):
+            # The head noun that ends the event's name wins: "Award Ceremony" is a ceremony.
+            if m.start() < best[0] or (kind != best[1] and text[m.start():m.start() + 1].isupper() and m.start() <= best[0] + 12):
+                best = (m.start(), kind)
+            break
+    if best[1] is None and _VISIT.search(text):
+        return "visit"
+    if best[1] is None:
+        return None
+    return _last_head(text) or best[1]
+
+
+def _last_head(text: str) -> str | None:
+    """The type of the head noun ending the first event name in text ('… Award Ceremony' → ceremony)."""
+    m = _NAME.search(text)
+    if not m:
+        return None
+    name = re.split(r"\s+(?:in|at|during|within|under|on the sidelines of)\s+(?:the\s+)?(?=[A-Z0-9])", m["name"], maxsplit=1)[0]
+    heads = [(mm.end(), kind) for kind, pattern in _TYPE_OF.items() for mm in pattern.finditer(name)]
+    if not heads:
+        return None
+    end = max(e for e, _ in heads)
+    order = [k for k, _ in _TYPES]
+    return min((kind for e, kind in heads if e == end), key=order.index)
+
+
+def reports_no_event(title: str, lead: str) -> bool:
+    """True for research results, calls, obituaries and statements (unless the title names an event)."""
+    return bool(_NO_EVENT.search(title) or (_NO_EVENT.search(lead[:300]) and event_type(title) is None))
+
+
+def event_name(title: str, body: str) -> tuple[str | None, str | None]:
+    """The event's proper name and acronym, from the body's first mention or the title."""
+    for text in (body[:1500], title):
+        for m in _NAME.finditer(text):
+            name = _tidy_name(m["name"])
+            if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
+                acronym = m["acronym"]
+                if acronym is None:
+                    am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end():])
+                    acronym = am["a"] if am else None
+                return name, acronym
+    m = _CJK_NAME.search(title) or _CJK_NAME.search(body[:500])
+    if m:
+        return m[0].strip("“”"), None
+    return None, None
+
+
+def _tidy_name(name: str) -> str | None:
+    words = name.split()
+    while words and (words[0] in _LOWER_OK or words[0] in ("On", "In", "At", "During", "After", "As", "From") or words[0].lower() == "the"):
+        words = words[1:]
+    if words and find_organisation(words[0]) is not None and len(words) > 3 and words[1] in ("Co-hosts", "Hosts", "Holds", "Organizes"):
+        words = words[2:]
+    return " ".join(words) or None
+
+
+def event_mode(text: str) -> str:
+    """hybrid, online, else in_person."""
+    if _HYBRID.search(text):
+        return "hybrid"
+    if _ONLINE.search(text):
+        return "online"
+    return "in_person"
+
+
+def _split_orgs(text: str) -> list[str]:
+    """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
+    text = re.split(r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s", text + " ", maxsplit=1)[0]
+    parts: list[str] = []
+    depth, cur = 0, ""
+    tokens = re.split(r"(\(|\)|,\s*(?:and\s+)?|\s+and\s+|\s+&\s+)", text)
+    for tok in tokens:
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth = max(0, depth - 1)
+        if depth == 0 and re.fullmatch(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", tok or ""):
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += tok or ""
+    parts.append(cur)
+    out = []
+    for part in parts:
+        part = part.strip(" ,")
+        if not part:
+            continue
+        if not (part[:1].isupper() or part.lower().startswith("the ")):
+            break
+        out.append(part)
+    return _rejoin(out)
+
+
+def _rejoin(parts: list[str]) -> list[str]:
+    """Undo splits inside a name ('United Nations Educational', 'Scientific and Cultural Organization')."""
+    out: list[str] = []
+    for part in parts:
+        if out and find_organisation(out[-1]) is None and find_organisation(f"{out[-1]}, {part}") is not None:
+            out[-1] = f"{out[-1]}, {part}"
+        elif out and find_organisation(out[-1]) is None and find_organisation(f"{out[-1]} and {part}") is not None:
+            out[-1] = f"{out[-1]} and {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def find_organisers(title: str, text: str) -> list[dict]:
+    """Organisations with their roles ("hosted by A, B and C", "under the auspices of", "X Co-hosts …")."""
+    found: list[dict] = []
+    seen: set[str] = set()
+
+    def add(name: str, role: str) -> None:
+        name = canonical_organisation(name.strip(" ,.;"))
+        key = name.casefold()
+        if len(name) < 2 or key in seen or not name[:1].isupper():
+            return
+        if re.search(r"\b(?:President|Director|Minister|Prof|Dr)\b", name):
+            return
+        seen.add(key)
+        found.append({"name": name, "role": role})
+
+    m = _ACTIVE.match(title)
+    if m:
+        for org in _split_orgs(m["orgs"]):
+            if find_organisation(org) is not None or re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org):
+                add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
+    for sentence in re.split(r"(?<=[.!?。])\s+", text):
+        for role, pattern in _ORGANISERS:
+            for m in pattern.finditer(sentence):
+                for org in _split_orgs(sentence[m.end():].lstrip()):
+                    add(org, role)
+        m = _ACTIVE.match(sentence)
+        if m and re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]):
+            for org in _split_orgs(m["orgs"]):
+                if find_organisation(org) is not None or re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association)\b", org):
+                    add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
+    return found
+
+
+def _number(value: str | None) -> int | None:
+    if value is None:
+        return None
+    value = value.lower()
+    if value in _NUMBER_WORDS:
+        return _NUMBER_WORDS[value]
+    digits = value.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def find_attendance(text: str) -> dict | None:
+    """{"participants", "countries"} from "more than 200 experts from 21 countries", else None."""
+    for m in _ATTENDANCE.finditer(text):
+        if m["who"].lower() == "institutions":
+            continue
+        n, c = _number(m["n"]), _number(m["c"])
+        if n is not None and (n < 5 or 1900 <= n <= 2100 and "," not in m["n"]):
+            n = None
+        if n is None and c is not None:
+            return {"participants": None, "countries": c}
+        if n is not None:
+            if c is None:
+                cm = _COUNTRIES_ONLY.search(text[m.end(): m.end() + 80])
+                c = _number(cm["c"]) if cm and text[m.end(): m.end() + cm.start()].count(".") == 0 else None
+            return {"participants": n, "countries": c}
+    m = _CJK_ATTENDANCE.search(text)
+    if m:
+        return {"participants": int(m["n"]), "countries": int(m["c"])}
+    return None
+
+
+__all__ = ["event_mode", "event_name", "event_type", "find_attendance", "find_organisers", "reports_no_event"]

@@ -1,0 +1,138 @@
+"""Event dates in article text: single days and ranges, resolved against the publication date.
+
+"On 4 November" takes the publication year (the year before when that would put a past event
+after the article); "13-14 May 2019", "September 29-30", "from 30 November to 2 December 2022",
+"November 8 to 9", datelines and Chinese dates ("2024年5月25日至26日") are understood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+_MON = r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{0}>(?:19|20)\d\d)"
+_DASH = r"\s*(?:-|–|—|to|until|till|through|and)\s*"
+
+
+def _g(pattern: str, name: str) -> str:
+    return pattern.format(name)
+
+
+# Order matters: longer forms first; each yields d1 m1 [y1] d2 [m2] y2 groups.
+_PATTERNS = [
+    # from 30 November to 2 December 2022 / 30 November 2022 - 2 December 2022
+    re.compile(rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    # November 30 to December 2, 2022
+    re.compile(rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_MON, 'm2')}\s+{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    # 13-14 May 2019 / 13 to 14 May
+    re.compile(rf"\b{_g(_DAY, 'd1')}{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    # September 29-30, 2020 / November 8 to 9
+    re.compile(rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}{_DASH}{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    # 4 November 2020 / 4 November
+    re.compile(rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?\b", re.I),
+    # November 8, 2020 / December 28
+    re.compile(rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?\b(?!\s*(?:%|per\s*cent|percent))", re.I),
+    # 2020-11-08
+    re.compile(r"\b(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)\b"),
+    # 2024年5月25日至26日 / 2024年5月25日至6月2日 / 5月25日
+    re.compile(
+        r"(?:(?P<y1>(?:19|20)\d\d)\s*年\s*)?(?P<m1>1[0-2]|0?[1-9])\s*月\s*(?P<d1>[0-3]?\d)\s*日"
+        r"(?:\s*(?:至|到|-|—|–|~|～)\s*(?:(?P<m2>1[0-2]|0?[1-9])\s*月\s*)?(?P<d2>[0-3]?\d)\s*日)?"
+    ),
+]
+
+#: Words before a date that say it is not the event's date.
+_NOT_EVENT = re.compile(
+    r"(?:published|posted|updated|deadline|due|nominations?|applications?|submit\w*|by|before|since|born|"
+    r"died|founded|established|until|from\s+\d{4}|in\s+\d{4}|截止|发布)\W*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """A date or range found in text, with where it was found."""
+
+    start: date
+    end: date
+    pos: int
+    explicit_year: bool
+
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _month(value: str) -> int:
+    if value.isdigit():
+        return int(value)
+    return _MONTHS[value.lower().rstrip(".")[:3]]
+
+
+def _resolve_year(month: int, day: int, published: date | None, future: bool) -> int | None:
+    """The year of a yearless date: the publication year, or the one before/after when needed."""
+    if published is None:
+        return None
+    year = published.year
+    try:
+        candidate = date(year, month, day)
+    except ValueError:
+        return None
+    if not future and candidate > published + timedelta(days=45):
+        return year - 1
+    if future and candidate < published - timedelta(days=45):
+        return year + 1
+    return year
+
+
+def _span(m: re.Match, published: date | None, future: bool) -> DateSpan | None:
+    g = m.groupdict()
+    try:
+        m1 = _month(g.get("m1") or g.get("m2"))
+        m2 = _month(g["m2"]) if g.get("m2") else m1
+        d1, d2 = int(g["d1"]), int(g["d2"]) if g.get("d2") else int(g["d1"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    y2 = g.get("y2") or g.get("y1")
+    y1 = g.get("y1") or y2
+    explicit = y1 is not None
+    if explicit:
+        year1, year2 = int(y1), int(y2)
+        if not g.get("y1") and (m1, d1) > (m2, d2):  # "30 November to 2 December 2022" spans no year end here
+            year1 = year2 - 1
+    else:
+        year1 = _resolve_year(m1, d1, published, future)
+        if year1 is None:
+            return None
+        year2 = year1 + 1 if (m2, d2) < (m1, d1) else year1
+    try:
+        start, end = date(year1, m1, d1), date(year2, m2, d2)
+    except ValueError:
+        return None
+    if end < start or (end - start).days > 60:
+        return None
+    return DateSpan(start, end, m.start(), explicit)
+
+
+def find_dates(text: str, published: date | None = None, future: bool = False) -> list[DateSpan]:
+    """Every date or date range in ``text``, in text order, without overlaps; never invented."""
+    taken: list[tuple[int, int]] = []
+    found: list[DateSpan] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            span = _span(m, published, future)
+            if span is None:
+                continue
+            taken.append((m.start(), m.end()))
+            if _NOT_EVENT.search(text[max(0, m.start() - 30) : m.start()]):
+                continue
+            found.append(span)
+    return sorted(found, key=lambda s: s.pos)
+
+
+__all__ = ["DateSpan", "find_dates"]
