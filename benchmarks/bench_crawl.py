@@ -50,7 +50,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    results: dict[str, list[float]] = {"minimal": [], "bare": [], "first": [], "recrawl": [], "recrawl_all": []}
+    results: dict[str, list[float]] = {"minimal": [], "bare": [], "first": [], "first_no_events": [],
+                                       "recrawl": [], "recrawl_all": []}
     not_modified: list[int] = []
     all_not_modified: list[int] = []
     with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp:
@@ -70,6 +71,12 @@ def main() -> None:
                 # the very first pays, and that the bare spider, which stores nothing, never does.
                 timed([sys.executable, "-m", "newswatch", "--db", db, "runs"], env)
                 results["first"].append(timed(crawl, env))
+                # The same first crawl without event extraction (and so without linking), into its own database.
+                db2, cache2 = f"sqlite:///{tmp / f'noev{i}.db'}", str(tmp / f"noev-cache{i}")
+                timed([sys.executable, "-m", "newswatch", "--db", db2, "runs"], env)
+                results["first_no_events"].append(timed(
+                    [*[db2 if a == db else a for a in crawl], "-s", f"HTTPCACHE_DIR={cache2}", "-s", "NEWSWATCH_EVENTS=False"],
+                    env))
                 server.clear_log()
                 results["recrawl"].append(timed(crawl, env))
                 not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
@@ -82,6 +89,8 @@ def main() -> None:
         "articles": args.articles, "bare_items": items, "repeat": args.repeat,
         "minimal_s": round(med["minimal"], 2), "bare_s": round(med["bare"], 2), "first_crawl_s": round(med["first"], 2),
         "first_over_bare": round(med["first"] / med["bare"], 2),
+        "first_no_events_s": round(med["first_no_events"], 2),
+        "events_overhead": round(med["first"] / med["first_no_events"] - 1, 3),
         "unchanged_recrawl_s": round(med["recrawl"], 2),
         "recrawl_over_first": round(med["recrawl"] / med["first"], 2),
         "recrawl_304_answers": not_modified[-1],
@@ -94,6 +103,8 @@ def main() -> None:
     print(f"title-only spider     {report['minimal_s']:7.2f} s   (reference: the cost of fetching the pages)")
     print(f"bare Scrapy spider    {report['bare_s']:7.2f} s   (same fields, plain selectors, JSON Lines feed)")
     print(f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)")
+    print(f"  without events      {report['first_no_events_s']:7.2f} s   event extraction adds "
+          f"{report['events_overhead'] * 100:.1f}% (target ≤ 20%)")
     print(f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
           f"(target ≤ 0.35) · default revisit policy · {report['recrawl_304_answers']} answers were 304")
     print(f"  every article       {report['recrawl_all_s']:7.2f} s   ratio {report['recrawl_all_over_first']:.2f}× first "

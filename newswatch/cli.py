@@ -49,8 +49,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 from newswatch.commands import crawl as _crawl  # noqa: E402,F401  (commands register themselves on cli)
 from newswatch.commands import develop as _develop  # noqa: E402,F401
+from newswatch.commands import events as _events  # noqa: E402,F401
 from newswatch.commands import inspect as _inspect  # noqa: E402,F401
 from newswatch.commands import operate as _operate  # noqa: E402,F401
+from newswatch.commands import report as _report  # noqa: E402,F401
 from newswatch.commands import run as _run  # noqa: E402,F401
 from newswatch.commands import schedule as _schedule  # noqa: E402,F401
 

@@ -21,6 +21,8 @@ NEWSWATCH_RECHECK_MISSING = True
 NEWSWATCH_REVISIT_RECENT_DAYS = 30
 #: …older ones once per this many hours (0: every article every run). Listings are always fetched.
 NEWSWATCH_REVISIT_OLDER_HOURS = 168
+#: Extract the event each article reports (off only to measure what extraction costs).
+NEWSWATCH_EVENTS = True
 #: Contact URL named in the User-Agent.
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 

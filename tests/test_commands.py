@@ -44,7 +44,8 @@ def test_scrapy_crawl_writes_schema_valid_items(tmp_path, site_server):
     for item in items:
         assert validation_errors(item) == [], item["url"]
     seed = next(i for i in items if i["url"].endswith("20201109153032987_1.html"))
-    assert seed["source"] == "CAE" and seed["published"] == "2020-11-09" and seed["event"] is None
+    assert seed["source"] == "CAE" and seed["published"] == "2020-11-09"
+    assert (seed["event"]["acronym"], seed["event"]["start"], seed["event"]["mode"]) == ("WSTDF 2020", "2020-11-08", "hybrid")
 
 
 def test_sites_shows_institutions_and_former_names():

@@ -29,6 +29,9 @@ _HAPPENED = re.compile(
     re.I,
 )
 _FUTURE = re.compile(r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|will run|upcoming)\b|将于", re.I)
+#: Sentences that say how the event itself was held (a later "online meeting next year" does not count).
+_FORMAT = re.compile(r"\b(?:was|were|is|are)\s+(?:held|conducted|organi[sz]ed|broadcast|streamed|run)|took place|format|"
+                     r"attended|participated|joined", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
@@ -74,7 +77,7 @@ def _location(title: str, sentences: list[str], chinese: bool, online: bool) -> 
             city, country = resolve(" ".join(venue.split()[-n:]), None)
             if city:
                 break
-    if online and not venue and not city:
+    if online:
         return None
     if not (venue or city or country):
         return None
@@ -99,7 +102,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     pub = _published(published)
     future = bool(_FUTURE.search(lead))
     start, end = _event_dates(title, sentences, pub, future)
-    mode = event_mode(title + "\n" + body[:3000])
+    mode = event_mode("\n".join([title, *sentences[:4], *(s for s in sentences[4:] if _FORMAT.search(s))]))
     location = _location(title, sentences, chinese, mode == "online")
     event = {
         "name": name,

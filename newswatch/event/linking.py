@@ -60,8 +60,13 @@ def _name_words(event: dict) -> set[str]:
     return {w for w in _WORD.findall((event.get("name") or "").lower()) if len(w) > 2 and w not in ("the", "and")}
 
 
-def events_agree(a: dict, b: dict) -> bool:
-    """True when two extracted events can be one: dates overlap, names or acronyms match, places agree."""
+#: Above this text similarity, agreeing dates and place suffice (the two reports name the event differently).
+CLOSE_TEXT = 0.7
+
+
+def events_agree(a: dict, b: dict, similarity: float = 0.0) -> bool:
+    """True when two extracted events can be one: dates overlap, places agree, and the names or acronyms
+    match (or the texts are close copies)."""
     da, db = _dates(a), _dates(b)
     if da is None or db is None or da[0] > db[1] or db[0] > da[1]:
         return False
@@ -69,7 +74,7 @@ def events_agree(a: dict, b: dict) -> bool:
     for key in ("city", "country"):
         if la.get(key) and lb.get(key) and la[key] != lb[key]:
             return False
-    if a.get("acronym") and a.get("acronym") == b.get("acronym"):
+    if a.get("acronym") and a.get("acronym") == b.get("acronym") or similarity >= CLOSE_TEXT:
         return True
     wa, wb = _name_words(a), _name_words(b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
@@ -104,7 +109,7 @@ class EventLinker:
                 continue
             entry = self.entries[other]
             similarity = sig.jaccard(entry.sig)
-            if similarity >= MIN_SIMILARITY and events_agree(event, entry.event):
+            if similarity >= MIN_SIMILARITY and events_agree(event, entry.event, similarity):
                 if best is None or similarity > best[1]:
                     best = (entry.event_id, similarity)
         return best

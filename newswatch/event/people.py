@@ -39,18 +39,20 @@ _TITLE_WORDS = (
     r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
 )
 _TITLE_START = re.compile(rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b", re.I)
-_NAME_TOKEN = r"(?:[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)?|[A-Z]{2,}(?=\s+[A-Z][a-z])|[A-Z]\.)"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
+_NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
 _HONORIFIC_NAME = re.compile(
     rf"\b(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})"
 )
 #: "CAE President Li Xiaohong", "ANSO Executive Director Prof. Jane Doe".
 _PREFIXED = re.compile(
-    rf"\b(?P<org>[A-Z][A-Za-zÖÜİ]{{1,9}}|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
+    rf"\b(?P<org>[A-ZÖÜİ][A-Za-zÖÜİ]{{1,9}}|its|his|her|their|(?<![a-z]\s)|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
     rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
 )
 _ROLE_VERBS = [
-    ("host", re.compile(r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b", re.I)),
+    ("host", re.compile(r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b", re.I)),
     ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
     ("awardee", re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I)),
     ("visitor", re.compile(r"\b(?:led a|headed a|visited|paid a visit|delegation)\b", re.I)),
@@ -62,8 +64,11 @@ _ROLE_VERBS = [
 ]
 _BY_ROLE = [
     ("host", re.compile(r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I)),
-    ("speaker", re.compile(r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed)\s+by\s*$", re.I)),
-    ("attendee", re.compile(r"\battended\s+by\s*$", re.I)),
+    ("speaker", re.compile(r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed|lecture|speech|talk|"
+                           r"keynote|address|presentation|remarks)\s+by\s*$", re.I)),
+    ("awardee", re.compile(r"\b(?:awardees?|laureates?|recipients?|winners?)\s+(?:is|are|was|were|include)\b", re.I)),
+    ("attendee", re.compile(r"\battended\s+by\s*$|\bin the presence of\s*$", re.I)),
+    ("visitor", re.compile(r"\bled\s+by\s*$", re.I)),
     ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
 ]
 
@@ -261,11 +266,18 @@ def find_participants(text: str) -> list[dict]:
                     listed.append({"name": name, "title": None, "organisation": None, "role": None,
                                    "_end": idx + len(name), "_before": sentence[:idx]})
         for m in _PREFIXED.finditer(sentence):
-            org = find_organisation(m["org"])
+            org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
-            if org and name:
-                listed.append({"name": name, "title": m["title"], "organisation": org.name, "role": None,
-                               "_end": m.end(), "_before": sentence[: m.start("name")]})
+            if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
+                listed.append({"name": name, "title": m["title"], "organisation": org.name if org else None,
+                               "role": None, "_end": m.end(), "_before": sentence[: m.start()]})
+        for m in _HONORIFIC_NAME.finditer(sentence):
+            name = clean_name(m["name"])
+            if name and not _has(listed, name):
+                om = re.match(r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)", sentence[m.end():])
+                org = canonical_organisation(om["org"]) if om else None
+                listed.append({"name": name, "title": None, "organisation": org, "role": None,
+                               "_end": m.end(), "_before": sentence[: m.start()]})
         listed.sort(key=lambda p: p["_end"])
         last_end = max((p["_end"] for p in listed), default=0)
         group_role = role_of(sentence[last_end:])
@@ -281,9 +293,16 @@ def find_participants(text: str) -> list[dict]:
     return [p for p in people if p["role"] is not None]
 
 
+def _has(listed: list[dict], name: str) -> bool:
+    key = person_key(name)
+    return any(person_key(p["name"]) == key for p in listed)
+
+
 def _merge(people: list[dict], seen: dict[str, dict], person: dict) -> None:
     """Keep one entry per person, filling in a title, organisation or role found later."""
     key = person_key(person["name"])
+    # one letter off ("Palittapingarnpim" / "Palittapongarnpim") is a spelling slip, not another person
+    key = next((k for k in seen if len(k) == len(key) and sum(a != b for a, b in zip(k, key)) <= 1), key)
     if key in seen:
         known = seen[key]
         for field in ("title", "organisation", "role"):

@@ -21,9 +21,18 @@ _TYPES = [
     ("training", r"Training Course|Training Program(?:me)?|Training|Course|School|Bootcamp|培训班|培训"),
     ("ceremony", r"Ceremony|Inauguration|Launch|Opening|Celebration|仪式|启动"),
     ("award", r"Award|Awards|Prize|Medal"),
+    ("other", r"Day|Week|Festival|Expo|Exhibition|Fair|Open Day|Hackathon|Competition"),
     ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会"),
 ]
-_TYPE_OF = {t: re.compile(rf"\b(?:{p})\b" if p[0].isascii() else p) for t, p in _TYPES}
+def _type_pattern(alternatives: str) -> re.Pattern:
+    """English head nouns as whole words, Chinese ones anywhere (no word boundaries in Chinese)."""
+    latin = [a for a in alternatives.split("|") if a.isascii()]
+    cjk = [a for a in alternatives.split("|") if not a.isascii()]
+    parts = [rf"\b(?:{'|'.join(latin)})\b"] if latin else []
+    return re.compile("|".join(parts + cjk))
+
+
+_TYPE_OF = {t: _type_pattern(p) for t, p in _TYPES}
 _SIGNING = re.compile(r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约", re.I)
 _VISIT = re.compile(r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets)\b|访问|会见|来访", re.I)
 _NO_EVENT = re.compile(
@@ -33,7 +42,7 @@ _NO_EVENT = re.compile(
     r"appointed|appointment of|statement on|statement by|job opening|vacancy|征集|提名)\b",
     re.I,
 )
-_HEAD = "|".join(p for _, p in _TYPES if p[0].isascii())
+_HEAD = "|".join(a for _, p in _TYPES for a in p.split("|") if a.isascii())
 _NAME = re.compile(
     rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
     rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
@@ -46,7 +55,7 @@ _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 _HYBRID = re.compile(
     r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|on[- ]site)\s+and\s+online|"
     r"online\s+and\s+offline|offline\s+and\s+online|hybrid|in[- ]person\s+and\s+(?:online|virtual(?:ly)?)|"
-    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via)\b|线上线下相结合|线上线下结合|线上与线下",
+    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via|mixed format)\b|线上线下相结合|线上线下结合|线上与线下",
     re.I,
 )
 _ONLINE = re.compile(
@@ -67,6 +76,7 @@ _ORGANISERS = [
 ]
 _ACTIVE = re.compile(
     r"^(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*)){0,14})\s+"
+    r"(?:(?:today|yesterday|recently|also|successfully|jointly|together)\s+)?"
     r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
 )
 _VERB_ROLE = {"co-hosted": "co-host", "co-organizes": "co-organiser", "co-organises": "co-organiser", "cohosted": "co-host", "co-hosts": "co-host", "cohosts": "co-host",
@@ -128,7 +138,7 @@ def _last_head(text: str) -> str | None:
 
 def reports_no_event(title: str, lead: str) -> bool:
     """True for research results, calls, obituaries and statements (unless the title names an event)."""
-    return bool(_NO_EVENT.search(title) or (_NO_EVENT.search(lead[:300]) and event_type(title) is None))
+    return bool(_NO_EVENT.search(title) or re.search(r"\bstatement\b", title, re.I) or (_NO_EVENT.search(lead[:300]) and event_type(title) is None))
 
 
 def event_name(title: str, body: str) -> tuple[str | None, str | None]:
@@ -170,6 +180,7 @@ def _split_orgs(text: str) -> list[str]:
     """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
     text = re.split(r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s", text + " ", maxsplit=1)[0]
     parts: list[str] = []
+    seps: list[str] = []
     depth, cur = 0, ""
     tokens = re.split(r"(\(|\)|,\s*(?:and\s+)?|\s+and\s+|\s+&\s+)", text)
     for tok in tokens:
@@ -179,29 +190,41 @@ def _split_orgs(text: str) -> list[str]:
             depth = max(0, depth - 1)
         if depth == 0 and re.fullmatch(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", tok or ""):
             parts.append(cur)
+            seps.append(tok)
             cur = ""
         else:
             cur += tok or ""
     parts.append(cur)
-    out = []
-    for part in parts:
+    out, out_seps = [], []
+    for i, part in enumerate(parts):
         part = part.strip(" ,")
         if not part:
             continue
         if not (part[:1].isupper() or part.lower().startswith("the ")):
             break
         out.append(part)
-    return _rejoin(out)
+        out_seps.append(seps[i] if i < len(seps) else ", ")
+    return _rejoin(out, out_seps)
 
 
-def _rejoin(parts: list[str]) -> list[str]:
-    """Undo splits inside a name ('United Nations Educational', 'Scientific and Cultural Organization')."""
+_ORG_HEAD = re.compile(
+    r"(?:Academy|Academies|Society|University|Institute|Council|Government|Office|Agency|Foundation|Center|Centre|"
+    r"Ministry|Association|Alliance|Federation|Commission|Organi[sz]ation|Organi[sz]ations|Network|Programme|Program|"
+    r"Union|Committee|Bureau|Secretariat|Department|Embassy|Bank|Fund|Forum|Group|Partnership|Sciences|Engineering|"
+    r"School|College|Laboratory|Museum|Board|Observatory|Consortium|Initiative)\)?$|\)$|^[A-ZÖÜİ]{2,}[\w-]*$|[A-Z]{2,}$"
+)
+
+
+_ORG_WORD = re.compile(_ORG_HEAD.pattern.split(")\\)?$")[0].replace("(?:", "\\b(?:", 1) + ")\\b")
+
+
+def _rejoin(parts: list[str], seps: list[str]) -> list[str]:
+    """Undo splits inside a name: a part that does not end like an organisation continues into the next."""
     out: list[str] = []
-    for part in parts:
-        if out and find_organisation(out[-1]) is None and find_organisation(f"{out[-1]}, {part}") is not None:
-            out[-1] = f"{out[-1]}, {part}"
-        elif out and find_organisation(out[-1]) is None and find_organisation(f"{out[-1]} and {part}") is not None:
-            out[-1] = f"{out[-1]} and {part}"
+    for i, part in enumerate(parts):
+        both_named = _ORG_WORD.search(out[-1]) and _ORG_WORD.search(part) if out else False
+        if out and not _ORG_HEAD.search(out[-1].strip()) and not both_named:
+            out[-1] = f"{out[-1]}{seps[i - 1]}{part}"
         else:
             out.append(part)
     return out

@@ -99,8 +99,23 @@ _DATELINE = re.compile(rf"^\s*(?P<a>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-
 
 def _trim(words: str) -> list[str]:
     """'Beijing On November' → candidates 'Beijing On November', 'Beijing On', 'Beijing'."""
-    parts = words.split()
-    return [" ".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    parts = words.strip(" .,;:").split()
+    out = []
+    for n in range(len(parts), 0, -1):
+        # "Central Asia" is not the city "Central": never drop a capitalised word that continues the name
+        if n < len(parts) and parts[n][:1].isupper() and parts[n].strip(".,") not in _BREAKS:
+            continue
+        out.append(" ".join(parts[:n]).strip(" .,;:"))
+    return out
+
+
+_BREAKS = {"On", "From", "During", "In", "At", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+           "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December", "The", "This", "Prof", "Dr", "Mr", "Ms"}
+#: Regions and directions that GeoNames also knows as small towns.
+_NOT_CITIES = {"asia", "africa", "europe", "america", "americas", "oceania", "pacific", "arctic", "antarctica",
+               "central", "eastern", "western", "southern", "northern", "latin", "middle", "the", "science",
+               "university", "academy", "national", "international", "belt", "road", "china", "asean"}
 
 
 def resolve(a: str, b: str | None) -> tuple[str | None, str | None]:
@@ -112,7 +127,7 @@ def resolve(a: str, b: str | None) -> tuple[str | None, str | None]:
             if country_b:
                 break
     for cand in _trim(a):
-        found = city(cand)
+        found = city(cand) if cand.lower() not in _NOT_CITIES else None
         if found is not None and (country_b is None or found.country == country_b):
             return found.name, found.country
         if found is not None and country_b is not None:
@@ -146,9 +161,10 @@ def find_place_cjk(text: str) -> tuple[str | None, str | None, int]:
     """The first gazetteer city (or country) named in Chinese text."""
     _, cjk = _gazetteer()
     best: tuple[int, City | None, str | None] = (len(text) + 1, None, None)
-    for m in re.finditer(r"在([\u4e00-\u9fff]{2,4})(?:举行|举办|召开|开幕|启动|会见|签署)|([\u4e00-\u9fff]{2,3})(?:市|举行)", text):
-        for size in (4, 3, 2):
-            name = (m[1] or m[2] or "")[:size]
+    for m in re.finditer(r"在([\u4e00-\u9fff]{2,6})(?:举行|举办|召开|开幕|启动|会见|签署)|([\u4e00-\u9fff]{2,3})(?:市|举行)", text):
+        group = m[1] or m[2] or ""
+        subs = sorted({group[i:j] for i in range(len(group)) for j in range(i + 2, len(group) + 1)}, key=len, reverse=True)
+        for name in subs:
             found = cjk.get(name) or cjk.get(name + "市")
             if found is not None and m.start() < best[0]:
                 best = (m.start(), found, None)
