@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test demo bench clean
+.PHONY: install run test demo bench clean chromium
+CHROMIUM := /usr/bin/chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +18,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newswatch run
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium through Playwright (by path; no browser download).
+chromium:
+	test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)

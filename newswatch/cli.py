@@ -55,6 +55,7 @@ from newswatch.commands import operate as _operate  # noqa: E402,F401
 from newswatch.commands import report as _report  # noqa: E402,F401
 from newswatch.commands import run as _run  # noqa: E402,F401
 from newswatch.commands import schedule as _schedule  # noqa: E402,F401
+from newswatch.commands import serve as _serve  # noqa: E402,F401
 
 
 def main() -> None:

@@ -7,13 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from .records import (
+    ChangePage,
     ChangeRecord,
+    ChangeReview,
+    DailyChanges,
     EventLink,
     EventRecord,
     EventSignature,
     ItemWrite,
     KnownItem,
+    ReviewedChange,
     RunRecord,
+    SearchPage,
     SiteRecord,
     StoredItem,
     VersionRecord,
@@ -153,3 +158,49 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def event_of_item(self, item_id: str) -> EventRecord | None:
         """The event an item reports, with all its sources, or None."""
+
+    # -- reviews and the analyst's change feed ----------------------------
+
+    @abc.abstractmethod
+    def review_change(self, change_id: int, status: str, note: str | None, at: datetime) -> ChangeReview:
+        """Record (or replace) an analyst's review of a change; KeyError when there is no such change."""
+
+    @abc.abstractmethod
+    def unreview_change(self, change_id: int) -> None:
+        """Forget a change's review (a no-op when it has none)."""
+
+    @abc.abstractmethod
+    def change_page(
+        self,
+        site: str | None = None,
+        kinds: list[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        review: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        item_id: str | None = None,
+    ) -> ChangePage:
+        """One page of the change log with reviews, newest first, filtered and counted in the database.
+
+        ``review`` is None (all), "unreviewed", "reviewed" or "false_positive"; ``until`` is exclusive;
+        ``item_id`` keeps one item's changes.
+        """
+
+    @abc.abstractmethod
+    def get_change(self, change_id: int) -> ReviewedChange | None:
+        """One change with its review, or None."""
+
+    @abc.abstractmethod
+    def daily_changes(self, since: datetime, site: str | None = None) -> list[DailyChanges]:
+        """Changes per site, UTC day and kind since ``since``, ordered by site and day."""
+
+    @abc.abstractmethod
+    def latest_runs(self) -> dict[str, RunRecord]:
+        """The newest run of every site that has one, by site."""
+
+    # -- full-text search --------------------------------------------------
+
+    @abc.abstractmethod
+    def search(self, query: str, site: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Items whose title or body match ``query`` (user syntax, never an error), best first."""

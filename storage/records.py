@@ -182,3 +182,72 @@ class EventSignature:
     site: str
     signature: bytes | None
     event: dict[str, Any]
+
+
+#: Review statuses an analyst can give a change.
+REVIEW_STATUSES = ("reviewed", "false_positive")
+#: Markers a search snippet puts around each match (private-use characters: never shown as such).
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReview:
+    """An analyst's verdict on one change: reviewed, or a false positive, with an optional note."""
+
+    change_id: int
+    status: str
+    note: str | None
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedChange:
+    """A change of the log with its review, if any."""
+
+    change: ChangeRecord
+    review: ChangeReview | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    """One page of the filtered change log and how many changes match in all."""
+
+    rows: list[ReviewedChange]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyChanges:
+    """How many changes of each kind one site had on one UTC day (YYYY-MM-DD)."""
+
+    site: str
+    day: str
+    new: int = 0
+    updated: int = 0
+    removed: int = 0
+    reappeared: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.removed + self.reappeared
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """An item matching a full-text query; ``snippet`` marks matches with MARK_START/MARK_END."""
+
+    item_id: str
+    site: str
+    url: str
+    title: str | None
+    published: str | None
+    status: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search hits, best first, and how many items match in all."""
+
+    hits: list[SearchHit]
+    total: int

@@ -15,6 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from . import tables as t
 from .base import Store, StoreError
 from .events import EventsMixin
+from .reviews import ReviewsMixin
+from .search import SearchMixin
 from .engine import HINT, create_engine, mask_url, open_error
 from .records import (
     ITEM_REMOVED,
@@ -31,7 +33,7 @@ from .writes import plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
@@ -57,7 +59,7 @@ def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[st
         yield values[start : start + size]
 
 
-class SqlStore(EventsMixin, Store):
+class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     """Store backed by SQLite (embedded default) or PostgreSQL (shared)."""
 
     def __init__(self, url: str) -> None:

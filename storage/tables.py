@@ -179,3 +179,27 @@ event_sources = sa.Table(
     sa.Index("ix_event_sources_event_id", "event_id"),
     sa.Index("ix_event_sources_site", "site"),
 )
+
+change_reviews = sa.Table(
+    "change_reviews",
+    metadata,
+    sa.Column(
+        "change_id",
+        sa.Integer,
+        sa.ForeignKey("changes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("reviewed_at", timestamp(), nullable=False),
+    sa.Index("ix_change_reviews_status", "status"),
+)
+
+#: Full-text search objects made by raw DDL in migration 0003 (SQLite FTS5 table with its shadow
+#: tables and triggers; PostgreSQL expression index): not modelled here, so kept out of comparisons.
+SEARCH_OBJECTS = ("items_fts", "ix_items_search")
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic ``include_name`` filter: everything but the full-text search objects."""
+    return not (name or "").startswith(SEARCH_OBJECTS)

@@ -19,10 +19,10 @@ from storage import (
     open_store,
 )
 from storage.sql import HEAD_REVISION, SqlStore, alembic_config
-from storage.tables import metadata
+from storage.tables import include_name, metadata
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
-TABLES = {"sites", "runs", "items", "item_versions", "changes", "events", "event_sources"}
+TABLES = {"sites", "runs", "items", "item_versions", "changes", "events", "event_sources", "change_reviews"}
 
 
 def at(minutes: int) -> datetime:
@@ -80,7 +80,7 @@ def test_upgrade_is_idempotent_and_keeps_data(store):
 
 def test_tables_module_matches_migrations(store):
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         diff = compare_metadata(context, metadata)
     assert diff == []
 

@@ -1,0 +1,58 @@
+"""`newswatch serve`: the analyst dashboard, Atom feeds and JSON API over the database (uvicorn)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from newswatch.cli import cli
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback needs NEWSWATCH_TOKEN.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Scheduler config whose next run times the sites page shows (default: none).")
+@click.pass_context
+def serve(ctx, host, port, config_path):
+    """Serve the dashboard: change feed with reviews, item diffs, events, sites, search, Atom feeds, /api.
+
+    Listens on 127.0.0.1 unless --host says otherwise; on any other address every request must carry
+    the token in NEWSWATCH_TOKEN (Authorization: Bearer TOKEN, or ?token=TOKEN once in a browser).
+    """
+    from newswatch.web.security import TOKEN_ENV, is_local
+
+    token = os.environ.get(TOKEN_ENV) or None
+    if not is_local(host) and not token:
+        raise click.ClickException(f"refusing to listen on {host} without an access token: "
+                                   f"set {TOKEN_ENV} (every request must then carry it), or use --host 127.0.0.1")
+    config = None
+    if config_path is not None:
+        from newswatch.config import ConfigError, load_config
+        from newswatch.crawling.runner import site_names
+
+        if not config_path.exists():
+            raise click.ClickException(f"{config_path}: no such file")
+        try:
+            config = load_config(config_path, site_names())
+        except ConfigError as exc:
+            raise click.ClickException(str(exc))
+    import uvicorn
+
+    from newswatch.web import create_app
+    from storage import StoreError, resolve_url
+
+    url = resolve_url(ctx.obj["db"] or (config.storage_url if config else None))
+    try:
+        app = create_app(url, token=token, config=config)
+    except StoreError as exc:
+        raise click.ClickException(str(exc))
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"newswatch dashboard on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    except OSError as exc:  # port taken, address not available
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

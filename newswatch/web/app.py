@@ -1,0 +1,127 @@
+"""The dashboard application: ``create_app(db_url, token, config)`` wires the store, security and routes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newswatch.web.security import Guard, http_url
+from newswatch.web.views import BadRequest, show_value
+
+HERE = Path(__file__).resolve().parent
+KIND_LABELS = {"new": "New", "updated": "Updated", "removed": "Removed", "reappeared": "Reappeared"}
+REVIEW_LABELS = {"reviewed": "Reviewed", "false_positive": "False positive"}
+
+
+def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.strftime(fmt) if value else "—"
+
+
+def templates_env() -> Jinja2Templates:
+    """Jinja2 with autoescaping on for every template, and the filters the pages use."""
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update(http_url=http_url, when=_when, show=show_value)
+    env.globals.update(KIND_LABELS=KIND_LABELS, REVIEW_LABELS=REVIEW_LABELS)
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page, with the CSRF token its forms carry."""
+    app = request.app
+    context.setdefault("csrf_token", app.state.guard.csrf_for(request))
+    context.setdefault("nav", "")
+    return app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def get_store(request: Request):
+    """The app's store (one engine, pooled connections)."""
+    return request.app.state.store
+
+
+def _docs_page(request: Request) -> HTMLResponse:
+    """Swagger UI, its one inline script allowed by hash (the other pages allow none)."""
+    page = get_swagger_ui_html(openapi_url="/openapi.json", title="newswatch API")
+    body = page.body.decode()
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
+    )
+    cdn = "https://cdn.jsdelivr.net"
+    csp = (f"default-src 'none'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
+           f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'; "
+           "base-uri 'none'")
+    return HTMLResponse(body, headers={"Content-Security-Policy": csp})
+
+
+def create_app(db_url: str | None, token: str | None = None, config=None) -> FastAPI:
+    """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
+
+    ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times.
+    """
+    from storage import open_store
+
+    store = open_store(db_url)
+    guard = Guard(token)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        store.close()
+
+    async def csrf(request: Request) -> None:
+        await guard.check_csrf(request)
+
+    app = FastAPI(title="newswatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", dependencies=[Depends(csrf)],
+                  description="Flagged changes of watched news sites: the change feed with reviews, items "
+                              "and their versions, diffs, events, site health and full-text search. "
+                              "POST requests need the X-CSRF-Token header (GET /api/csrf) and its cookie.")
+    app.state.store, app.state.guard, app.state.config = store, guard, config
+    app.state.db_url = db_url
+    app.state.templates = templates_env()
+
+    @app.middleware("http")
+    async def security(request: Request, call_next):
+        refused = guard.authenticate(request)
+        response = refused if refused is not None else await call_next(request)
+        return guard.finish(request, response)
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return render(request, "error.html", status_code=400, status=400, message=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith(("/api/", "/openapi")):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
+                      message=str(exc.detail))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        return _docs_page(request)
+
+    from newswatch.web import api, pages
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+__all__ = ["create_app", "get_store", "render"]

@@ -1,0 +1,180 @@
+"""Response and request models of the JSON API (they also document it in /docs and /openapi.json)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Review(BaseModel):
+    """An analyst's verdict on a change."""
+
+    status: Literal["reviewed", "false_positive"]
+    note: str | None = None
+    reviewed_at: datetime
+
+
+class Change(BaseModel):
+    """One flagged change, with its item's URL and title at that version."""
+
+    id: int
+    kind: Literal["new", "updated", "removed", "reappeared"]
+    site: str
+    item_id: str
+    version: int | None
+    url: str
+    title: str | None
+    detected_at: datetime
+    changed_fields: list[str]
+    diff: dict[str, Any] | None
+    run_id: int | None
+    review: Review | None = None
+
+
+class ChangeList(BaseModel):
+    """One page of the filtered change feed."""
+
+    total: int = Field(description="Changes matching the filters, on all pages.")
+    page: int
+    per_page: int
+    pages: int
+    changes: list[Change]
+
+
+class ReviewIn(BaseModel):
+    """Mark a change reviewed or a false positive, or (unreviewed) forget its review."""
+
+    status: Literal["reviewed", "false_positive", "unreviewed"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Item(BaseModel):
+    """An item's current state; ``data`` is its latest full record (the item schema)."""
+
+    id: str
+    site: str
+    url: str
+    canonical_url: str | None
+    title: str | None
+    published: str | None
+    status: str
+    version: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    data: dict[str, Any]
+
+
+class Version(BaseModel):
+    """One stored version of an item."""
+
+    version: int
+    content_hash: str
+    extractor_version: str
+    fetched_at: datetime
+    run_id: int | None
+    data: dict[str, Any]
+
+
+class FieldChange(BaseModel):
+    """A field that differs between two versions: word runs for text, else old and new values."""
+
+    field: str
+    words: list[list[str]] | None = Field(default=None, description="[op, text] runs: '=' kept, '-' removed, '+' added")
+    old: Any = None
+    new: Any = None
+
+
+class Diff(BaseModel):
+    """What changed from version ``a`` to version ``b`` of an item."""
+
+    item_id: str
+    a: int
+    b: int
+    fields: list[FieldChange]
+
+
+class EventSource(BaseModel):
+    """An item reporting an event."""
+
+    item_id: str
+    site: str
+    url: str
+    title: str | None
+    published: str | None
+    linked_by: str
+    similarity: float | None
+
+
+class Event(BaseModel):
+    """An event with the items, possibly of several sites, that report it."""
+
+    id: str
+    name: str
+    acronym: str | None
+    type: str
+    start: str | None
+    end: str | None
+    city: str | None
+    country: str | None
+    mode: str | None
+    data: dict[str, Any]
+    first_seen_at: datetime
+    updated_at: datetime
+    sources: list[EventSource]
+
+
+class DayCount(BaseModel):
+    """Changes of one site on one UTC day."""
+
+    day: str
+    new: int
+    updated: int
+    removed: int
+    reappeared: int
+
+
+class Site(BaseModel):
+    """A site's health from its last run, its next scheduled run and its changes per day."""
+
+    name: str
+    title: str | None
+    health: str | None
+    explanation: str | None
+    last_run_id: int | None
+    last_run_status: str | None
+    last_run_started_at: datetime | None
+    last_run_finished_at: datetime | None
+    next_run: datetime | None
+    schedule: str
+    days: list[DayCount]
+
+
+class SearchHit(BaseModel):
+    """An item matching a search; the snippet is plain text, ``snippet_html`` escaped with <mark>."""
+
+    item_id: str
+    site: str
+    url: str
+    title: str | None
+    published: str | None
+    status: str
+    snippet: str
+    snippet_html: str
+
+
+class SearchResults(BaseModel):
+    """One page of search hits, best first."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[SearchHit]
+
+
+class CsrfToken(BaseModel):
+    """The token to send as X-CSRF-Token with POSTs (its cookie is set with this response)."""
+
+    csrf_token: str

@@ -1,0 +1,131 @@
+"""The dashboard's HTML pages: change feed with reviews, item versions and diffs, events, sites, search, feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from newswatch.changes import FLAG_KINDS
+from newswatch.feeds import atom_feed
+from newswatch.web.app import get_store, render
+from newswatch.web.charts import bar_chart
+from newswatch.web.security import safe_next
+from newswatch.web.views import (
+    BadRequest,
+    FeedFilters,
+    default_pair,
+    feed_page,
+    highlight,
+    item_summary,
+    page_links,
+    sites_overview,
+    version_diff,
+)
+from storage.reviews import REVIEW_FILTERS
+
+router = APIRouter(include_in_schema=False)
+SEARCH_PER_PAGE = 20
+FEED_ENTRIES = 100
+
+
+def site_names(store) -> list[str]:
+    """Sites to offer in filters: registered ones and those with runs."""
+    return sorted({s.name for s in store.sites()} | set(store.latest_runs()))
+
+
+@router.get("/")
+@router.get("/changes")
+def changes(request: Request, site: str | None = None, kind: list[str] = Query(default=[]),
+            date_from: str | None = Query(default=None, alias="from"), date_to: str | None = Query(default=None, alias="to"),
+            review: str | None = None, page: str | None = None, store=Depends(get_store)):
+    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
+    result, pages = feed_page(store, filters)
+    return render(request, "changes.html", nav="changes", filters=filters, result=result, pages=pages,
+                  links=page_links(filters.page, pages), sites=site_names(store), kinds=FLAG_KINDS,
+                  review_filters=REVIEW_FILTERS, here=request.url.path + ("?" + request.url.query if request.url.query else ""))
+
+
+@router.post("/changes/{change_id}/review")
+def review(change_id: int, status: str = Form(...), note: str | None = Form(default=None),
+           next_url: str | None = Form(default=None, alias="next"), store=Depends(get_store)):
+    if status == "unreviewed":
+        store.unreview_change(change_id)
+    elif status in ("reviewed", "false_positive"):
+        try:
+            store.review_change(change_id, status, note, datetime.now(UTC))
+        except KeyError:
+            raise HTTPException(404, f"no change {change_id}") from None
+    else:
+        raise BadRequest(f"status: unknown value {status!r}; expected reviewed, false_positive or unreviewed")
+    return RedirectResponse(safe_next(next_url, "/changes") + f"#change-{change_id}", status_code=303)
+
+
+@router.get("/items/{item_id}")
+def item(request: Request, item_id: str, a: int | None = None, b: int | None = None, store=Depends(get_store)):
+    found = store.get_item(item_id)
+    if found is None:
+        raise HTTPException(404, f"no item {item_id}")
+    versions = store.versions(item_id)
+    first, second = default_pair(versions)
+    if b and not a:  # "this version": compared with the one before it
+        a = max((v.version for v in versions if v.version < b), default=b)
+    a, b = a or first, b or second
+    diff = version_diff(versions, a, b) if versions else None
+    event = store.event_of_item(item_id)
+    changes = store.change_page(item_id=item_id, limit=100).rows
+    return render(request, "item.html", item=found, summary=item_summary(found), versions=versions, a=a, b=b,
+                  diff=diff, event=event, changes=changes, here=request.url.path + "?" + request.url.query)
+
+
+@router.get("/events")
+def events(request: Request, site: str | None = None, limit: int = Query(default=100, ge=1, le=1000),
+           store=Depends(get_store)):
+    found = store.events(site=site or None, limit=limit)
+    return render(request, "events.html", nav="events", events=found, site=site, sites=site_names(store))
+
+
+@router.get("/sites")
+def sites(request: Request, store=Depends(get_store)):
+    app = request.app
+    rows, days = sites_overview(store, app.state.config, app.state.db_url)
+    charts = {row.name: bar_chart(days, row.days, f"Changes per day on {row.name}, last {len(days)} days")
+              for row in rows}
+    return render(request, "sites.html", nav="sites", rows=rows, charts=charts, days=days,
+                  scheduled=app.state.config is not None)
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", site: str | None = None, page: int = Query(default=1, ge=1),
+           store=Depends(get_store)):
+    result = store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE) \
+        if q.strip() else None
+    pages = max(1, -(-result.total // SEARCH_PER_PAGE)) if result else 1
+    return render(request, "search.html", nav="search", q=q, site=site, result=result, page=page, pages=pages,
+                  highlight=highlight, sites=site_names(store))
+
+
+def _feed(request: Request, store, site: str | None) -> Response:
+    page = store.change_page(site=site, limit=FEED_ENTRIES)
+    base = str(request.base_url).rstrip("/")
+    body = atom_feed(
+        [row.change for row in page.rows],
+        feed_id="tag:newswatch,2026:feed" + (f"/site/{quote(site, safe='')}" if site else ""),
+        title=f"newswatch: changes on {site}" if site else "newswatch: changes",
+        self_url=base + request.url.path,
+        home_url=base + "/changes" + (f"?site={quote(site, safe='')}" if site else ""),
+        item_url=lambda c: f"{base}/items/{quote(c.item_id, safe='')}" + (f"?b={c.version}" if c.version else ""),
+    )
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/feed.atom")
+def feed(request: Request, store=Depends(get_store)):
+    return _feed(request, store, None)
+
+
+@router.get("/sites/{site}/feed.atom")
+def site_feed(request: Request, site: str, store=Depends(get_store)):
+    return _feed(request, store, site)

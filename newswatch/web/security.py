@@ -1,0 +1,166 @@
+"""The dashboard's defences: security headers, the access token, CSRF tokens and origin checks.
+
+Scraped text is shown on every page, so the pages forbid inline script outright (CSP); a state
+change (POST) needs a signed double-submit CSRF token and a same-origin request; off localhost
+every request needs the access token (Bearer header, or ``?token=`` once, which sets a cookie).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import HTTPException, Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+TOKEN_ENV = "NEWSWATCH_TOKEN"
+SESSION_COOKIE = "nw_session"
+CSRF_COOKIE = "nw_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # no-referrer would make browsers send "Origin: null" on POSTs
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def is_local(host: str) -> bool:
+    """True for a loopback bind address (the only ones allowed without a token)."""
+    return host.strip("[]") in LOCAL_HOSTS
+
+
+def http_url(url: object) -> str | None:
+    """The URL when it is an absolute http(s) URL safe to put in href, else None."""
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return None
+    if any(ord(ch) < 0x21 or ch in "\"'<>`\\" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to redirect to after a form (never another site: no scheme, no //host)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if any(ord(ch) < 0x20 for ch in target):
+        return default
+    return target
+
+
+class Guard:
+    """Checks one app's requests: the access token (when set) and CSRF tokens signed with a secret."""
+
+    def __init__(self, token: str | None, secret: bytes | None = None) -> None:
+        self.token = token or None
+        self.secret = secret or secrets.token_bytes(32)
+
+    # -- access token -----------------------------------------------------
+
+    def _session_value(self) -> str:
+        return hmac.new(self.token.encode(), b"newswatch session", hashlib.sha256).hexdigest()
+
+    def _token_ok(self, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
+
+    def authenticate(self, request: Request) -> Response | None:
+        """None when the request may proceed, else the response refusing (or redirecting) it."""
+        if self.token is None:
+            return None
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and self._token_ok(given.strip()):
+            return None
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if cookie and hmac.compare_digest(cookie.encode(), self._session_value().encode()):
+            return None
+        query = request.query_params.get("token")
+        if query is not None and self._token_ok(query) and request.method in SAFE_METHODS:
+            rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+            target = request.url.path + ("?" + urlencode(rest) if rest else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(SESSION_COOKIE, self._session_value(), httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https", path="/")
+            return response
+        message = "access token required: send Authorization: Bearer TOKEN, or open a page once with ?token=TOKEN"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return PlainTextResponse(message, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    # -- CSRF ---------------------------------------------------------------
+
+    def _sign(self, nonce: str) -> str:
+        return hmac.new(self.secret, nonce.encode(), hashlib.sha256).hexdigest()
+
+    def new_csrf(self) -> str:
+        nonce = secrets.token_urlsafe(18)
+        return f"{nonce}.{self._sign(nonce)}"
+
+    def csrf_valid(self, value: str | None) -> bool:
+        """True for a token this app signed (whatever its nonce)."""
+        if not value or value.count(".") != 1:
+            return False
+        nonce, signature = value.split(".")
+        return hmac.compare_digest(signature.encode(), self._sign(nonce).encode())
+
+    def csrf_for(self, request: Request) -> str:
+        """The request's CSRF token: its cookie's when valid, else a new one (set on the response)."""
+        current = request.cookies.get(CSRF_COOKIE)
+        if self.csrf_valid(current):
+            return current
+        if not getattr(request.state, "new_csrf", None):
+            request.state.new_csrf = self.new_csrf()
+        return request.state.new_csrf
+
+    @staticmethod
+    def same_origin(request: Request) -> bool:
+        """False for a request a browser says is cross-site, or whose Origin is not this server."""
+        site = request.headers.get("sec-fetch-site")
+        if site is not None and site not in ("same-origin", "none"):
+            return False
+        origin = request.headers.get("origin")
+        if origin is None:
+            return True
+        host = request.headers.get("host", "")
+        return origin in (f"http://{host}", f"https://{host}")
+
+    async def check_csrf(self, request: Request) -> None:
+        """Refuse (403) a state-changing request that is cross-site or lacks the cookie's signed token."""
+        if request.method in SAFE_METHODS:
+            return
+        if not self.same_origin(request):
+            raise HTTPException(403, "cross-site request refused")
+        cookie = request.cookies.get(CSRF_COOKIE)
+        given = request.headers.get(CSRF_HEADER)
+        if given is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            given = (await request.form()).get(CSRF_FIELD)
+        if not (self.csrf_valid(cookie) and isinstance(given, str)
+                and hmac.compare_digest(given.encode(), cookie.encode())):
+            raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")
+
+    def finish(self, request: Request, response: Response) -> Response:
+        """Add the security headers, and the CSRF cookie when one was issued."""
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        new = getattr(request.state, "new_csrf", None)
+        if new:
+            response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https", path="/")
+        return response
+
+
+__all__ = ["CSP", "Guard", "LOCAL_HOSTS", "TOKEN_ENV", "http_url", "is_local", "safe_next"]

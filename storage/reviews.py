@@ -1,0 +1,167 @@
+"""Analysts' reviews of changes and the reads of the dashboard: the filtered, paged change feed,
+changes per day, each site's latest run. A :class:`SqlStore` mixin; filtering happens in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import tables as t
+from .records import (
+    CHANGE_KINDS,
+    REVIEW_STATUSES,
+    ChangePage,
+    ChangeRecord,
+    ChangeReview,
+    DailyChanges,
+    ReviewedChange,
+    RunRecord,
+)
+from .writes import utc, utc_or_none
+
+#: Values of the ``review`` filter of :meth:`ReviewsMixin.change_page`, besides None (all).
+REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
+
+
+class ReviewsMixin:
+    """Store methods for reviews and the change feed; expects ``engine``, ``_writer``, ``_insert``, ``dialect``."""
+
+    engine: sa.Engine
+    _writer: sa.Engine
+    dialect: str
+
+    # -- reviews ---------------------------------------------------------
+
+    def review_change(self, change_id: int, status: str, note: str | None, at: datetime) -> ChangeReview:
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
+        values = {"status": status, "note": (note or "").replace("\x00", "").strip() or None, "reviewed_at": utc(at)}
+        stmt = self._insert(t.change_reviews).values(change_id=change_id, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=[t.change_reviews.c.change_id], set_=values)
+        with self._writer.begin() as conn:
+            if conn.execute(sa.select(t.changes.c.id).where(t.changes.c.id == change_id)).first() is None:
+                raise KeyError(f"no change with id {change_id}")
+            conn.execute(stmt)
+        return ChangeReview(change_id=change_id, **values)
+
+    def unreview_change(self, change_id: int) -> None:
+        with self._writer.begin() as conn:
+            conn.execute(sa.delete(t.change_reviews).where(t.change_reviews.c.change_id == change_id))
+
+    # -- the change feed ---------------------------------------------------
+
+    @staticmethod
+    def _feed_query() -> sa.Select:
+        ch, it, iv, rv = t.changes.c, t.items.c, t.item_versions.c, t.change_reviews.c
+        return sa.select(
+            ch.id, ch.run_id, ch.item_id, ch.site, it.url, sa.func.coalesce(iv.title, it.title).label("title"),
+            ch.kind, ch.detected_at, ch.changed_fields, ch.diff, ch.version,
+            rv.status.label("review_status"), rv.note.label("review_note"), rv.reviewed_at,
+        ).select_from(
+            t.changes.join(t.items, it.id == ch.item_id)
+            .outerjoin(t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version))
+            .outerjoin(t.change_reviews, rv.change_id == ch.id)
+        )
+
+    @staticmethod
+    def _feed_filters(site, kinds, since, until, review, item_id=None) -> list[Any]:
+        ch, rv = t.changes.c, t.change_reviews.c
+        where: list[Any] = []
+        if item_id is not None:
+            where.append(ch.item_id == item_id)
+        if site:
+            where.append(ch.site == site)
+        if kinds:
+            where.append(ch.kind.in_([k for k in kinds if k in CHANGE_KINDS] or ["-"]))
+        if since is not None:
+            where.append(ch.detected_at >= utc(since))
+        if until is not None:
+            where.append(ch.detected_at < utc(until))
+        if review == "unreviewed":
+            where.append(rv.status.is_(None))
+        elif review in REVIEW_STATUSES:
+            where.append(rv.status == review)
+        elif review:
+            raise ValueError(f"unknown review filter {review!r}; expected one of {', '.join(REVIEW_FILTERS)}")
+        return where
+
+    def change_page(
+        self,
+        site: str | None = None,
+        kinds: list[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        review: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        item_id: str | None = None,
+    ) -> ChangePage:
+        ch = t.changes.c
+        where = self._feed_filters(site, kinds, since, until, review, item_id)
+        rows_query = (self._feed_query().where(*where)
+                      .order_by(ch.detected_at.desc(), ch.id.desc()).limit(max(limit, 0)).offset(max(offset, 0)))
+        count_query = (sa.select(sa.func.count()).select_from(
+            t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id)).where(*where))
+        with self.engine.connect() as conn:
+            rows = conn.execute(rows_query).mappings().all()
+            total = int(conn.execute(count_query).scalar() or 0)
+        return ChangePage(rows=[self._reviewed(r) for r in rows], total=total)
+
+    def get_change(self, change_id: int) -> ReviewedChange | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(self._feed_query().where(t.changes.c.id == change_id)).mappings().first()
+        return None if row is None else self._reviewed(row)
+
+    @staticmethod
+    def _reviewed(r: Any) -> ReviewedChange:
+        change = ChangeRecord(
+            id=r["id"], run_id=r["run_id"], item_id=r["item_id"], site=r["site"], url=r["url"], title=r["title"],
+            kind=r["kind"], detected_at=utc(r["detected_at"]), changed_fields=list(r["changed_fields"] or []),
+            diff=r["diff"], version=r["version"],
+        )
+        review = None
+        if r["review_status"] is not None:
+            review = ChangeReview(change_id=r["id"], status=r["review_status"], note=r["review_note"],
+                                  reviewed_at=utc(r["reviewed_at"]))
+        return ReviewedChange(change=change, review=review)
+
+    # -- per-site activity -------------------------------------------------
+
+    def daily_changes(self, since: datetime, site: str | None = None) -> list[DailyChanges]:
+        ch = t.changes.c
+        if self.dialect == "postgresql":
+            day = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
+        else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS…'
+            day = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
+        day = day.label("day")
+        query = (sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
+                 .where(ch.detected_at >= utc(since)).group_by(ch.site, day, ch.kind).order_by(ch.site, day))
+        if site:
+            query = query.where(ch.site == site)
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                if r.kind in CHANGE_KINDS:
+                    counts.setdefault((r.site, r.day), {})[r.kind] = int(r.n)
+        return [DailyChanges(site=s, day=d, **kinds) for (s, d), kinds in sorted(counts.items())]
+
+    def latest_runs(self) -> dict[str, RunRecord]:
+        r = t.runs.c
+        newest = sa.select(sa.func.max(r.id)).group_by(r.site)
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.runs).where(r.id.in_(newest))).mappings().all()
+        return {
+            row["site"]: RunRecord(
+                id=row["id"], site=row["site"], started_at=utc(row["started_at"]),
+                finished_at=utc_or_none(row["finished_at"]), status=row["status"],
+                finish_reason=row["finish_reason"], pages=row["pages"], items=row["items"], new=row["new"],
+                updated=row["updated"], removed=row["removed"], reappeared=row["reappeared"],
+                errors=row["errors"], stats=dict(row["stats"] or {}),
+            )
+            for row in rows
+        }
+
+
+__all__ = ["REVIEW_FILTERS", "ReviewsMixin"]
