@@ -14,15 +14,18 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, crawler, batch_size: int):
+    def __init__(self, crawler, batch_size: int, link: bool = True):
         self.crawler = crawler
         self.batch_size = batch_size
+        #: With NEWSWATCH_EVENTS off, items carry no events: stored links are left as they are.
+        self.link = link
         self.pending: list[ItemWrite] = []
         self.linker: EventLinker | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("NEWSWATCH_STORE_BATCH", 200))
+        return cls(crawler, crawler.settings.getint("NEWSWATCH_STORE_BATCH", 200),
+                   link=crawler.settings.getbool("NEWSWATCH_EVENTS", True))
 
     def process_item(self, item):
         session = CrawlSession.of(self.crawler)
@@ -47,6 +50,8 @@ class StorePipeline:
             self.crawler.stats.inc_value("newswatch/store/errors")
             logger.error("could not store %d items: %s", len(batch), exc)
             return
+        if not self.link:
+            return
         try:
             self.link_events(session, batch)
         except Exception as exc:
@@ -58,8 +63,7 @@ class StorePipeline:
         if self.linker is None:
             self.linker = EventLinker()
             for known in session.store.event_signatures():
-                if known.signature:
-                    self.linker.add(known.item_id, known.event_id, known.site, known.event, from_bytes(known.signature))
+                self.linker.add(known.item_id, known.event_id, known.site, known.event, from_bytes(known.signature))
         links, unlinked = [], []
         for write in batch:
             item = write.item
@@ -68,7 +72,7 @@ class StorePipeline:
                 if entry is not None:
                     unlinked.append(item["id"])
                 continue
-            if entry is not None and entry.event == event:
+            if entry is not None and entry.event == event and entry.sig is not None:
                 continue
             sig = signature(f"{item.get('title') or ''}\n{item.get('body') or ''}")
             found = self.linker.match(item["id"], event, sig)

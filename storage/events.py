@@ -35,6 +35,10 @@ def own_event_id(item_id: str) -> str:
     return f"ev-{item_id}"
 
 
+def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
+    return [values[i : i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
+
+
 class EventsMixin:
     """Store methods for events; expects ``engine``, ``_writer`` and ``_insert`` from SqlStore."""
 
@@ -56,42 +60,52 @@ class EventsMixin:
         ]
 
     def save_event_links(self, links: list[EventLink], at: datetime) -> None:
+        """Store a batch of links: new events, refreshed ones and the sources, a few statements in all."""
         if not links:
             return
         at = utc(at)
         s, e = t.event_sources.c, t.events.c
+        item_ids = [link.item_id for link in links]
         with self._writer.begin() as conn:
-            previous = dict(
-                conn.execute(
-                    sa.select(s.item_id, s.event_id).where(s.item_id.in_([link.item_id for link in links]))
-                ).all()
-            )
-            existing = {
-                row[0]
-                for row in conn.execute(
-                    sa.select(e.id).where(e.id.in_([self._event_id(link) for link in links]))
-                )
-            }
+            previous: dict[str, str] = {}
+            existing: set[str] = set()
+            for i in range(0, len(links), IN_CHUNK):
+                chunk = links[i : i + IN_CHUNK]
+                previous.update(conn.execute(
+                    sa.select(s.item_id, s.event_id).where(s.item_id.in_(item_ids[i : i + IN_CHUNK]))).all())
+                existing.update(row[0] for row in conn.execute(
+                    sa.select(e.id).where(e.id.in_([self._event_id(link) for link in chunk]))))
+            inserts: dict[str, dict[str, Any]] = {}
+            refills: dict[str, dict[str, Any]] = {}
+            touched: set[str] = set()
             for link in links:
                 event_id = self._event_id(link)
-                values = event_columns(link.event)
                 if event_id in existing:
-                    # A joining report adds nothing to the event's own fields but may fill gaps.
+                    # A joining report adds nothing to the event's own fields; the event's own report may fill gaps.
                     if link.event_id is None:
-                        conn.execute(sa.update(t.events).where(e.id == event_id).values(updated_at=at, **values))
+                        refills[event_id] = {"b_id": event_id, **event_columns(link.event)}
                     else:
-                        conn.execute(sa.update(t.events).where(e.id == event_id).values(updated_at=at))
-                else:
-                    conn.execute(sa.insert(t.events).values(id=event_id, first_seen_at=at, updated_at=at, **values))
-                    existing.add(event_id)
-                source = {
-                    "event_id": event_id, "site": link.site, "linked_by": link.linked_by,
-                    "similarity": link.similarity, "signature": link.signature, "linked_at": at,
-                }
-                stmt = self._insert(t.event_sources).values(item_id=link.item_id, **source)
-                conn.execute(stmt.on_conflict_do_update(index_elements=[s.item_id], set_=source))
-            moved = {old for item, old in previous.items() if old is not None}
-            self._drop_orphans(conn, moved)
+                        touched.add(event_id)
+                elif event_id not in inserts:
+                    inserts[event_id] = {"id": event_id, "first_seen_at": at, "updated_at": at, **event_columns(link.event)}
+            if inserts:
+                conn.execute(sa.insert(t.events), list(inserts.values()))
+            if refills:
+                columns = {name: sa.bindparam(name) for name in event_columns({})}
+                conn.execute(sa.update(t.events).where(e.id == sa.bindparam("b_id")).values(updated_at=at, **columns),
+                             list(refills.values()))
+            touched -= set(refills)
+            for chunk in _chunks(sorted(touched)):
+                conn.execute(sa.update(t.events).where(e.id.in_(chunk)).values(updated_at=at))
+            sources = [{"item_id": link.item_id, "event_id": self._event_id(link), "site": link.site,
+                        "linked_by": link.linked_by, "similarity": link.similarity, "signature": link.signature,
+                        "linked_at": at} for link in links]
+            stmt = self._insert(t.event_sources)
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=[s.item_id],
+                set_={name: stmt.excluded[name] for name in ("event_id", "site", "linked_by", "similarity", "signature", "linked_at")},
+            ), sources)
+            self._drop_orphans(conn, {old for old in previous.values() if old is not None})
 
     @staticmethod
     def _event_id(link: EventLink) -> str:

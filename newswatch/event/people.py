@@ -43,6 +43,8 @@ _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮ
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
 _NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
+#: Two name tokens in a row: every way of naming a person needs them, so a sentence without is skipped.
+_TWO_TOKENS = re.compile(rf"{_NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{_NAME_TOKEN}")
 _HONORIFIC_NAME = re.compile(
     rf"\b(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}})"
 )
@@ -258,6 +260,8 @@ def find_participants(text: str) -> list[dict]:
     people: list[dict] = []
     seen: dict[str, dict] = {}
     for sentence in _sentences(text):
+        if not _TWO_TOKENS.search(sentence):
+            continue
         listed = _people_in_sentence(sentence)
         for names in (_and_names(c) for c in _split_top(sentence)):
             for name in names:

@@ -94,12 +94,17 @@ _PEOPLE_WORDS = (
     r"researchers|academicians|officials|leaders|students|young scientists|members|speakers|audiences?|engineers|"
     r"specialists|policymakers|stakeholders|professionals|fellows|persons|institutions"
 )
-_ATTENDANCE = re.compile(
-    r"(?:(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?" + _NUM.format("n")
-    + r"\s+)?(?:[\w-]+\s+){0,4}?(?P<who>" + _PEOPLE_WORDS + r")\b(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
-    + _NUM.format("c") + r"\s+(?:countries|nations|economies|countries and regions))?",
-    re.I,
+#: "more than 200 experts (from 21 countries)", matched on the lower-cased text from the count on.
+_COUNTED = re.compile(
+    r"(?<![\w.,-])(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?"
+    + _NUM.format("n") + r"\s+(?:[\w-]+\s+){0,4}?(?P<who>" + _PEOPLE_WORDS + r")\b"
+    r"(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c")
+    + r"\s+(?:countries|nations|economies|countries and regions))?"
 )
+#: "… experts from 21 countries" without a count of people: the countries, then the people word before them.
+_FROM_COUNTRIES = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c")
+                             + r"\s+(?:countries|nations|economies)")
+_WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
 _COUNTRIES_ONLY = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I)
 _CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 
@@ -274,20 +279,33 @@ def _number(value: str | None) -> int | None:
 
 
 def find_attendance(text: str) -> dict | None:
-    """{"participants", "countries"} from "more than 200 experts from 21 countries", else None."""
-    for m in _ATTENDANCE.finditer(text):
-        if m["who"].lower() == "institutions":
+    """{"participants", "countries"} from "more than 200 experts from 21 countries", else None.
+
+    Scans the lower-cased text for counts (rare) rather than for people words (common), then
+    takes whichever statement comes first: a count of people, or only their countries.
+    """
+    low = text.lower()
+    found: list[tuple[int, int | None, int | None]] = []
+    for m in _COUNTED.finditer(low):
+        if m["who"] == "institutions":
             continue
         n, c = _number(m["n"]), _number(m["c"])
         if n is not None and (n < 5 or 1900 <= n <= 2100 and "," not in m["n"]):
             n = None
-        if n is None and c is not None:
-            return {"participants": None, "countries": c}
-        if n is not None:
-            if c is None:
-                cm = _COUNTRIES_ONLY.search(text[m.end(): m.end() + 80])
-                c = _number(cm["c"]) if cm and text[m.end(): m.end() + cm.start()].count(".") == 0 else None
-            return {"participants": n, "countries": c}
+        if n is not None and c is None:
+            cm = _COUNTRIES_ONLY.search(low, m.end(), m.end() + 80)
+            c = _number(cm["c"]) if cm and "." not in low[m.end(): cm.start()] else None
+        if n is not None or c is not None:
+            found.append((m.start(), n, c))
+            break
+    for m in _FROM_COUNTRIES.finditer(low):
+        who = _WHO_BEFORE.search(low, max(0, m.start() - 120), m.start())
+        if who and who["who"] != "institutions":
+            found.append((who.start(), None, _number(m["c"])))
+            break
+    if found:
+        _, n, c = min(found)
+        return {"participants": n, "countries": c}
     m = _CJK_ATTENDANCE.search(text)
     if m:
         return {"participants": int(m["n"]), "countries": int(m["c"])}
