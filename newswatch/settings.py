@@ -23,6 +23,9 @@ NEWSWATCH_REVISIT_RECENT_DAYS = 30
 NEWSWATCH_REVISIT_OLDER_HOURS = 168
 #: Extract the event each article reports (off only to measure what extraction costs).
 NEWSWATCH_EVENTS = True
+#: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per
+#: spare core, at most four.
+# NEWSWATCH_EVENT_WORKERS = 1
 #: Contact URL named in the User-Agent.
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 

@@ -1,10 +1,20 @@
-"""Events step: the event an article reports (or null), extracted from its title and text."""
+"""Events step: the event an article reports (or null), extracted from its title and text.
+
+Extraction runs in worker processes when there are spare cores (NEWSWATCH_EVENT_WORKERS), so the
+crawl keeps downloading and parsing meanwhile; the text signature used for linking comes back with it.
+"""
+
+import logging
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
+from newswatch.crawling.session import CrawlSession
 from newswatch.event import extract_event
+from newswatch.event.workers import EventWorkers, default_workers
 from pipelines.base import CrawlerPipeline
+
+logger = logging.getLogger(__name__)
 
 
 class EventsPipeline(CrawlerPipeline):
@@ -12,10 +22,31 @@ class EventsPipeline(CrawlerPipeline):
         if not crawler.settings.getbool("NEWSWATCH_EVENTS", True):
             raise NotConfigured("NEWSWATCH_EVENTS is off")
         super().__init__(crawler)
+        self.workers = EventWorkers.shared(crawler.settings.getint("NEWSWATCH_EVENT_WORKERS", default_workers()))
 
-    def process_item(self, item):
+    def open_spider(self):
+        if self.workers is not None:
+            self.workers.warm()
+
+    async def process_item(self, item):
         adapter = ItemAdapter(item)
-        adapter["event"] = extract_event(adapter.get("title") or "", adapter.get("body") or "",
-                                         adapter.get("published"), adapter.get("language"))
-        self.crawler.stats.inc_value("newswatch/events/" + ("found" if adapter["event"] else "none"))
+        args = (adapter.get("title") or "", adapter.get("body") or "", adapter.get("published"), adapter.get("language"))
+        event, sig = None, None
+        if self.workers is not None:
+            try:
+                event, sig = await self.workers.analyse(*args)
+            except Exception as exc:  # a worker died (killed, out of memory): carry on in this process
+                if not self.workers.broken:
+                    raise
+                logger.warning("event workers stopped (%s); extracting events in the crawl process", exc)
+                self.crawler.stats.inc_value("newswatch/events/worker_errors")
+                self.workers = None
+                event = extract_event(*args)
+        else:
+            event = extract_event(*args)
+        adapter["event"] = event
+        session = CrawlSession.of(self.crawler)
+        if session is not None and sig is not None:
+            session.signatures[adapter["url"]] = sig
+        self.crawler.stats.inc_value("newswatch/events/" + ("found" if event else "none"))
         return item

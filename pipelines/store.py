@@ -7,6 +7,7 @@ from itemadapter import ItemAdapter
 
 from newswatch.crawling.session import CrawlSession
 from newswatch.event.linking import EventLinker, from_bytes, signature, to_bytes
+from newswatch.event.workers import signature_text
 from storage import EventLink, ItemWrite
 from storage.events import own_event_id
 
@@ -68,13 +69,14 @@ class StorePipeline:
         for write in batch:
             item = write.item
             event, entry = item.get("event"), self.linker.entries.get(item["id"])
+            stored = session.signatures.pop(item["url"], None)
             if not event:
                 if entry is not None:
                     unlinked.append(item["id"])
                 continue
             if entry is not None and entry.event == event and entry.sig is not None:
                 continue
-            sig = signature(f"{item.get('title') or ''}\n{item.get('body') or ''}")
+            sig = from_bytes(stored) if stored else signature(signature_text(item.get("title"), item.get("body")))
             found = self.linker.match(item["id"], event, sig)
             event_id = found[0] if found else (entry.event_id if entry and entry.event_id != own_event_id(item["id"]) else None)
             links.append(EventLink(item_id=item["id"], site=item["site"], event=event, signature=to_bytes(sig),

@@ -75,3 +75,34 @@ def test_own_event_is_refreshed_when_its_item_changes(store):
     [event] = store.events()
     assert event.end == "2020-11-09" and event.data["end"] == "2020-11-09"
     assert event.first_seen_at == at(1)
+
+
+def test_one_batch_creates_an_event_and_joins_it_and_refreshes_another(store):
+    a, b, c = make_item(1, site="cae"), make_item(2, site="cas"), make_item(3, site="cae")
+    saved(store, a, b, c)
+    store.save_event_links([EventLink(item_id=c["id"], site="cae", event={**FORUM, "name": "Old"})], at(1))
+    # in one batch: a new own event, a report joining it, and the refreshed own event of c
+    store.save_event_links([
+        EventLink(item_id=a["id"], site="cae", event=FORUM, signature=b"a"),
+        EventLink(item_id=b["id"], site="cas", event=FORUM, event_id="ev-cae:1", linked_by="text", similarity=0.9,
+                  signature=b"b"),
+        EventLink(item_id=c["id"], site="cae", event={**FORUM, "name": "Renamed", "start": "2020-11-07"}),
+    ], at(2))
+    events = {e.id: e for e in store.events()}
+    assert set(events) == {"ev-cae:1", "ev-cae:3"}
+    assert sorted(s.item_id for s in events["ev-cae:1"].sources) == ["cae:1", "cas:2"]
+    assert (events["ev-cae:3"].name, events["ev-cae:3"].start, events["ev-cae:3"].updated_at) == ("Renamed", "2020-11-07", at(2))
+    assert events["ev-cae:3"].first_seen_at == at(1)
+    assert {s.item_id: s.signature for s in store.event_signatures()} == {"cae:1": b"a", "cas:2": b"b", "cae:3": None}
+
+
+def test_a_batch_larger_than_one_query_chunk(store):
+    from storage.events import IN_CHUNK
+
+    items = [make_item(n) for n in range(IN_CHUNK + 20)]
+    saved(store, *items)
+    links = [EventLink(item_id=i["id"], site=i["site"], event={**FORUM, "name": f"Forum {n}"}) for n, i in enumerate(items)]
+    store.save_event_links(links, at(1))
+    store.save_event_links(links, at(2))  # all existing now: refreshed in place, nothing duplicated
+    events = store.events()
+    assert len(events) == IN_CHUNK + 20 and all(e.updated_at == at(2) for e in events)

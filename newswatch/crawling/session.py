@@ -22,6 +22,8 @@ class CrawlSession:
     listed_fresh: set = field(default_factory=set)
     outcomes: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
+    #: Text signatures computed beside the events (item URL → stored form), taken by the store's linking.
+    signatures: dict = field(default_factory=dict)
     _by_url: dict = field(default_factory=dict)
     _by_hash: dict | None = None
 

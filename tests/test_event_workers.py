@@ -1,0 +1,159 @@
+"""Event extraction in worker processes: same results as in the crawl's process, and a dead worker loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scrapy.utils.test import get_crawler
+
+from newswatch.crawling.session import CrawlSession
+from newswatch.event import extract_event
+from newswatch.event.linking import SCHEME, EventLinker, from_bytes, signature, to_bytes
+from newswatch.event.workers import EventWorkers, analyse, signature_text
+from pipelines.events import EventsPipeline
+from pipelines.store import StorePipeline
+from storage import ItemWrite
+
+LABELLED = sorted((Path(__file__).parent / "fixtures" / "events").glob("*.json"))
+
+
+def labelled() -> list[dict]:
+    """Every labelled article: with and without events, English and Chinese."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in LABELLED]
+
+
+def args_of(label: dict) -> tuple:
+    return label["title"], label["body"], label.get("published"), label.get("language")
+
+
+def test_workers_extract_the_same_events_and_signatures():
+    workers = EventWorkers(1)
+    try:
+        async def run_all():
+            return await asyncio.gather(*(workers.analyse(*args_of(label)) for label in labelled()))
+
+        results = asyncio.run(run_all())
+    finally:
+        workers.close()
+    for label, (event, sig) in zip(labelled(), results):
+        assert event == extract_event(*args_of(label))
+        if event is None:
+            assert sig is None
+        else:
+            assert sig == to_bytes(signature(signature_text(label["title"], label["body"])))
+    assert any(event for event, _ in results) and any(event is None for event, _ in results)
+
+
+def pipeline_item(label: dict) -> dict:
+    return {"title": label["title"], "body": label["body"], "published": label.get("published"),
+            "language": label.get("language"), "url": "https://cae.example/1"}
+
+
+def test_a_dead_worker_falls_back_to_extraction_in_the_crawl_process():
+    crawler = get_crawler(settings_dict={"NEWSWATCH_EVENT_WORKERS": 1})
+    crawler.stats.open_spider()
+    pipeline = EventsPipeline(crawler)
+    label = next(label for label in labelled() if label.get("expected"))
+    workers = pipeline.workers
+
+    async def scenario():
+        first = await pipeline.process_item(pipeline_item(label))
+        for process in list(workers.pool._processes.values()):
+            process.kill()
+            process.join()
+        second = await pipeline.process_item(pipeline_item(label))
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first["event"] == second["event"] == extract_event(*args_of(label))
+    assert workers.broken and pipeline.workers is None
+    assert crawler.stats.get_value("newswatch/events/worker_errors") == 1
+    # the next crawl gets a fresh pool
+    fresh = EventWorkers.shared(1)
+    assert fresh is not workers and not fresh.broken
+
+
+def test_no_workers_extracts_in_process_and_leaves_signatures_to_the_store():
+    crawler = get_crawler(settings_dict={"NEWSWATCH_EVENT_WORKERS": 0})
+    crawler.stats.open_spider()
+    crawler.newswatch_session = CrawlSession(store=None, site="cae", run_id=1)
+    pipeline = EventsPipeline(crawler)
+    assert pipeline.workers is None
+    label = next(label for label in labelled() if label.get("expected"))
+    item = asyncio.run(pipeline.process_item(pipeline_item(label)))
+    assert item["event"] == extract_event(*args_of(label)) and item["event"] is not None
+    assert crawler.newswatch_session.signatures == {}
+
+
+def test_events_off_means_no_events_step():
+    from scrapy.exceptions import NotConfigured
+
+    with pytest.raises(NotConfigured):
+        EventsPipeline(get_crawler(settings_dict={"NEWSWATCH_EVENTS": False}))
+
+
+def stored_item(label: dict, n: int = 1) -> dict:
+    event = extract_event(*args_of(label))
+    return {"id": f"{n:016x}", "site": "cae", "url": f"https://cae.example/{n}", "canonical_url": f"https://cae.example/{n}",
+            "title": label["title"], "published": label.get("published"), "body": label["body"],
+            "content_hash": f"{n:064x}", "extractor_version": "1", "fetched_at": "2024-06-01T00:00:00+00:00",
+            "event": event}
+
+
+def link(store, session, items):
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    writes = [ItemWrite(item=i, kind="new", at=datetime(2024, 6, 1)) for i in items]
+    store.save_items(None, writes)
+    StorePipeline(crawler, batch_size=100).link_events(session, writes)
+
+
+def test_the_store_uses_the_signature_computed_with_the_event(store):
+    label = next(label for label in labelled() if label.get("expected"))
+    item = stored_item(label)
+    # a signature the store could not have computed itself: proof it was taken, not recomputed
+    marker = to_bytes(signature("a wholly different text about something else"))
+    session = CrawlSession(store=store, site="cae", run_id=0)
+    session.signatures[item["url"]] = marker
+    link(store, session, [item])
+    assert session.signatures == {}
+    [known] = store.event_signatures()
+    assert known.signature == marker
+
+
+def test_a_signature_of_an_earlier_scheme_is_ignored_then_replaced(store):
+    label = next(label for label in labelled() if label.get("expected"))
+    item = stored_item(label)
+    old = np.arange(64, dtype=np.uint64).tobytes()  # 512 bytes: the unmarked scheme
+    assert from_bytes(old) is None and from_bytes(None) is None and from_bytes(SCHEME + b"short") is None
+    linker = EventLinker()
+    linker.add("x", "ev-x", "cae", {"name": "A"}, None)
+    assert "x" in linker.entries and linker.match("y", {"name": "A"}, signature("text")) is None
+    from storage import EventLink
+
+    store.save_items(None, [ItemWrite(item=item, kind="new", at=datetime(2024, 6, 1))])
+    store.save_event_links([EventLink(item_id=item["id"], site="cae", event=item["event"], signature=old)],
+                           datetime(2024, 6, 1))
+    # the next crawl brings the same event: its signature is recomputed in the current scheme
+    link(store, CrawlSession(store=store, site="cae", run_id=0), [item])
+    [known] = store.event_signatures()
+    assert known.signature.startswith(SCHEME) and from_bytes(known.signature) is not None
+
+
+def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_server, tmp_path):
+    from tests.conftest import Crawler
+
+    server = site_server("cae")
+    inline = Crawler(db=f"sqlite:///{tmp_path / 'inline.db'}", cache=tmp_path / "inline-cache")
+    for run, workers in ((crawler, 1), (inline, 0)):
+        run.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", f"NEWSWATCH_EVENT_WORKERS={workers}", check=True)
+    pooled = json.loads(crawler.run("events", "--format", "json", check=True).stdout)
+    alone = json.loads(inline.run("events", "--format", "json", check=True).stdout)
+    strip = lambda events: sorted((json.dumps({k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},  # noqa: E731
+                                              sort_keys=True, default=str) for e in events))
+    assert pooled and strip(pooled) == strip(alone)
