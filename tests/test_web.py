@@ -344,11 +344,14 @@ def test_sites_and_events_pages(tmp_path):
     fill(url, alpha=5, beta=2)
     config = tmp_path / "nw.toml"
     config.write_text('[sites.cae]\nspider = "cae"\ninterval = "6h"\n', "utf-8")
-    with TestClient(create_app(url)) as c:
+    with TestClient(create_app(url, clock=lambda: T0 + timedelta(days=6))) as c:
         sites = {s["name"]: s for s in c.get("/api/sites").json()}
         assert sites["alpha"]["health"] == "ok" and sites["alpha"]["schedule"] == "not scheduled"
+        assert sum(d["new"] for d in sites["alpha"]["days"]) == 5
         page = c.get("/sites").text
         assert "<svg" in page and "not scheduled" in page and 'class="bar new"' in page
+    with TestClient(create_app(url, clock=lambda: T0 + timedelta(days=60))) as c:
+        assert 'class="bar new"' not in c.get("/sites").text  # changes older than the window are not drawn
     from newswatch.config import load_config
     from newswatch.crawling.runner import site_names
     with TestClient(create_app(url, config=load_config(config, site_names()))) as c:

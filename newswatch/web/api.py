@@ -119,7 +119,8 @@ def events(since: str | None = Query(default=None, description="updated on or af
 
 @router.get("/sites", response_model=list[m.Site], summary="Each site's health, last and next run, changes per day")
 def sites(request: Request, store=Depends(get_store)) -> list[m.Site]:
-    rows, _ = sites_overview(store, request.app.state.config, request.app.state.db_url)
+    rows, _ = sites_overview(store, request.app.state.config, request.app.state.db_url,
+                             request.app.state.clock())
     out = []
     for row in rows:
         run = row.last_run

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -66,10 +67,12 @@ def _docs_page(request: Request) -> HTMLResponse:
     return HTMLResponse(body, headers={"Content-Security-Policy": csp})
 
 
-def create_app(db_url: str | None, token: str | None = None, config=None) -> FastAPI:
+def create_app(db_url: str | None, token: str | None = None, config=None,
+               clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
 
-    ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times.
+    ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times; ``clock`` (the
+    current UTC time by default) ends the changes-per-day window.
     """
     from storage import open_store
 
@@ -91,6 +94,7 @@ def create_app(db_url: str | None, token: str | None = None, config=None) -> Fas
                               "POST requests need the X-CSRF-Token header (GET /api/csrf) and its cookie.")
     app.state.store, app.state.guard, app.state.config = store, guard, config
     app.state.db_url = db_url
+    app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
 
     @app.middleware("http")

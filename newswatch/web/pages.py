@@ -90,7 +90,7 @@ def events(request: Request, site: str | None = None, limit: int = Query(default
 @router.get("/sites")
 def sites(request: Request, store=Depends(get_store)):
     app = request.app
-    rows, days = sites_overview(store, app.state.config, app.state.db_url)
+    rows, days = sites_overview(store, app.state.config, app.state.db_url, app.state.clock())
     charts = {row.name: bar_chart(days, row.days, f"Changes per day on {row.name}, last {len(days)} days")
               for row in rows}
     return render(request, "sites.html", nav="sites", rows=rows, charts=charts, days=days,
