@@ -137,6 +137,41 @@ def test_mode(text, mode):
     assert extract_event("Workshop on Soil Science", text, "2024-01-01", "en")["mode"] == mode
 
 
+FILLER = "The delegates toured the laboratories. They discussed water and food. Talks went on. Lunch followed. "
+
+
+@pytest.mark.parametrize("sentence, mode", [
+    ("The meeting was held online.", "online"),
+    ("The workshop was conducted by videoconference.", "online"),
+    ("It was held via Tencent Meeting.", "online"),
+    ("The lectures were held in a virtual format.", "online"),
+    ("The forum was held both online and offline.", "hybrid"),
+    ("The meeting was held in person and virtually.", "hybrid"),
+    ("Participants joined on-site and online.", "hybrid"),
+    ("Next year's online meeting is planned.", "in_person"),
+])
+def test_mode_stated_later_in_the_article(sentence, mode):
+    """How the event was held counts wherever the article says it, past the lead."""
+    assert extract_event("Workshop on Soil Science", FILLER + sentence, "2024-01-01", "en")["mode"] == mode
+
+
+@pytest.mark.parametrize("phrase, role", [
+    ("co-hosted by", "co-host"), ("jointly organized by", "co-organiser"), ("convened by", "host"),
+    ("arranged by", "organiser"), ("run by", "organiser"), ("financed by", "sponsor"),
+    ("held under the patronage of", "supporter"), ("held with the support of", "supporter"),
+])
+def test_organiser_phrases_later_in_the_article(phrase, role):
+    event = extract_event("Workshop on Soil Science", f"{FILLER}The workshop was {phrase} the Kenya National Academy "
+                          "of Sciences.", "2024-01-01", "en")
+    assert event["organisers"] == [{"name": "Kenya National Academy of Sciences", "role": role}]
+
+
+def test_attendance_counted_after_a_long_text_without_numbers():
+    event = extract_event("Workshop on Soil Science", FILLER * 20 + "More than fifty trainees from twelve "
+                          "countries took part.", "2024-01-01", "en")
+    assert event["attendance"] == {"participants": 50, "countries": 12}
+
+
 @pytest.mark.parametrize("title, body", [
     ("Call for Nominations: 2025 Prize", "Nominations are now open until 30 June for the workshop prize."),
     ("Researchers find new soil microbe", "Scientists have discovered that soil microbes, first shown at a 2019 symposium, …"),

@@ -15,6 +15,7 @@ from newswatch.event.what import (
     event_type,
     find_attendance,
     find_organisers,
+    mentions_mode,
     reports_no_event,
 )
 from newswatch.event.when import find_dates
@@ -102,7 +103,8 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     pub = _published(published)
     future = bool(_FUTURE.search(lead))
     start, end = _event_dates(title, sentences, pub, future)
-    mode = event_mode("\n".join([title, *sentences[:4], *(s for s in sentences[4:] if _FORMAT.search(s))]))
+    said = [s for s in sentences[4:] if mentions_mode(s) and _FORMAT.search(s)]
+    mode = event_mode("\n".join([title, *sentences[:4], *said]))
     location = _location(title, sentences, chinese, mode == "online")
     event = {
         "name": name,

@@ -77,6 +77,8 @@ _BY_ROLE = [
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
     """Split on ``sep`` outside parentheses."""
+    if "(" not in text and "[" not in text:
+        return [p.strip() for p in text.split(sep)]
     parts, depth, cur = [], 0, []
     for ch in text:
         if ch in "([":
@@ -150,6 +152,7 @@ def role_of(after: str, before: str = "") -> str | None:
 
 
 _ABBREV = re.compile(r"\b(?:Prof|Dr|Mr|Ms|Mrs|St|No|H\.E|[A-Z])\.$")
+_HONORIFIC_HINT = re.compile(r"Prof|Dr|Academician|Mr|Ms|H\.E")
 _HONORIFIC_AND = re.compile(r",?\s+and\s+(?=(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s)")
 
 
@@ -157,11 +160,11 @@ def _sentences(text: str) -> list[str]:
     """Sentences, not broken after 'Prof.' or an initial."""
     out: list[str] = []
     for piece in re.split(r"(?<=[.!?。；])\s+(?=[A-Z\"“(]|$)|\n+", text):
-        if out and _ABBREV.search(out[-1]) and "\n" not in out[-1]:
+        if out and _ABBREV.search(out[-1], max(0, len(out[-1]) - 6)) and "\n" not in out[-1]:
             out[-1] = f"{out[-1]} {piece}"
         elif piece.strip():
             out.append(piece)
-    return [_HONORIFIC_AND.sub(", ", s) for s in out]
+    return [_HONORIFIC_AND.sub(", ", s) if _HONORIFIC_HINT.search(s) else s for s in out]
 
 
 def _people_in_sentence(sentence: str) -> list[dict]:

@@ -49,6 +49,8 @@ _NAME = re.compile(
     rf"(?:{_HEAD})(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})(?:\s+(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}}))*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
 )
+#: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
+_HEAD_WORD = re.compile(rf"\b(?:{_HEAD})")
 _CJK_NAME = re.compile(r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)")
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
@@ -66,6 +68,10 @@ _ONLINE = re.compile(
     r"through\s+online\s+channels|was\s+(?:held|conducted|organi[sz]ed)\s+online)\b|视频会议|线上举行|线上方式|网络会议|云端",
     re.I,
 )
+#: Every hybrid or online phrase above holds one of these (lower-cased): text with none is in person.
+_MODE_KEYS = ("online", "offline", "virtual", "hybrid", "person", "site", "mixed format", "video", "teleconf",
+              "tele-conf", "tele conf", "zoom", "teams", "webex", "tencent", "voov", "webinar", "线上", "视频会议",
+              "网络会议", "云端")
 _ORGANISERS = [
     ("co-host", re.compile(r"\bco-?hosted\s+by\b|共同主办", re.I)),
     ("co-organiser", re.compile(r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办", re.I)),
@@ -79,6 +85,10 @@ _ACTIVE = re.compile(
     r"(?:(?:today|yesterday|recently|also|successfully|jointly|together)\s+)?"
     r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
 )
+#: Every organiser phrase and active verb holds one of these: a sentence with none is skipped unscanned.
+_ORGANISER_KEYS = ("host", "organi", "conven", "arranged", "run by", "sponsor", "funded", "financed", "support",
+                   "auspices", "patronage", "collaboration", "cooperation", "partnership", "主办", "协办", "承办",
+                   "赞助", "支持")
 _VERB_ROLE = {"co-hosted": "co-host", "co-organizes": "co-organiser", "co-organises": "co-organiser", "cohosted": "co-host", "co-hosts": "co-host", "cohosts": "co-host",
               "hosted": "host", "hosts": "host", "convened": "host", "convenes": "host", "co-organized": "co-organiser",
               "co-organised": "co-organiser", "coorganized": "co-organiser", "organized": "organiser",
@@ -105,6 +115,8 @@ _COUNTED = re.compile(
 _FROM_COUNTRIES = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c")
                              + r"\s+(?:countries|nations|economies)")
 _WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
+#: Where a count can first be: no statement of attendance starts more than a few words before one.
+_FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
 _COUNTRIES_ONLY = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I)
 _CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 
@@ -149,7 +161,7 @@ def reports_no_event(title: str, lead: str) -> bool:
 def event_name(title: str, body: str) -> tuple[str | None, str | None]:
     """The event's proper name and acronym, from the body's first mention or the title."""
     for text in (body[:1500], title):
-        for m in _NAME.finditer(text):
+        for m in _names(text):
             name = _tidy_name(m["name"])
             if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
                 acronym = m["acronym"]
@@ -161,6 +173,12 @@ def event_name(title: str, body: str) -> tuple[str | None, str | None]:
     if m:
         return m[0].strip("“”"), None
     return None, None
+
+
+def _names(text: str):
+    """``_NAME.finditer(text)``, from a little before the first head noun (no name starts farther back)."""
+    head = _HEAD_WORD.search(text)
+    return _NAME.finditer(text, max(0, head.start() - 400)) if head else iter(())
 
 
 def _tidy_name(name: str) -> str | None:
@@ -179,6 +197,12 @@ def event_mode(text: str) -> str:
     if _ONLINE.search(text):
         return "online"
     return "in_person"
+
+
+def mentions_mode(text: str) -> bool:
+    """False when ``text`` cannot say the event was online or hybrid (a cheap test before the patterns)."""
+    low = text.lower()
+    return any(key in low for key in _MODE_KEYS)
 
 
 def _split_orgs(text: str) -> list[str]:
@@ -256,6 +280,9 @@ def find_organisers(title: str, text: str) -> list[dict]:
             if find_organisation(org) is not None or re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org):
                 add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
     for sentence in re.split(r"(?<=[.!?。])\s+", text):
+        low = sentence.lower()
+        if not any(key in low for key in _ORGANISER_KEYS):
+            continue
         for role, pattern in _ORGANISERS:
             for m in pattern.finditer(sentence):
                 for org in _split_orgs(sentence[m.end():].lstrip()):
@@ -285,8 +312,12 @@ def find_attendance(text: str) -> dict | None:
     takes whichever statement comes first: a count of people, or only their countries.
     """
     low = text.lower()
+    first = _FIRST_NUMBER.search(low)
+    if first is None:
+        return None
+    start = max(0, first.start() - 40)
     found: list[tuple[int, int | None, int | None]] = []
-    for m in _COUNTED.finditer(low):
+    for m in _COUNTED.finditer(low, start):
         if m["who"] == "institutions":
             continue
         n, c = _number(m["n"]), _number(m["c"])
@@ -298,7 +329,7 @@ def find_attendance(text: str) -> dict | None:
         if n is not None or c is not None:
             found.append((m.start(), n, c))
             break
-    for m in _FROM_COUNTRIES.finditer(low):
+    for m in _FROM_COUNTRIES.finditer(low, start):
         who = _WHO_BEFORE.search(low, max(0, m.start() - 120), m.start())
         if who and who["who"] != "institutions":
             found.append((who.start(), None, _number(m["c"])))
@@ -312,4 +343,5 @@ def find_attendance(text: str) -> dict | None:
     return None
 
 
-__all__ = ["event_mode", "event_name", "event_type", "find_attendance", "find_organisers", "reports_no_event"]
+__all__ = ["event_mode", "event_name", "event_type", "find_attendance", "find_organisers", "mentions_mode",
+           "reports_no_event"]

@@ -45,6 +45,11 @@ _PATTERNS = [
     ),
 ]
 
+#: Every date above has a digit (or a Chinese numeral day); the English ones also a month name.
+_DIGIT = re.compile(r"\d")
+_MONTH_NAME = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
+_NAMED = len(_PATTERNS) - 2  # the patterns before this index need a month name
+
 #: Words before a date that say it is not the event's date.
 _NOT_EVENT = re.compile(
     r"(?:published|posted|updated|deadline|due|nominations?|applications?|submit\w*|by|before|since|born|"
@@ -119,9 +124,12 @@ def _span(m: re.Match, published: date | None, future: bool) -> DateSpan | None:
 
 def find_dates(text: str, published: date | None = None, future: bool = False) -> list[DateSpan]:
     """Every date or date range in ``text``, in text order, without overlaps; never invented."""
+    if not _DIGIT.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
-    for pattern in _PATTERNS:
+    patterns = _PATTERNS if _MONTH_NAME.search(text) else _PATTERNS[_NAMED:]
+    for pattern in patterns:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
