@@ -76,7 +76,9 @@ class StorePipeline:
                 continue
             if entry is not None and entry.event == event and entry.sig is not None:
                 continue
-            sig = from_bytes(stored) if stored else signature(signature_text(item.get("title"), item.get("body")))
+            sig = from_bytes(stored)
+            if sig is None:  # extracted in this process: the signature is computed here
+                sig = signature(signature_text(item.get("title"), item.get("body"))).hashvalues
             found = self.linker.match(item["id"], event, sig)
             event_id = found[0] if found else (entry.event_id if entry and entry.event_id != own_event_id(item["id"]) else None)
             links.append(EventLink(item_id=item["id"], site=item["site"], event=event, signature=to_bytes(sig),

@@ -106,3 +106,34 @@ def test_a_repost_under_a_new_url_is_the_same_item():
         pass
     fresh = {"id": "c" * 16, "url": "https://en.cae.cn/col2/other.html", "content_hash": "x" * 64}
     assert dedupe.process_item(fresh)["id"] == "c" * 16
+
+
+def test_band_index_proposes_what_datasketch_lsh_proposes():
+    """The crawl process's plain band index keeps datasketch's bands: same parameters, same candidates."""
+    import random
+
+    from datasketch import MinHashLSH
+
+    from newswatch.event.linking import BANDS, LSH_THRESHOLD, NUM_PERM, ROWS, BandIndex, signature
+
+    reference = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (reference.b, reference.r) == (BANDS, ROWS)
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(400)]
+    base = [rng.choice(words) for _ in range(300)]
+    texts = {}
+    for n in range(60):  # variants of one text, from near copies to unrelated ones
+        keep = n / 60
+        texts[f"t{n}"] = " ".join(w if rng.random() < keep else rng.choice(words) for w in base)
+    ours = BandIndex()
+    sigs = {key: signature(text) for key, text in texts.items()}
+    for key, sig in sigs.items():
+        reference.insert(key, sig)
+        ours.insert(key, sig.hashvalues)
+    for key, sig in sigs.items():
+        assert ours.query(sig.hashvalues) == set(reference.query(sig))
+    proposed = [len(ours.query(sig.hashvalues)) for sig in sigs.values()]
+    assert min(proposed) >= 1 and max(proposed) > 5 and min(proposed) < 60  # neither all nor only itself
+    ours.remove("t59")
+    reference.remove("t59")
+    assert ours.query(sigs["t59"].hashvalues) == set(reference.query(sigs["t59"])) and "t59" not in ours.keys

@@ -133,7 +133,7 @@ def test_a_signature_of_an_earlier_scheme_is_ignored_then_replaced(store):
     assert from_bytes(old) is None and from_bytes(None) is None and from_bytes(SCHEME + b"short") is None
     linker = EventLinker()
     linker.add("x", "ev-x", "cae", {"name": "A"}, None)
-    assert "x" in linker.entries and linker.match("y", {"name": "A"}, signature("text")) is None
+    assert "x" in linker.entries and linker.match("y", {"name": "A"}, signature("text").hashvalues) is None
     from storage import EventLink
 
     store.save_items(None, [ItemWrite(item=item, kind="new", at=datetime(2024, 6, 1))])
@@ -157,3 +157,41 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
     strip = lambda events: sorted((json.dumps({k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},  # noqa: E731
                                               sort_keys=True, default=str) for e in events))
     assert pooled and strip(pooled) == strip(alone)
+
+
+def test_items_travel_to_the_workers_in_batches():
+    """While the workers are busy, new items wait and go together: far fewer tasks than items."""
+    workers = EventWorkers(1)
+    tasks = []
+    submit = workers.pool.submit
+
+    def counting(fn, *args):
+        tasks.append(fn.__name__)
+        return submit(fn, *args)
+
+    workers.pool.submit = counting
+    items = [args_of(label) for label in labelled()] * 3
+    try:
+        async def run_all():
+            return await asyncio.gather(*(workers.analyse(*args) for args in items))
+
+        results = asyncio.run(run_all())
+    finally:
+        workers.close()
+    assert [event for event, _ in results] == [extract_event(*args) for args in items]
+    assert set(tasks) <= {"analyse_many", "_warm"} and 1 <= tasks.count("analyse_many") <= len(items) // 4
+
+
+def test_one_failing_article_fails_alone():
+    workers = EventWorkers(1)
+    good = args_of(next(label for label in labelled() if label.get("expected")))
+    try:
+        async def run_all():
+            return await asyncio.gather(workers.analyse(*good), workers.analyse("Forum", 42, None, None),
+                                        workers.analyse(*good), return_exceptions=True)
+
+        first, bad, last = asyncio.run(run_all())
+    finally:
+        workers.close()
+    assert isinstance(bad, TypeError) and not workers.broken
+    assert first == last and first[0] == extract_event(*good)

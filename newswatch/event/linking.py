@@ -3,6 +3,11 @@
 Two items report the same event when their texts are near-duplicates *and* the events they report
 agree: overlapping dates, and a similar name or the same acronym, and no conflicting place. A
 shared press release alone is not enough (two forums in one series share most of their words).
+
+datasketch computes the signatures (where events are extracted, usually a worker process) and sets
+the LSH bands. The crawl's own process keeps those bands in plain dictionaries (:class:`BandIndex`,
+tested to propose exactly what datasketch's MinHashLSH proposes): importing datasketch there would
+import SciPy, most of a second of every crawl.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ if TYPE_CHECKING:  # datasketch imports SciPy (most of a second): loaded on firs
 NUM_PERM = 64
 #: Jaccard similarity of word 3-shingles above which LSH proposes a candidate.
 LSH_THRESHOLD = 0.3
+#: datasketch's bands for LSH_THRESHOLD and NUM_PERM (``MinHashLSH(0.3, 64)``: b=21, r=3; a test checks).
+BANDS, ROWS = 21, 3
 #: Estimated similarity a candidate needs, given agreeing event details.
 MIN_SIMILARITY = 0.35
 #: Marks a stored signature of this scheme (CRC-32 word 3-shingles); others are ignored, not misread.
@@ -75,17 +82,56 @@ def signature(text: str) -> LeanMinHash:
     return LeanMinHash(m)
 
 
-def to_bytes(sig: LeanMinHash) -> bytes:
-    return SCHEME + sig.hashvalues.astype(np.uint64).tobytes()
+def to_bytes(sig: LeanMinHash | np.ndarray) -> bytes:
+    """The stored form of a signature (a datasketch MinHash or its hash values)."""
+    values = sig if isinstance(sig, np.ndarray) else sig.hashvalues
+    return SCHEME + values.astype(np.uint64).tobytes()
 
 
-def from_bytes(data: bytes | None) -> LeanMinHash | None:
-    """The stored signature, or None for one of an earlier scheme (it is recomputed when the item changes)."""
-    from datasketch import LeanMinHash
-
+def from_bytes(data: bytes | None) -> np.ndarray | None:
+    """The stored signature's hash values, or None for one of an earlier scheme (recomputed when the item changes)."""
     if not data or not data.startswith(SCHEME) or len(data) != len(SCHEME) + 8 * NUM_PERM:
         return None
-    return LeanMinHash(seed=1, hashvalues=np.frombuffer(data[len(SCHEME):], dtype=np.uint64))
+    return np.frombuffer(data[len(SCHEME):], dtype=np.uint64)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal hash values (as datasketch's jaccard)."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+class BandIndex:
+    """MinHash LSH buckets: a signature cut into BANDS bands of ROWS values; one shared band proposes a pair."""
+
+    def __init__(self) -> None:
+        self.tables: list[dict[bytes, set[str]]] = [{} for _ in range(BANDS)]
+        self.keys: dict[str, list[bytes]] = {}
+
+    @staticmethod
+    def bands(values: np.ndarray) -> list[bytes]:
+        raw = values.astype(np.uint64).tobytes()
+        width = 8 * ROWS
+        return [raw[i * width:(i + 1) * width] for i in range(BANDS)]
+
+    def insert(self, key: str, values: np.ndarray) -> None:
+        self.remove(key)
+        self.keys[key] = bands = self.bands(values)
+        for table, band in zip(self.tables, bands):
+            table.setdefault(band, set()).add(key)
+
+    def remove(self, key: str) -> None:
+        for table, band in zip(self.tables, self.keys.pop(key, ())):
+            bucket = table.get(band)
+            if bucket is not None:
+                bucket.discard(key)
+                if not bucket:
+                    del table[band]
+
+    def query(self, values: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        for table, band in zip(self.tables, self.bands(values)):
+            found |= table.get(band, set())
+        return found
 
 
 def _dates(event: dict) -> tuple[date, date] | None:
@@ -126,39 +172,36 @@ class _Entry:
     event_id: str
     site: str
     event: dict
-    sig: LeanMinHash | None
+    sig: np.ndarray | None
 
 
 class EventLinker:
     """An LSH index over the stored reports; finds the event a new report belongs to."""
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH
-
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = BandIndex()
         self.entries: dict[str, _Entry] = {}
 
-    def add(self, item_id: str, event_id: str, site: str, event: dict, sig: LeanMinHash | None) -> None:
+    def add(self, item_id: str, event_id: str, site: str, event: dict, sig: np.ndarray | None) -> None:
         """Index a report; one without a (current-scheme) signature is known but never proposed."""
-        old = self.entries.get(item_id)
-        if old is not None and old.sig is not None:
-            self.lsh.remove(item_id)
+        self.lsh.remove(item_id)
         self.entries[item_id] = _Entry(event_id, site, event, sig)
         if sig is not None:
             self.lsh.insert(item_id, sig)
 
-    def match(self, item_id: str, event: dict, sig: LeanMinHash) -> tuple[str, float] | None:
+    def match(self, item_id: str, event: dict, sig: np.ndarray) -> tuple[str, float] | None:
         """(event id, similarity) of the best agreeing near-duplicate report, else None."""
         best: tuple[str, float] | None = None
-        for other in self.lsh.query(sig):
+        for other in sorted(self.lsh.query(sig)):
             if other == item_id:
                 continue
             entry = self.entries[other]
-            similarity = sig.jaccard(entry.sig)
-            if similarity >= MIN_SIMILARITY and events_agree(event, entry.event, similarity):
-                if best is None or similarity > best[1]:
-                    best = (entry.event_id, similarity)
+            score = similarity(sig, entry.sig)
+            if score >= MIN_SIMILARITY and events_agree(event, entry.event, score):
+                if best is None or score > best[1]:
+                    best = (entry.event_id, score)
         return best
 
 
-__all__ = ["EventLinker", "events_agree", "from_bytes", "shingle_hashes", "signature", "to_bytes"]
+__all__ = ["BandIndex", "EventLinker", "events_agree", "from_bytes", "shingle_hashes", "signature", "similarity",
+           "to_bytes"]

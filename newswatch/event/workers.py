@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from newswatch.event.extract import extract_event
@@ -48,7 +48,14 @@ def _warm() -> None:
 
 
 class EventWorkers:
-    """A process pool running :func:`analyse`; ``None`` from :meth:`shared` means extract in-process."""
+    """A process pool running :func:`analyse`; ``None`` from :meth:`shared` means extract in-process.
+
+    Items travel in batches: while ``depth`` batches are with the workers, new items wait and go
+    together in the next one (at most ``MAX_BATCH``). A task per item would cost the crawl's own
+    process more in queueing and pickling than the extraction it hands off.
+    """
+
+    MAX_BATCH = 32
 
     _shared: EventWorkers | None = None
     _lock = threading.Lock()
@@ -57,6 +64,10 @@ class EventWorkers:
         self.workers = workers
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.broken = False
+        self.depth = workers + 1
+        self._pending: list[tuple[tuple, asyncio.Future]] = []
+        self._in_flight = 0
+        self._guard = threading.Lock()
 
     @classmethod
     def shared(cls, workers: int) -> EventWorkers | None:
@@ -77,14 +88,76 @@ class EventWorkers:
 
     async def analyse(self, title: str, body: str, published: str | None, language: str | None):
         """:func:`analyse` in a worker; raises BrokenProcessPool if the pool died (the caller falls back)."""
+        future = asyncio.get_running_loop().create_future()
+        with self._guard:
+            self._pending.append(((title, body, published, language), future))
+            batch = self._take() if self._in_flight < self.depth else None
+        if batch:
+            self._submit(batch)
+        return await future
+
+    def _take(self) -> list[tuple[tuple, asyncio.Future]]:
+        """The next batch (called with the guard held); it counts as in flight until answered."""
+        batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH:]
+        self._in_flight += 1
+        return batch
+
+    def _submit(self, batch: list[tuple[tuple, asyncio.Future]]) -> None:
         try:
-            return await asyncio.wrap_future(self.pool.submit(analyse, title, body, published, language))
-        except BrokenProcessPool:
+            task = self.pool.submit(analyse_many, [args for args, _ in batch])
+        except Exception as exc:  # noqa: BLE001  (a broken or closed pool: every item hears of it)
+            self._answer(batch, None, exc)
+            return
+        task.add_done_callback(lambda done: self._done(batch, done))
+
+    def _done(self, batch: list[tuple[tuple, asyncio.Future]], task: Future) -> None:
+        """A batch came back (in the pool's thread): answer its items, send the next batch."""
+        try:
+            self._answer(batch, task.result(), None)
+        except BaseException as exc:  # noqa: BLE001  (a dead worker, a cancelled task)
+            self._answer(batch, None, exc)
+
+    def _answer(self, batch: list[tuple[tuple, asyncio.Future]], results: list | None, error: BaseException | None) -> None:
+        if isinstance(error, BrokenProcessPool):
             self.broken = True
-            raise
+        by_loop: dict[asyncio.AbstractEventLoop, list] = {}
+        for i, (_, future) in enumerate(batch):
+            outcome = results[i] if results is not None else (False, error)
+            by_loop.setdefault(future.get_loop(), []).append((future, outcome))
+        for loop, answers in by_loop.items():  # one wake-up of each waiting loop per batch
+            try:
+                loop.call_soon_threadsafe(_settle, answers)
+            except RuntimeError:  # that event loop has closed: nobody waits for these any more
+                pass
+        with self._guard:
+            self._in_flight -= 1
+            following = self._take() if self._pending else None
+        if following:
+            self._submit(following)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-__all__ = ["EventWorkers", "analyse", "default_workers", "signature_text"]
+def analyse_many(batch: list[tuple]) -> list[tuple[bool, object]]:
+    """:func:`analyse` for each item of a batch: (True, result) or (False, the exception it raised)."""
+    out: list[tuple[bool, object]] = []
+    for args in batch:
+        try:
+            out.append((True, analyse(*args)))
+        except Exception as exc:  # noqa: BLE001  (one bad article fails alone)
+            out.append((False, exc))
+    return out
+
+
+def _settle(answers: list[tuple[asyncio.Future, tuple[bool, object]]]) -> None:
+    for future, (ok, value) in answers:
+        if future.done():  # cancelled meanwhile
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+
+__all__ = ["EventWorkers", "analyse", "analyse_many", "default_workers", "signature_text"]
