@@ -6,8 +6,10 @@ weekly) and with every article rechecked by a conditional request (NEWSWATCH_REV
 Targets: first ≤ 1.5× bare; unchanged recrawl ≤ 0.35× first. The bare spider (bare_spider.py)
 extracts the same fields with plain Scrapy selectors into a JSON Lines feed, under the project's
 settings without newswatch's pipelines, extensions and cache; a title-only spider is shown for
-reference. All runs are interleaved, so a machine's drift hits them alike. The database is
-created (migrated) before the first crawl is timed.
+reference. Event extraction is measured as the first crawl against the same crawl without events
+(target: adds ≤ 20%; the median of each repeat's pair of runs), by default in worker processes and
+also in the crawl's own process, with the CPU time each spends. All runs are interleaved, so a
+machine's drift hits them alike. The database is created (migrated) before the first crawl is timed.
 
     python benchmarks/bench_crawl.py [--articles 1500] [--repeat 3]
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,12 +38,23 @@ COMMON = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
           "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=ERROR", "-s", "ROBOTSTXT_OBEY=False"]
 
 
-def timed(cmd: list[str], env: dict) -> float:
-    start = time.perf_counter()
+CPU: dict[str, list[float]] = {}
+
+
+def cpu_seconds() -> float:
+    """User + system time of every finished child process (workers of a crawl included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], env: dict, cpu_key: str | None = None) -> float:
+    start, cpu = time.perf_counter(), cpu_seconds()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"command failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    if cpu_key:
+        CPU.setdefault(cpu_key, []).append(cpu_seconds() - cpu)
     return elapsed
 
 
@@ -50,7 +64,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    results: dict[str, list[float]] = {"minimal": [], "bare": [], "first": [], "first_no_events": [],
+    results: dict[str, list[float]] = {"minimal": [], "bare": [], "first": [], "first_no_events": [], "first_inline": [],
                                        "recrawl": [], "recrawl_all": []}
     not_modified: list[int] = []
     all_not_modified: list[int] = []
@@ -70,13 +84,14 @@ def main() -> None:
                 # The database is created beforehand, untimed: a one-off (Alembic) that no crawl but
                 # the very first pays, and that the bare spider, which stores nothing, never does.
                 timed([sys.executable, "-m", "newswatch", "--db", db, "runs"], env)
-                results["first"].append(timed(crawl, env))
-                # The same first crawl without event extraction (and so without linking), into its own database.
-                db2, cache2 = f"sqlite:///{tmp / f'noev{i}.db'}", str(tmp / f"noev-cache{i}")
-                timed([sys.executable, "-m", "newswatch", "--db", db2, "runs"], env)
-                results["first_no_events"].append(timed(
-                    [*[db2 if a == db else a for a in crawl], "-s", f"HTTPCACHE_DIR={cache2}", "-s", "NEWSWATCH_EVENTS=False"],
-                    env))
+                results["first"].append(timed(crawl, env, "first"))
+                # The same first crawl without event extraction (and so without linking), and with extraction
+                # in the crawl's own process (no worker), each into its own database.
+                for key, setting in (("first_no_events", "NEWSWATCH_EVENTS=False"), ("first_inline", "NEWSWATCH_EVENT_WORKERS=0")):
+                    db2, cache2 = f"sqlite:///{tmp / f'{key}{i}.db'}", str(tmp / f"{key}-cache{i}")
+                    timed([sys.executable, "-m", "newswatch", "--db", db2, "runs"], env)
+                    results[key].append(timed(
+                        [*[db2 if a == db else a for a in crawl], "-s", f"HTTPCACHE_DIR={cache2}", "-s", setting], env, key))
                 server.clear_log()
                 results["recrawl"].append(timed(crawl, env))
                 not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
@@ -85,12 +100,20 @@ def main() -> None:
                 all_not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
             items = sum(1 for _ in open(tmp / "bare0.jsonl"))
     med = {k: statistics.median(v) for k, v in results.items()}
+
+    def paired(key: str) -> float:
+        """The median over repeats of key's time against the crawl without events run beside it."""
+        return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"])) - 1
+
     report = {
         "articles": args.articles, "bare_items": items, "repeat": args.repeat,
         "minimal_s": round(med["minimal"], 2), "bare_s": round(med["bare"], 2), "first_crawl_s": round(med["first"], 2),
         "first_over_bare": round(med["first"] / med["bare"], 2),
         "first_no_events_s": round(med["first_no_events"], 2),
-        "events_overhead": round(med["first"] / med["first_no_events"] - 1, 3),
+        "events_overhead": round(paired("first"), 3),
+        "first_inline_s": round(med["first_inline"], 2),
+        "events_inline_overhead": round(paired("first_inline"), 3),
+        "cpu_s": {k: round(statistics.median(v), 2) for k, v in CPU.items()},
         "unchanged_recrawl_s": round(med["recrawl"], 2),
         "recrawl_over_first": round(med["recrawl"] / med["first"], 2),
         "recrawl_304_answers": not_modified[-1],
@@ -105,6 +128,11 @@ def main() -> None:
     print(f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)")
     print(f"  without events      {report['first_no_events_s']:7.2f} s   event extraction adds "
           f"{report['events_overhead'] * 100:.1f}% (target ≤ 20%)")
+    print(f"  events in-process   {report['first_inline_s']:7.2f} s   (NEWSWATCH_EVENT_WORKERS=0) adds "
+          f"{report['events_inline_overhead'] * 100:.1f}%")
+    cpu = report["cpu_s"]
+    print(f"  CPU time (s)        first {cpu['first']:.2f} · without events {cpu['first_no_events']:.2f} · "
+          f"in-process events {cpu['first_inline']:.2f} (crawl and worker processes, user + system)")
     print(f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
           f"(target ≤ 0.35) · default revisit policy · {report['recrawl_304_answers']} answers were 304")
     print(f"  every article       {report['recrawl_all_s']:7.2f} s   ratio {report['recrawl_all_over_first']:.2f}× first "
