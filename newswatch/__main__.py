@@ -1,6 +1,16 @@
-"""`python -m newswatch` runs the command line."""
+"""`python -m newswatch` and the `newswatch` command: the command line, imported only when it runs.
 
-from newswatch.cli import main
+Kept light on purpose: event worker processes (spawned) import the main module again, and need
+none of the command line's imports.
+"""
+
+
+def run() -> None:
+    """Run the command line (the console script's entry point)."""
+    from newswatch.cli import main
+
+    main()
+
 
 if __name__ == "__main__":
-    main()
+    run()

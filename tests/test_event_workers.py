@@ -195,3 +195,13 @@ def test_one_failing_article_fails_alone():
         workers.close()
     assert isinstance(bad, TypeError) and not workers.broken
     assert first == last and first[0] == extract_event(*good)
+
+
+def test_the_main_module_stays_light_for_spawned_workers():
+    """Spawned workers import the main module again: it must not pull in the command line (Scrapy, SQLAlchemy…)."""
+    import subprocess
+    import sys
+
+    code = "import sys, newswatch.__main__; print(sorted(m for m in ('newswatch.cli', 'scrapy', 'sqlalchemy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
