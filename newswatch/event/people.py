@@ -53,6 +53,10 @@ _PREFIXED = re.compile(
     rf"\b(?P<org>[A-ZÖÜİ][A-Za-zÖÜİ]{{1,9}}|its|his|her|their|(?<![a-z]\s)|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
     rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
 )
+#: Every title _PREFIXED can match ends in one of these words: a sentence with none is not scanned for it.
+_TITLE_HINT = re.compile(r"President|Chair|Director|Secretary|Minister|Rector|Dean|Head|Ambassador|Commissioner|"
+                         r"Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|Mayor|Representative|Coordinator|"
+                         r"Officer|Treasurer|Academician|Chief|Leader")
 _ROLE_VERBS = [
     ("host", re.compile(r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b", re.I)),
     ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
@@ -249,7 +253,9 @@ def _and_names(chunk: str) -> list[str]:
 
 def _pipe_people(text: str) -> list[dict]:
     """'Chunli Bai|President of CAS and ANSO, China' lines."""
-    out = []
+    out: list[dict] = []
+    if "|" not in text:
+        return out
     for m in re.finditer(r"(?m)^\s*(?:\d+\.\s*)?(?P<name>[^|\n]{3,60})\|(?P<title>[^|\n]+)$", text):
         name = clean_name(m["name"].strip(" ."))
         if name:
@@ -272,13 +278,13 @@ def find_participants(text: str) -> list[dict]:
                     idx = sentence.find(name)
                     listed.append({"name": name, "title": None, "organisation": None, "role": None,
                                    "_end": idx + len(name), "_before": sentence[:idx]})
-        for m in _PREFIXED.finditer(sentence):
+        for m in _PREFIXED.finditer(sentence) if _TITLE_HINT.search(sentence) else ():
             org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
             if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
                 listed.append({"name": name, "title": m["title"], "organisation": org.name if org else None,
                                "role": None, "_end": m.end(), "_before": sentence[: m.start()]})
-        for m in _HONORIFIC_NAME.finditer(sentence):
+        for m in _HONORIFIC_NAME.finditer(sentence) if _HONORIFIC_HINT.search(sentence) else ():
             name = clean_name(m["name"])
             if name and not _has(listed, name):
                 om = re.match(r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)", sentence[m.end():])
