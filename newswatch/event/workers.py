@@ -50,12 +50,13 @@ def _warm() -> None:
 class EventWorkers:
     """A process pool running :func:`analyse`; ``None`` from :meth:`shared` means extract in-process.
 
-    Items travel in batches: while ``depth`` batches are with the workers, new items wait and go
-    together in the next one (at most ``MAX_BATCH``). A task per item would cost the crawl's own
-    process more in queueing and pickling than the extraction it hands off.
+    Items travel in batches: a batch leaves once it holds ``MIN_BATCH`` items or its first item has
+    waited ``LINGER`` seconds, and while ``depth`` batches are with the workers new items wait for
+    the next one (at most ``MAX_BATCH``). A task per item would cost the crawl's own process more in
+    queueing and pickling than the extraction it hands off.
     """
 
-    MAX_BATCH = 32
+    MIN_BATCH, MAX_BATCH, LINGER = 8, 32, 0.05
 
     _shared: EventWorkers | None = None
     _lock = threading.Lock()
@@ -67,6 +68,10 @@ class EventWorkers:
         self.depth = workers + 1
         self._pending: list[tuple[tuple, asyncio.Future]] = []
         self._in_flight = 0
+        #: The pending items have waited long enough: they go with the next batch, however small.
+        self._due = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
         self._guard = threading.Lock()
 
     @classmethod
@@ -88,18 +93,36 @@ class EventWorkers:
 
     async def analyse(self, title: str, body: str, published: str | None, language: str | None):
         """:func:`analyse` in a worker; raises BrokenProcessPool if the pool died (the caller falls back)."""
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         with self._guard:
             self._pending.append(((title, body, published, language), future))
-            batch = self._take() if self._in_flight < self.depth else None
+            ready = self._in_flight < self.depth and len(self._pending) >= self.MIN_BATCH
+            batch = self._take() if ready else None
         if batch:
             self._submit(batch)
+        elif self._timer is None or self._timer.cancelled() or self._timer_loop is not loop:
+            self._timer, self._timer_loop = loop.call_later(self.LINGER, self._linger_over), loop
         return await future
+
+    def _linger_over(self) -> None:
+        """The oldest pending item has waited LINGER: send what there is, or as soon as a batch returns."""
+        self._timer = None
+        with self._guard:
+            if not self._pending:
+                return
+            if self._in_flight < self.depth:
+                batch = self._take()
+            else:
+                batch, self._due = None, True
+        if batch:
+            self._submit(batch)
 
     def _take(self) -> list[tuple[tuple, asyncio.Future]]:
         """The next batch (called with the guard held); it counts as in flight until answered."""
         batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH:]
         self._in_flight += 1
+        self._due = bool(self._pending)  # what stays behind has waited at least as long
         return batch
 
     def _submit(self, batch: list[tuple[tuple, asyncio.Future]]) -> None:
@@ -131,12 +154,20 @@ class EventWorkers:
                 pass
         with self._guard:
             self._in_flight -= 1
-            following = self._take() if self._pending else None
+            ready = self._pending and (self._due or len(self._pending) >= self.MIN_BATCH)
+            following = self._take() if ready else None
         if following:
             self._submit(following)
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._guard:
+            left, self._pending = self._pending, []
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if left:
+            self._in_flight += 1  # answered below like a batch that came back
+            self._answer(left, None, RuntimeError("event workers closed"))
 
 
 def analyse_many(batch: list[tuple]) -> list[tuple[bool, object]]:
