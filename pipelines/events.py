@@ -32,15 +32,17 @@ class EventsPipeline(CrawlerPipeline):
         adapter = ItemAdapter(item)
         args = (adapter.get("title") or "", adapter.get("body") or "", adapter.get("published"), adapter.get("language"))
         event, sig = None, None
-        if self.workers is not None:
+        workers = self.workers
+        if workers is not None:
             try:
-                event, sig = await self.workers.analyse(*args)
+                event, sig = await workers.analyse(*args)
             except Exception as exc:  # a worker died (killed, out of memory): carry on in this process
-                if not self.workers.broken:
+                if not workers.broken:
                     raise
-                logger.warning("event workers stopped (%s); extracting events in the crawl process", exc)
-                self.crawler.stats.inc_value("newswatch/events/worker_errors")
-                self.workers = None
+                if self.workers is workers:  # the first of the items that were waiting says so
+                    logger.warning("event workers stopped (%s); extracting events in the crawl process", exc)
+                    self.crawler.stats.inc_value("newswatch/events/worker_errors")
+                    self.workers = None
                 event = extract_event(*args)
         else:
             event = extract_event(*args)

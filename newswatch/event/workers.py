@@ -136,9 +136,10 @@ class EventWorkers:
     def _done(self, batch: list[tuple[tuple, asyncio.Future]], task: Future) -> None:
         """A batch came back (in the pool's thread): answer its items, send the next batch."""
         try:
-            self._answer(batch, task.result(), None)
+            results, error = task.result(), None
         except BaseException as exc:  # noqa: BLE001  (a dead worker, a cancelled task)
-            self._answer(batch, None, exc)
+            results, error = None, exc
+        self._answer(batch, results, error)
 
     def _answer(self, batch: list[tuple[tuple, asyncio.Future]], results: list | None, error: BaseException | None) -> None:
         if isinstance(error, BrokenProcessPool):
