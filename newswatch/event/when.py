@@ -45,7 +45,7 @@ _PATTERNS = [
     ),
 ]
 
-#: Every date above has a digit (or a Chinese numeral day); the English ones also a month name.
+#: Every date above has a digit; the English ones also a month name.
 _DIGIT = re.compile(r"\d")
 _MONTH_NAME = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", re.I)
 _NAMED = len(_PATTERNS) - 2  # the patterns before this index need a month name
