@@ -37,13 +37,22 @@ def parse_time(value: Any, fallback: datetime) -> datetime:
 
 
 def scrub(value: Any) -> Any:
-    """Drop NUL characters, which PostgreSQL text and JSONB reject."""
+    """Drop NUL characters, which PostgreSQL text and JSONB reject.
+
+    repr() (one pass in C) writes a NUL as ``\\x00``: a value whose repr lacks that has none to drop.
+    """
+    if "\\x00" not in repr(value):
+        return value
+    return _scrub(value)
+
+
+def _scrub(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, dict):
-        return {scrub(k): scrub(v) for k, v in value.items()}
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [scrub(v) for v in value]
+        return [_scrub(v) for v in value]
     return value
 
 

@@ -364,6 +364,14 @@ def test_nul_characters_are_dropped(store):
     assert stored.title == "AB" and stored.data["body"] == "xy"
 
 
+def test_nul_characters_are_dropped_deep_in_an_item(store):
+    event = {"name": "Forum\x00", "participants": [{"name": "Bai\x00 Chunli", "title": None}], "attendance": {"participants": 3}}
+    store.save_items(None, [ItemWrite(make_item(1, event=event, body="no nul, only a backslash: \\x00"), "new", at(1))])
+    stored = store.get_item("alpha:1").data
+    assert stored["event"] == {"name": "Forum", "participants": [{"name": "Bai Chunli", "title": None}], "attendance": {"participants": 3}}
+    assert stored["body"] == "no nul, only a backslash: \\x00"
+
+
 def test_bulk_save_in_batches(store):
     run = store.begin_run("alpha", at(0))
     items = [make_item(n) for n in range(1000)]

@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -50,13 +51,14 @@ def _warm() -> None:
 class EventWorkers:
     """A process pool running :func:`analyse`; ``None`` from :meth:`shared` means extract in-process.
 
-    Items travel in batches: a batch leaves once it holds ``MIN_BATCH`` items or its first item has
-    waited ``LINGER`` seconds, and while ``depth`` batches are with the workers new items wait for
-    the next one (at most ``MAX_BATCH``). A task per item would cost the crawl's own process more in
-    queueing and pickling than the extraction it hands off.
+    Items travel in batches: a batch leaves once it holds ``MIN_BATCH`` items, once no item has come
+    for ``QUIET`` seconds (the end of a crawl, a slow site) or once its first item has waited
+    ``LINGER`` seconds; while ``depth`` batches are with the workers new items wait for the next one
+    (at most ``MAX_BATCH``). Every task costs the crawl's own process threads, pickling and wake-ups:
+    a task per item would cost it more than the extraction it hands off.
     """
 
-    MIN_BATCH, MAX_BATCH, LINGER = 8, 32, 0.05
+    MIN_BATCH, MAX_BATCH, QUIET, LINGER = 32, 64, 0.02, 0.5
 
     _shared: EventWorkers | None = None
     _lock = threading.Lock()
@@ -67,6 +69,8 @@ class EventWorkers:
         self.broken = False
         self.depth = workers + 1
         self._pending: list[tuple[tuple, asyncio.Future]] = []
+        #: When the oldest and the newest pending items came (time.monotonic()).
+        self._first = self._last = 0.0
         self._in_flight = 0
         #: The pending items have waited long enough: they go with the next batch, however small.
         self._due = False
@@ -95,28 +99,39 @@ class EventWorkers:
         """:func:`analyse` in a worker; raises BrokenProcessPool if the pool died (the caller falls back)."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
+        now = time.monotonic()
         with self._guard:
+            if not self._pending:
+                self._first = now
+            self._last = now
             self._pending.append(((title, body, published, language), future))
             ready = self._in_flight < self.depth and len(self._pending) >= self.MIN_BATCH
             batch = self._take() if ready else None
         if batch:
             self._submit(batch)
         elif self._timer is None or self._timer.cancelled() or self._timer_loop is not loop:
-            self._timer, self._timer_loop = loop.call_later(self.LINGER, self._linger_over), loop
+            self._timer, self._timer_loop = loop.call_later(self.QUIET, self._check_wait), loop
         return await future
 
-    def _linger_over(self) -> None:
-        """The oldest pending item has waited LINGER: send what there is, or as soon as a batch returns."""
+    def _check_wait(self) -> None:
+        """Pending items have waited: send them if no item came for QUIET or the oldest waited LINGER."""
         self._timer = None
+        now = time.monotonic()
         with self._guard:
             if not self._pending:
                 return
-            if self._in_flight < self.depth:
+            wake = min(self._last + self.QUIET, self._first + self.LINGER)
+            if now < wake:  # items are still coming: look again later
+                batch = None
+            elif self._in_flight < self.depth:
                 batch = self._take()
-            else:
+            else:  # the workers are busy: these go as soon as a batch returns
                 batch, self._due = None, True
         if batch:
             self._submit(batch)
+        elif now < wake:
+            loop = asyncio.get_running_loop()
+            self._timer, self._timer_loop = loop.call_later(wake - now, self._check_wait), loop
 
     def _take(self) -> list[tuple[tuple, asyncio.Future]]:
         """The next batch (called with the guard held); it counts as in flight until answered."""
