@@ -1,8 +1,4 @@
-"""`python -m newswatch` and the `newswatch` command: the command line, imported only when it runs.
-
-Kept light on purpose: event worker processes (spawned) import the main module again, and need
-none of the command line's imports.
-"""
+"""`python -m newswatch` and the `newswatch` command."""
 
 
 def run() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 from datetime import datetime
 from pathlib import Path
 
@@ -63,9 +65,9 @@ def test_a_dead_worker_falls_back_to_extraction_in_the_crawl_process():
 
     async def scenario():
         first = await pipeline.process_item(pipeline_item(label))
-        for process in list(workers.pool._processes.values()):
-            process.kill()
-            process.join()
+        for pid in workers.pids:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         # several items waiting together when the pool is found dead: each falls back, none is lost
         after = await asyncio.gather(*(pipeline.process_item(pipeline_item(label)) for _ in range(5)))
         return first, after
@@ -162,16 +164,8 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
 
 
 def test_items_travel_to_the_workers_in_batches():
-    """While the workers are busy, new items wait and go together: far fewer tasks than items."""
+    """Items waiting together go together: far fewer batches than items, the same events."""
     workers = EventWorkers(1)
-    tasks = []
-    submit = workers.pool.submit
-
-    def counting(fn, *args):
-        tasks.append(fn.__name__)
-        return submit(fn, *args)
-
-    workers.pool.submit = counting
     items = [args_of(label) for label in labelled()] * 3
     try:
         async def run_all():
@@ -181,7 +175,37 @@ def test_items_travel_to_the_workers_in_batches():
     finally:
         workers.close()
     assert [event for event, _ in results] == [extract_event(*args) for args in items]
-    assert set(tasks) <= {"analyse_many", "_warm"} and 1 <= tasks.count("analyse_many") <= len(items) // 4
+    assert 1 <= workers.batches_sent <= len(items) // EventWorkers.MIN_BATCH + 1
+
+
+def test_an_item_alone_is_answered_after_a_quiet_moment():
+    """The last items of a crawl do not wait for a full batch."""
+    workers = EventWorkers(1)
+    label = next(label for label in labelled() if label.get("expected"))
+
+    async def one():
+        first = await workers.analyse(*args_of(label))
+        await asyncio.sleep(0.1)
+        return first, await workers.analyse(*args_of(label))
+
+    try:
+        first, second = asyncio.run(one())
+    finally:
+        workers.close()
+    assert first == second and first[0] == extract_event(*args_of(label)) and workers.batches_sent == 2
+
+
+def test_workers_serve_a_second_event_loop():
+    """The shared workers outlive one event loop (a test's asyncio.run) and answer in the next."""
+    workers = EventWorkers(1)
+    label = next(label for label in labelled() if label.get("expected"))
+    try:
+        first = asyncio.run(workers.analyse(*args_of(label)))
+        pids = workers.pids
+        second = asyncio.run(workers.analyse(*args_of(label)))
+    finally:
+        workers.close()
+    assert first == second and workers.pids == [] and len(pids) == 1
 
 
 def test_one_failing_article_fails_alone():
@@ -199,11 +223,62 @@ def test_one_failing_article_fails_alone():
     assert first == last and first[0] == extract_event(*good)
 
 
-def test_the_main_module_stays_light_for_spawned_workers():
-    """Spawned workers import the main module again: it must not pull in the command line (Scrapy, SQLAlchemy…)."""
-    import subprocess
-    import sys
+def test_closing_the_workers_ends_their_processes():
+    workers = EventWorkers(2)
+    workers.warm()
+    pids = workers.pids
+    assert len(pids) == 2
+    workers.close()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # reaped: gone, not a zombie
+            os.waitpid(pid, os.WNOHANG)
+    assert workers.pids == [] and not workers.broken
 
-    code = "import sys, newswatch.__main__; print(sorted(m for m in ('newswatch.cli', 'scrapy', 'sqlalchemy') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+
+GARBLED = """
+import pickle, struct, sys
+from newswatch.event.worker import HEADER, frame
+header = sys.stdin.buffer.read(HEADER.size)
+batch = pickle.loads(sys.stdin.buffer.read(HEADER.unpack(header)[0]))
+out = sys.stdout.buffer
+out.write(frame([(True, (None, None))] * (len(batch) + 1)))  # one answer too many: matches no batch
+out.flush()
+sys.stdin.buffer.read()
+"""
+
+
+@pytest.mark.parametrize("command", [("-c", GARBLED), ("-c", "import sys; sys.exit(3)")], ids=["garbled answer", "dies at start"])
+def test_a_worker_that_misbehaves_fails_its_items_and_never_hangs(monkeypatch, command):
+    import newswatch.event.workers as module
+
+    monkeypatch.setattr(module, "COMMAND", command)
+    workers = EventWorkers(1)
+    label = next(label for label in labelled() if label.get("expected"))
+
+    async def scenario():
+        return await asyncio.wait_for(asyncio.gather(*(workers.analyse(*args_of(label)) for _ in range(3)),
+                                                     return_exceptions=True), timeout=30)
+
+    try:
+        outcomes = asyncio.run(scenario())
+    finally:
+        workers.close()
+    assert all(isinstance(o, module.WorkersBroken) for o in outcomes) and workers.broken
+
+
+def test_ctrl_c_is_for_the_crawl_not_the_workers():
+    """Ctrl-C reaches the whole process group; Scrapy finishes its items, so the workers must carry on."""
+    workers = EventWorkers(1)
+    label = next(label for label in labelled() if label.get("expected"))
+
+    async def scenario():
+        first = await workers.analyse(*args_of(label))  # started and warm
+        os.kill(workers.pids[0], signal.SIGINT)
+        await asyncio.sleep(0.2)
+        return first, await workers.analyse(*args_of(label))
+
+    try:
+        first, second = asyncio.run(scenario())
+    finally:
+        workers.close()
+    assert first == second and first[0] == extract_event(*args_of(label)) and not workers.broken
