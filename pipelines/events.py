@@ -23,9 +23,7 @@ class EventsPipeline(CrawlerPipeline):
             raise NotConfigured("NEWSWATCH_EVENTS is off")
         super().__init__(crawler)
         self.workers = EventWorkers.shared(crawler.settings.getint("NEWSWATCH_EVENT_WORKERS", default_workers()))
-
-    def open_spider(self):
-        if self.workers is not None:
+        if self.workers is not None:  # started now, their start-up overlaps the crawl's own
             self.workers.warm()
 
     async def process_item(self, item):

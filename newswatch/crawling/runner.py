@@ -10,6 +10,8 @@ from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 from scrapy import signals
 
+from newswatch.crawling.gctune import tune_for_crawl
+
 GENERIC = "generic"
 
 
@@ -45,4 +47,5 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
             crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "page"), signal=signals.response_received, weak=False)
             crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "item"), signal=signals.item_scraped, weak=False)
         process.crawl(crawler, **kwargs)
+    tune_for_crawl()
     process.start()
