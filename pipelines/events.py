@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from newswatch.crawling.session import CrawlSession
 from newswatch.event import extract_event
-from newswatch.event.workers import EventWorkers, default_workers
+from newswatch.event.workers import workers_for
 from pipelines.base import CrawlerPipeline
 
 logger = logging.getLogger(__name__)
@@ -22,8 +22,8 @@ class EventsPipeline(CrawlerPipeline):
         if not crawler.settings.getbool("NEWSWATCH_EVENTS", True):
             raise NotConfigured("NEWSWATCH_EVENTS is off")
         super().__init__(crawler)
-        self.workers = EventWorkers.shared(crawler.settings.getint("NEWSWATCH_EVENT_WORKERS", default_workers()))
-        if self.workers is not None:  # started now, their start-up overlaps the crawl's own
+        self.workers = workers_for(crawler.settings)
+        if self.workers is not None:  # usually started already (run_crawls), else now
             self.workers.warm()
 
     async def process_item(self, item):

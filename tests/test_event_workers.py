@@ -223,6 +223,22 @@ def test_one_failing_article_fails_alone():
     assert first == last and first[0] == extract_event(*good)
 
 
+def test_closed_workers_start_again_for_the_next_item():
+    workers = EventWorkers(1)
+    label = next(label for label in labelled() if label.get("expected"))
+
+    async def scenario():
+        first = await workers.analyse(*args_of(label))
+        workers.close()
+        return first, await asyncio.wait_for(workers.analyse(*args_of(label)), timeout=30)
+
+    try:
+        first, second = asyncio.run(scenario())
+    finally:
+        workers.close()
+    assert first == second and first[0] == extract_event(*args_of(label))
+
+
 def test_closing_the_workers_ends_their_processes():
     workers = EventWorkers(2)
     workers.warm()

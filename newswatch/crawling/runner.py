@@ -11,6 +11,7 @@ from scrapy.utils.project import get_project_settings
 from scrapy import signals
 
 from newswatch.crawling.gctune import tune_for_crawl
+from newswatch.event.workers import workers_for
 
 GENERIC = "generic"
 
@@ -39,6 +40,10 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
 
     ``on_event(site, what)`` is called with "page" and "item" as the crawls progress.
     """
+    # Event workers first: their start-up (about a second) overlaps Scrapy's own.
+    workers = workers_for(settings)
+    if workers is not None:
+        workers.warm()
     process = CrawlerProcess(settings)
     for spider, kwargs in jobs:
         crawler = process.create_crawler(spider)

@@ -4,7 +4,7 @@ Scrapy runs every pipeline on one thread; extraction and the text signature are 
 item's title and text, so they run in worker processes (NEWSWATCH_EVENT_WORKERS) while the crawl goes
 on downloading and parsing. The workers talk to the crawl over pipes read and written by the crawl's
 own event loop: no helper threads, so the reactor never waits for the GIL. One set of workers serves
-every crawl of the process and is started (rules compiled, gazetteer loaded) as soon as a crawl opens.
+every crawl of the process and starts (rules compiled, gazetteer loaded) as the first crawl is set up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import asyncio
 import atexit
 import collections
 import fcntl
-import logging
 import os
 import pickle
 import subprocess
@@ -23,8 +22,6 @@ import time
 from pathlib import Path
 
 from newswatch.event.worker import HEADER, analyse, analyse_many, frame, signature_text
-
-logger = logging.getLogger(__name__)
 
 #: Bytes a pipe to or from a worker holds (a batch of 64 articles is about 250 KB).
 PIPE_SIZE = 1 << 20
@@ -43,6 +40,13 @@ class WorkersBroken(RuntimeError):
 def default_workers() -> int:
     """One worker per spare core (none on a single core), at most four."""
     return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def workers_for(settings) -> EventWorkers | None:
+    """The shared workers of a crawl with these Scrapy settings; None when events are off or extracted in-process."""
+    if not settings.getbool("NEWSWATCH_EVENTS", True):
+        return None
+    return EventWorkers.shared(settings.getint("NEWSWATCH_EVENT_WORKERS", default_workers()))
 
 
 def _widen(fd: int) -> None:
@@ -144,7 +148,7 @@ class _Worker:
         del self.received[: HEADER.size + size]
         return self.batches.popleft(), results
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         """Close the pipes (the worker exits at the end of its input) and reap the process."""
         self.detach()
         for stream in (self.process.stdin, self.process.stdout):
@@ -152,6 +156,8 @@ class _Worker:
                 stream.close()
             except OSError:
                 pass
+        if not wait:
+            return
         try:
             self.process.wait(timeout=1)
         except subprocess.TimeoutExpired:
@@ -205,6 +211,7 @@ class EventWorkers:
 
     @classmethod
     def _close_shared(cls) -> None:
+        """At exit: the workers end with their input, and are reaped (their CPU time counts as the crawl's)."""
         if cls._shared is not None:
             cls._shared.close()
 
@@ -302,19 +309,19 @@ class EventWorkers:
         self._answer(left, None, error)
         self.close()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         """Stop the workers; items still waiting are told so (a later item starts them again)."""
         if self._timer is not None and not self._loop.is_closed():
             self._timer.cancel()
-        self._timer = None
+        self._timer, self._loop = None, None
         procs, self._procs = self._procs, []
         error = WorkersBroken("event workers closed")
         for worker in procs:
             while worker.batches:
                 self._answer(worker.batches.popleft(), None, error)
-            worker.stop()
+            worker.stop(wait)
         left, self._pending = self._pending, []
         self._answer(left, None, error)
 
 
-__all__ = ["EventWorkers", "WorkersBroken", "analyse", "analyse_many", "default_workers", "signature_text"]
+__all__ = ["EventWorkers", "WorkersBroken", "analyse", "analyse_many", "default_workers", "signature_text", "workers_for"]
