@@ -33,15 +33,24 @@ def args_of(label: dict) -> tuple:
     return label["title"], label["body"], label.get("published"), label.get("language")
 
 
-def test_workers_extract_the_same_events_and_signatures():
-    workers = EventWorkers(1)
-    try:
-        async def run_all():
-            return await asyncio.gather(*(workers.analyse(*args_of(label)) for label in labelled()))
+def an_event() -> tuple:
+    """The arguments of the first labelled article that reports an event."""
+    return args_of(next(label for label in labelled() if label.get("expected")))
 
-        results = asyncio.run(run_all())
-    finally:
-        workers.close()
+
+@pytest.fixture
+def workers():
+    """One worker process, closed after the test."""
+    pool = EventWorkers(1)
+    yield pool
+    pool.close()
+
+
+def test_workers_extract_the_same_events_and_signatures(workers):
+    async def run_all():
+        return await asyncio.gather(*(workers.analyse(*args_of(label)) for label in labelled()))
+
+    results = asyncio.run(run_all())
     for label, (event, sig) in zip(labelled(), results):
         assert event == extract_event(*args_of(label))
         if event is None:
@@ -163,80 +172,57 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
     assert pooled and strip(pooled) == strip(alone)
 
 
-def test_items_travel_to_the_workers_in_batches():
+def test_items_travel_to_the_workers_in_batches(workers):
     """Items waiting together go together: far fewer batches than items, the same events."""
-    workers = EventWorkers(1)
     items = [args_of(label) for label in labelled()] * 3
-    try:
-        async def run_all():
-            return await asyncio.gather(*(workers.analyse(*args) for args in items))
 
-        results = asyncio.run(run_all())
-    finally:
-        workers.close()
+    async def run_all():
+        return await asyncio.gather(*(workers.analyse(*args) for args in items))
+
+    results = asyncio.run(run_all())
     assert [event for event, _ in results] == [extract_event(*args) for args in items]
     assert 1 <= workers.batches_sent <= len(items) // EventWorkers.MIN_BATCH + 1
 
 
-def test_an_item_alone_is_answered_after_a_quiet_moment():
+def test_an_item_alone_is_answered_after_a_quiet_moment(workers):
     """The last items of a crawl do not wait for a full batch."""
-    workers = EventWorkers(1)
-    label = next(label for label in labelled() if label.get("expected"))
-
     async def one():
-        first = await workers.analyse(*args_of(label))
+        first = await workers.analyse(*an_event())
         await asyncio.sleep(0.1)
-        return first, await workers.analyse(*args_of(label))
+        return first, await workers.analyse(*an_event())
 
-    try:
-        first, second = asyncio.run(one())
-    finally:
-        workers.close()
-    assert first == second and first[0] == extract_event(*args_of(label)) and workers.batches_sent == 2
+    first, second = asyncio.run(one())
+    assert first == second and first[0] == extract_event(*an_event()) and workers.batches_sent == 2
 
 
-def test_workers_serve_a_second_event_loop():
+def test_workers_serve_a_second_event_loop(workers):
     """The shared workers outlive one event loop (a test's asyncio.run) and answer in the next."""
-    workers = EventWorkers(1)
-    label = next(label for label in labelled() if label.get("expected"))
-    try:
-        first = asyncio.run(workers.analyse(*args_of(label)))
-        pids = workers.pids
-        second = asyncio.run(workers.analyse(*args_of(label)))
-    finally:
-        workers.close()
-    assert first == second and workers.pids == [] and len(pids) == 1
+    first = asyncio.run(workers.analyse(*an_event()))
+    pids = workers.pids
+    second = asyncio.run(workers.analyse(*an_event()))
+    assert first == second and workers.pids == pids and len(pids) == 1
 
 
-def test_one_failing_article_fails_alone():
-    workers = EventWorkers(1)
-    good = args_of(next(label for label in labelled() if label.get("expected")))
-    try:
-        async def run_all():
-            return await asyncio.gather(workers.analyse(*good), workers.analyse("Forum", 42, None, None),
-                                        workers.analyse(*good), return_exceptions=True)
+def test_one_failing_article_fails_alone(workers):
+    good = an_event()
 
-        first, bad, last = asyncio.run(run_all())
-    finally:
-        workers.close()
+    async def run_all():
+        return await asyncio.gather(workers.analyse(*good), workers.analyse("Forum", 42, None, None),
+                                    workers.analyse(*good), return_exceptions=True)
+
+    first, bad, last = asyncio.run(run_all())
     assert isinstance(bad, TypeError) and not workers.broken
     assert first == last and first[0] == extract_event(*good)
 
 
-def test_closed_workers_start_again_for_the_next_item():
-    workers = EventWorkers(1)
-    label = next(label for label in labelled() if label.get("expected"))
-
+def test_closed_workers_start_again_for_the_next_item(workers):
     async def scenario():
-        first = await workers.analyse(*args_of(label))
+        first = await workers.analyse(*an_event())
         workers.close()
-        return first, await asyncio.wait_for(workers.analyse(*args_of(label)), timeout=30)
+        return first, await asyncio.wait_for(workers.analyse(*an_event()), timeout=30)
 
-    try:
-        first, second = asyncio.run(scenario())
-    finally:
-        workers.close()
-    assert first == second and first[0] == extract_event(*args_of(label))
+    first, second = asyncio.run(scenario())
+    assert first == second and first[0] == extract_event(*an_event())
 
 
 def test_closing_the_workers_ends_their_processes():
@@ -264,37 +250,26 @@ sys.stdin.buffer.read()
 
 
 @pytest.mark.parametrize("command", [("-c", GARBLED), ("-c", "import sys; sys.exit(3)")], ids=["garbled answer", "dies at start"])
-def test_a_worker_that_misbehaves_fails_its_items_and_never_hangs(monkeypatch, command):
+def test_a_worker_that_misbehaves_fails_its_items_and_never_hangs(monkeypatch, workers, command):
     import newswatch.event.workers as module
 
     monkeypatch.setattr(module, "COMMAND", command)
-    workers = EventWorkers(1)
-    label = next(label for label in labelled() if label.get("expected"))
 
     async def scenario():
-        return await asyncio.wait_for(asyncio.gather(*(workers.analyse(*args_of(label)) for _ in range(3)),
+        return await asyncio.wait_for(asyncio.gather(*(workers.analyse(*an_event()) for _ in range(3)),
                                                      return_exceptions=True), timeout=30)
 
-    try:
-        outcomes = asyncio.run(scenario())
-    finally:
-        workers.close()
+    outcomes = asyncio.run(scenario())
     assert all(isinstance(o, module.WorkersBroken) for o in outcomes) and workers.broken
 
 
-def test_ctrl_c_is_for_the_crawl_not_the_workers():
+def test_ctrl_c_is_for_the_crawl_not_the_workers(workers):
     """Ctrl-C reaches the whole process group; Scrapy finishes its items, so the workers must carry on."""
-    workers = EventWorkers(1)
-    label = next(label for label in labelled() if label.get("expected"))
-
     async def scenario():
-        first = await workers.analyse(*args_of(label))  # started and warm
+        first = await workers.analyse(*an_event())  # started and warm
         os.kill(workers.pids[0], signal.SIGINT)
         await asyncio.sleep(0.2)
-        return first, await workers.analyse(*args_of(label))
+        return first, await workers.analyse(*an_event())
 
-    try:
-        first, second = asyncio.run(scenario())
-    finally:
-        workers.close()
-    assert first == second and first[0] == extract_event(*args_of(label)) and not workers.broken
+    first, second = asyncio.run(scenario())
+    assert first == second and first[0] == extract_event(*an_event()) and not workers.broken
