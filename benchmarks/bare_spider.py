@@ -45,4 +45,3 @@ class BareSpider(scrapy.Spider):
             "body": [" ".join(p.css("::text").getall()).strip() for p in article.css("#zoom p")],
             "images": [response.urljoin(src) for src in article.css("#zoom img::attr(src)").getall()],
         }
-

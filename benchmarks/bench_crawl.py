@@ -31,11 +31,22 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from newswatch.fixtureserver import serve  # noqa: E402
 from sitegen import generate  # noqa: E402
 
-COMMON = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
-          "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=ERROR", "-s", "ROBOTSTXT_OBEY=False"]
+from newswatch.fixtureserver import serve  # noqa: E402
+
+COMMON = [
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "CONCURRENT_REQUESTS=16",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s",
+    "LOG_LEVEL=ERROR",
+    "-s",
+    "ROBOTSTXT_OBEY=False",
+]
 
 
 CPU: dict[str, list[float]] = {}
@@ -64,8 +75,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-    results: dict[str, list[float]] = {"minimal": [], "bare": [], "first": [], "first_no_events": [], "first_inline": [],
-                                       "recrawl": [], "recrawl_all": []}
+    results: dict[str, list[float]] = {
+        "minimal": [],
+        "bare": [],
+        "first": [],
+        "first_no_events": [],
+        "first_inline": [],
+        "recrawl": [],
+        "recrawl_all": [],
+    }
     not_modified: list[int] = []
     all_not_modified: list[int] = []
     with tempfile.TemporaryDirectory(prefix="nw-bench-") as tmp:
@@ -74,24 +92,63 @@ def main() -> None:
         with serve(tmp / "site") as server:
             for i in range(args.repeat):
                 for spider, fields in (("minimal", "title"), ("bare", "all")):
-                    results[spider].append(timed([sys.executable, "-m", "scrapy", "runspider", str(HERE / "bare_spider.py"),
-                                                  "-a", f"fields={fields}", "-a", f"base_url={server.url}",
-                                                  "-o", str(tmp / f"{spider}{i}.jsonl"), *COMMON], env))
+                    results[spider].append(
+                        timed(
+                            [
+                                sys.executable,
+                                "-m",
+                                "scrapy",
+                                "runspider",
+                                str(HERE / "bare_spider.py"),
+                                "-a",
+                                f"fields={fields}",
+                                "-a",
+                                f"base_url={server.url}",
+                                "-o",
+                                str(tmp / f"{spider}{i}.jsonl"),
+                                *COMMON,
+                            ],
+                            env,
+                        )
+                    )
                 db, cache = f"sqlite:///{tmp / f'bench{i}.db'}", str(tmp / f"cache{i}")
-                crawl = [sys.executable, "-m", "newswatch", "--db", db, "crawl", "cae",
-                         "-s", f"NEWSWATCH_BASE_URL={server.url}", "-s", "NEWSWATCH_SECTIONS=col2003",
-                         "-s", "NEWSWATCH_MAX_PAGES=1000", "-s", f"HTTPCACHE_DIR={cache}", *COMMON]
+                crawl = [
+                    sys.executable,
+                    "-m",
+                    "newswatch",
+                    "--db",
+                    db,
+                    "crawl",
+                    "cae",
+                    "-s",
+                    f"NEWSWATCH_BASE_URL={server.url}",
+                    "-s",
+                    "NEWSWATCH_SECTIONS=col2003",
+                    "-s",
+                    "NEWSWATCH_MAX_PAGES=1000",
+                    "-s",
+                    f"HTTPCACHE_DIR={cache}",
+                    *COMMON,
+                ]
                 # The database is created beforehand, untimed: a one-off (Alembic) that no crawl but
                 # the very first pays, and that the bare spider, which stores nothing, never does.
                 timed([sys.executable, "-m", "newswatch", "--db", db, "runs"], env)
                 results["first"].append(timed(crawl, env, "first"))
                 # The same first crawl without event extraction (and so without linking), and with extraction
                 # in the crawl's own process (no worker), each into its own database.
-                for key, setting in (("first_no_events", "NEWSWATCH_EVENTS=False"), ("first_inline", "NEWSWATCH_EVENT_WORKERS=0")):
+                for key, setting in (
+                    ("first_no_events", "NEWSWATCH_EVENTS=False"),
+                    ("first_inline", "NEWSWATCH_EVENT_WORKERS=0"),
+                ):
                     db2, cache2 = f"sqlite:///{tmp / f'{key}{i}.db'}", str(tmp / f"{key}-cache{i}")
                     timed([sys.executable, "-m", "newswatch", "--db", db2, "runs"], env)
-                    results[key].append(timed(
-                        [*[db2 if a == db else a for a in crawl], "-s", f"HTTPCACHE_DIR={cache2}", "-s", setting], env, key))
+                    results[key].append(
+                        timed(
+                            [*[db2 if a == db else a for a in crawl], "-s", f"HTTPCACHE_DIR={cache2}", "-s", setting],
+                            env,
+                            key,
+                        )
+                    )
                 server.clear_log()
                 results["recrawl"].append(timed(crawl, env))
                 not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
@@ -106,8 +163,12 @@ def main() -> None:
         return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"])) - 1
 
     report = {
-        "articles": args.articles, "bare_items": items, "repeat": args.repeat,
-        "minimal_s": round(med["minimal"], 2), "bare_s": round(med["bare"], 2), "first_crawl_s": round(med["first"], 2),
+        "articles": args.articles,
+        "bare_items": items,
+        "repeat": args.repeat,
+        "minimal_s": round(med["minimal"], 2),
+        "bare_s": round(med["bare"], 2),
+        "first_crawl_s": round(med["first"], 2),
         "first_over_bare": round(med["first"] / med["bare"], 2),
         "first_no_events_s": round(med["first_no_events"], 2),
         "events_overhead": round(paired("first"), 3),
@@ -125,18 +186,30 @@ def main() -> None:
     print(f"articles {args.articles} · median of {args.repeat} runs")
     print(f"title-only spider     {report['minimal_s']:7.2f} s   (reference: the cost of fetching the pages)")
     print(f"bare Scrapy spider    {report['bare_s']:7.2f} s   (same fields, plain selectors, JSON Lines feed)")
-    print(f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)")
-    print(f"  without events      {report['first_no_events_s']:7.2f} s   event extraction adds "
-          f"{report['events_overhead'] * 100:.1f}% (target ≤ 20%)")
-    print(f"  events in-process   {report['first_inline_s']:7.2f} s   (NEWSWATCH_EVENT_WORKERS=0) adds "
-          f"{report['events_inline_overhead'] * 100:.1f}%")
+    print(
+        f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)"
+    )
+    print(
+        f"  without events      {report['first_no_events_s']:7.2f} s   event extraction adds "
+        f"{report['events_overhead'] * 100:.1f}% (target ≤ 20%)"
+    )
+    print(
+        f"  events in-process   {report['first_inline_s']:7.2f} s   (NEWSWATCH_EVENT_WORKERS=0) adds "
+        f"{report['events_inline_overhead'] * 100:.1f}%"
+    )
     cpu = report["cpu_s"]
-    print(f"  CPU time (s)        first {cpu['first']:.2f} · without events {cpu['first_no_events']:.2f} · "
-          f"in-process events {cpu['first_inline']:.2f} (crawl and worker processes, user + system)")
-    print(f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
-          f"(target ≤ 0.35) · default revisit policy · {report['recrawl_304_answers']} answers were 304")
-    print(f"  every article       {report['recrawl_all_s']:7.2f} s   ratio {report['recrawl_all_over_first']:.2f}× first "
-          f"· {report['recrawl_all_304_answers']} answers were 304, none re-extracted")
+    print(
+        f"  CPU time (s)        first {cpu['first']:.2f} · without events {cpu['first_no_events']:.2f} · "
+        f"in-process events {cpu['first_inline']:.2f} (crawl and worker processes, user + system)"
+    )
+    print(
+        f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
+        f"(target ≤ 0.35) · default revisit policy · {report['recrawl_304_answers']} answers were 304"
+    )
+    print(
+        f"  every article       {report['recrawl_all_s']:7.2f} s   ratio {report['recrawl_all_over_first']:.2f}× first "
+        f"· {report['recrawl_all_304_answers']} answers were 304, none re-extracted"
+    )
     print(json.dumps(report))
 
 

@@ -57,7 +57,7 @@ def shingles(text: str, n: int = SHINGLE) -> Counter:
     is a single shorter shingle, and an empty text has none.
     """
     words = _WORD.findall(text or "")
-    return Counter(tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1)) if words[i:i + n])
+    return Counter(tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1)) if words[i : i + n])
 
 
 def match(true: str, pred: str) -> tuple[int, int, int]:
@@ -108,7 +108,7 @@ class Extractor:
         start = time.perf_counter()
         try:
             text = self.run(html, url)
-        except Exception as exc:  # noqa: BLE001  (a crash scores as an empty extraction)
+        except Exception as exc:
             text = ""
             self.failures.append(f"{page_id}: {type(exc).__name__}: {exc}")
         self.times.append(time.perf_counter() - start)
@@ -157,16 +157,27 @@ def _fmt(value: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="benchmark folder with html/ and ground-truth.json (default: %(default)s)")
-    parser.add_argument("--worst", type=int, default=10, metavar="N",
-                        help="list the N pages where newswatch's F1 is lowest (default: %(default)s; 0: none)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="benchmark folder with html/ and ground-truth.json (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--worst",
+        type=int,
+        default=10,
+        metavar="N",
+        help="list the N pages where newswatch's F1 is lowest (default: %(default)s; 0: none)",
+    )
     args = parser.parse_args()
 
     data = args.data
     if not (data / "ground-truth.json").is_file() or not (data / "html").is_dir():
-        print(f"error: benchmark data not found in {data} (expected ground-truth.json and html/); "
-              "pass --data DIR", file=sys.stderr)
+        print(
+            f"error: benchmark data not found in {data} (expected ground-truth.json and html/); pass --data DIR",
+            file=sys.stderr,
+        )
         sys.exit(2)
     try:
         pages = load(data)
@@ -200,22 +211,24 @@ def main() -> None:
 
     results = {extractor.name: extractor.summary() for extractor in extractors}
     ratio = results["newswatch"]["ms_per_page"] / results["trafilatura"]["ms_per_page"]
-    worst = sorted(newswatch.scores, key=lambda s: (s.f1, s.id))[:max(args.worst, 0)]
+    worst = sorted(newswatch.scores, key=lambda s: (s.f1, s.id))[: max(args.worst, 0)]
 
-    print(f"article extraction · {len(pages)} pages · trafilatura {trafilatura.__version__} · "
-          f"published {PUBLISHED_F1}")
+    print(f"article extraction · {len(pages)} pages · trafilatura {trafilatura.__version__} · published {PUBLISHED_F1}")
     print(f"{'':<26}{'precision':>10}{'recall':>8}{'F1':>8}{'ms/page':>10}")
     labels = {"newswatch": "newswatch extract_article", "trafilatura": "trafilatura.extract"}
     for name, figures in results.items():
-        print(f"{labels[name]:<26}{figures['precision']:>10.3f}{figures['recall']:>8.3f}"
-              f"{figures['f1']:>8.3f}{figures['ms_per_page']:>10.1f}")
-    print(f"time ratio newswatch / trafilatura: {ratio:.2f}× · both timed in {elapsed:.1f} s, "
-          "interleaved after one warm-up page")
+        print(
+            f"{labels[name]:<26}{figures['precision']:>10.3f}{figures['recall']:>8.3f}"
+            f"{figures['f1']:>8.3f}{figures['ms_per_page']:>10.1f}"
+        )
+    print(
+        f"time ratio newswatch / trafilatura: {ratio:.2f}× · both timed in {elapsed:.1f} s, "
+        "interleaved after one warm-up page"
+    )
     for extractor in extractors:
         figures = results[extractor.name]
         if figures["empty_pages"] or figures["failures"]:
-            print(f"{extractor.name}: {figures['empty_pages']} page(s) with no text, "
-                  f"{figures['failures']} failure(s)")
+            print(f"{extractor.name}: {figures['empty_pages']} page(s) with no text, {figures['failures']} failure(s)")
         for failure in extractor.failures:
             print(f"  {failure}")
     if worst:
@@ -224,20 +237,27 @@ def main() -> None:
         for score in worst:
             print(f"{score.id:<66}{_fmt(score.precision):>6}{_fmt(score.recall):>7}{score.f1:>7.3f}")
 
-    print(json.dumps({
-        "pages": len(pages),
-        "trafilatura_version": trafilatura.__version__,
-        **results,
-        "time_ratio": round(ratio, 3),
-        "seconds": round(elapsed, 1),
-        "worst": [
-            {"id": s.id,
-             "precision": None if s.precision is None else round(s.precision, 4),
-             "recall": None if s.recall is None else round(s.recall, 4),
-             "f1": round(s.f1, 4)}
-            for s in worst
-        ],
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "pages": len(pages),
+                "trafilatura_version": trafilatura.__version__,
+                **results,
+                "time_ratio": round(ratio, 3),
+                "seconds": round(elapsed, 1),
+                "worst": [
+                    {
+                        "id": s.id,
+                        "precision": None if s.precision is None else round(s.precision, 4),
+                        "recall": None if s.recall is None else round(s.recall, 4),
+                        "f1": round(s.f1, 4),
+                    }
+                    for s in worst
+                ],
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

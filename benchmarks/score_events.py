@@ -1,6 +1,6 @@
 """Score event extraction on the labelled set: per-field precision, recall and F1.
 
-    python benchmarks/score_events.py [--misses] [DIR]
+python benchmarks/score_events.py [--misses] [DIR]
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def main() -> int:
     report = evaluate(labels)
     elapsed = time.perf_counter() - started
     events = sum(1 for label in labels if label.get("expected"))
-    print(f"{report.articles} labelled articles ({events} with an event), {elapsed * 1000 / max(1, len(labels)):.1f} ms each")
+    print(
+        f"{report.articles} labelled articles ({events} with an event), {elapsed * 1000 / max(1, len(labels)):.1f} ms each"
+    )
     print(table(report))
     if args.misses:
         print("\n".join(report.misses))

@@ -77,19 +77,33 @@ def decide(runs: list[RunRecord], alert_after: int, remind_every: int) -> Alert 
         streak = _streak(healths)
         since = _when(history[streak - 1])
         if streak == alert_after:
-            return Alert(ALERT, site, health, streak,
-                         f"{site}: {health} for {streak} run{'s' if streak > 1 else ''} in a row "
-                         f"(since {since}): {explain(newest)}")
+            return Alert(
+                ALERT,
+                site,
+                health,
+                streak,
+                f"{site}: {health} for {streak} run{'s' if streak > 1 else ''} in a row "
+                f"(since {since}): {explain(newest)}",
+            )
         past = streak - alert_after
         if past > 0 and remind_every > 0 and past % remind_every == 0:
-            return Alert(REMINDER, site, health, streak,
-                         f"{site}: still {health} after {streak} runs (since {since}): {explain(newest)}")
+            return Alert(
+                REMINDER,
+                site,
+                health,
+                streak,
+                f"{site}: still {health} after {streak} runs (since {since}): {explain(newest)}",
+            )
         return None
     before = _streak(healths[1:])
     if before >= alert_after:
-        return Alert(RECOVERED, site, health, before,
-                     f"{site}: recovered ({health}) after {before} failing runs "
-                     f"(last: {healths[1]}): {explain(newest)}")
+        return Alert(
+            RECOVERED,
+            site,
+            health,
+            before,
+            f"{site}: recovered ({health}) after {before} failing runs (last: {healths[1]}): {explain(newest)}",
+        )
     return None
 
 

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from newswatch.text import comparable
 
 NEW, UPDATED, UNCHANGED, REBASELINED, REAPPEARED, REMOVED = (
-    "new", "updated", "unchanged", "rebaselined", "reappeared", "removed",
+    "new",
+    "updated",
+    "unchanged",
+    "rebaselined",
+    "reappeared",
+    "removed",
 )
 #: Kinds an analyst is shown; unchanged and rebaselined items are not changes.
 FLAG_KINDS = (NEW, UPDATED, REMOVED, REAPPEARED)

@@ -6,8 +6,17 @@ from newswatch.text import clean_body, clean_paragraphs, normalize_space
 
 TEXT_FIELDS = ("title", "published_raw", "source", "summary")
 DEFAULTS = {
-    "canonical_url": None, "title": None, "published": None, "published_raw": None, "source": None,
-    "section": [], "language": None, "summary": None, "body": "", "images": [], "event": None,
+    "canonical_url": None,
+    "title": None,
+    "published": None,
+    "published_raw": None,
+    "source": None,
+    "section": [],
+    "language": None,
+    "summary": None,
+    "body": "",
+    "images": [],
+    "event": None,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -18,12 +18,12 @@ def parse_since(value: str | None) -> datetime | None:
         return None
     m = _RELATIVE.match(value.strip())
     if m:
-        return datetime.now(timezone.utc) - timedelta(**{_UNITS[m[2]]: int(m[1])})
+        return datetime.now(UTC) - timedelta(**{_UNITS[m[2]]: int(m[1])})
     try:
         when = datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is neither an ISO time (2026-11-01T08:00) nor an age (7d, 12h, 30m)")
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def open_db(ctx: click.Context):
@@ -37,8 +37,12 @@ def open_db(ctx: click.Context):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="NEWSWATCH_DB", metavar="URL",
-              help="Database URL (sqlite:///file.db or postgresql+psycopg://…); default ./newswatch.db.")
+@click.option(
+    "--db",
+    envvar="NEWSWATCH_DB",
+    metavar="URL",
+    help="Database URL (sqlite:///file.db or postgresql+psycopg://…); default ./newswatch.db.",
+)
 @click.version_option(package_name="newswatch")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:

@@ -158,7 +158,7 @@ def mask_url(url: str) -> str:
     with _quiet_apprise():
         try:
             plugin = apprise.Apprise.instantiate(url)
-        except Exception:  # noqa: BLE001  (Apprise raises on some malformed input; mask it ourselves)
+        except Exception:
             plugin = None
         if plugin is not None:
             # Apprise hides what each service treats as secret; generic webhooks may still carry a token in the path
@@ -201,8 +201,14 @@ def _kind(value) -> str:
     """The TOML type of a parsed value, with its article."""
     if isinstance(value, bool):
         return "a boolean"
-    for types, name in ((str, "a string"), (int, "an integer"), (float, "a float"), (list, "an array"),
-                        (dict, "a table"), ((datetime, date, time), "a date/time")):
+    for types, name in (
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a float"),
+        (list, "an array"),
+        (dict, "a table"),
+        ((datetime, date, time), "a date/time"),
+    ):
         if isinstance(value, types):
             return name
     return type(value).__name__
@@ -260,8 +266,9 @@ class _Loader:
         for name in data:
             if name not in SECTIONS:
                 raise self.fail(_key(name), f"unknown section; allowed sections: {', '.join(SECTIONS)}")
-        return Config(self.path, self.storage(data), self.scheduler(data), self.health(data), self.notify(data),
-                      self.sites(data))
+        return Config(
+            self.path, self.storage(data), self.scheduler(data), self.health(data), self.notify(data), self.sites(data)
+        )
 
     def storage(self, data: dict) -> str | None:
         section = self.table(data, "storage", "storage", ["url"])
@@ -280,8 +287,11 @@ class _Loader:
         except (ArgumentError, StoreError):
             backend = None
         if backend not in SUPPORTED_BACKENDS:
-            raise self.fail("storage.url", f"{_show(mask_db_url(url))} is not a database URL newswatch supports; "
-                                           "write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+            raise self.fail(
+                "storage.url",
+                f"{_show(mask_db_url(url))} is not a database URL newswatch supports; "
+                "write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+            )
         return url
 
     def scheduler(self, data: dict) -> SchedulerConfig:
@@ -290,13 +300,16 @@ class _Loader:
         return SchedulerConfig(
             max_concurrent=self.integer(s, "max_concurrent", "scheduler.max_concurrent", d.max_concurrent, 1),
             stagger=self.duration(s, "stagger", "scheduler.stagger", d.stagger),
-            misfire_grace=self.duration(s, "misfire_grace", "scheduler.misfire_grace", d.misfire_grace, positive=True))
+            misfire_grace=self.duration(s, "misfire_grace", "scheduler.misfire_grace", d.misfire_grace, positive=True),
+        )
 
     def health(self, data: dict) -> HealthConfig:
         d = HealthConfig()
         s = self.table(data, "health", "health", ["alert_after", "remind_every"])
-        return HealthConfig(alert_after=self.integer(s, "alert_after", "health.alert_after", d.alert_after, 1),
-                            remind_every=self.integer(s, "remind_every", "health.remind_every", d.remind_every, 1))
+        return HealthConfig(
+            alert_after=self.integer(s, "alert_after", "health.alert_after", d.alert_after, 1),
+            remind_every=self.integer(s, "remind_every", "health.remind_every", d.remind_every, 1),
+        )
 
     def notify(self, data: dict) -> NotifyConfig:
         s = self.table(data, "notify", "notify", ["analysts", "operators", "digest"])
@@ -304,15 +317,20 @@ class _Loader:
         for name in ("analysts", "operators"):
             urls = s.get(name, [])
             if not isinstance(urls, list):
-                raise self.fail(f"notify.{name}", f"expected an array of Apprise URLs, got {_kind(urls)}; "
-                                                  f'write {name} = ["json://host/path", …]')
+                raise self.fail(
+                    f"notify.{name}",
+                    f'expected an array of Apprise URLs, got {_kind(urls)}; write {name} = ["json://host/path", …]',
+                )
             for i, url in enumerate(urls):
                 key = f"notify.{name}[{i}]"
                 if not isinstance(url, str):
                     raise self.fail(key, f"expected an Apprise URL string, got {_kind(url)}")
                 if not apprise_accepts(url):
-                    raise self.fail(key, f"{mask_url(url)} is not a notification URL Apprise accepts; see "
-                                         "https://github.com/caronc/apprise/wiki for each service's URL")
+                    raise self.fail(
+                        key,
+                        f"{mask_url(url)} is not a notification URL Apprise accepts; see "
+                        "https://github.com/caronc/apprise/wiki for each service's URL",
+                    )
             channels[name] = tuple(urls)
         digest = s.get("digest", "per_run")
         if not isinstance(digest, str) or digest not in DIGESTS:
@@ -331,45 +349,70 @@ class _Loader:
     def site(self, name: str, section: dict) -> SiteConfig:
         key = f"sites.{_key(name)}"
         if not SITE_NAME.match(name):
-            raise self.fail(key, "a site name is lowercase letters, digits and _, starting with a letter; "
-                                 "rename the table, e.g. [sites.example_news]")
+            raise self.fail(
+                key,
+                "a site name is lowercase letters, digits and _, starting with a letter; "
+                "rename the table, e.g. [sites.example_news]",
+            )
         s = self.table(section, name, key, SITE_KEYS)
         known = ", ".join(self.known) or "(none)"
         if ("spider" in s) == ("url" in s):
             what = "both spider and url given; keep one" if "spider" in s else "no spider or url; give one"
-            raise self.fail(key, f'{what}: spider = "NAME" (a site with its own spider: {known}) or url = "https://…" '
-                                 "(a listing page for the generic spider)")
+            raise self.fail(
+                key,
+                f'{what}: spider = "NAME" (a site with its own spider: {known}) or url = "https://…" '
+                "(a listing page for the generic spider)",
+            )
         spider = url = None
         if "spider" in s:
             spider = self.string(s, "spider", f"{key}.spider", name)
             if spider not in self.known:
                 raise self.fail(f"{key}.spider", f"no spider {_show(spider)}; known spiders: {known}")
             if spider != name:
-                raise self.fail(f"{key}.spider", f"a site with its own spider is named after it; "
-                                                 f"rename [{key}] to [sites.{spider}]")
+                raise self.fail(
+                    f"{key}.spider", f"a site with its own spider is named after it; rename [{key}] to [sites.{spider}]"
+                )
         else:
             url = self.string(s, "url", f"{key}.url", "https://example.org/news/")
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-                raise self.fail(f"{key}.url", f"{_show(url)} is not an http(s) URL; "
-                                              "write the listing page, e.g. https://example.org/news/")
+                raise self.fail(
+                    f"{key}.url",
+                    f"{_show(url)} is not an http(s) URL; write the listing page, e.g. https://example.org/news/",
+                )
             if name in self.known:
-                raise self.fail(key, f"{_show(name)} is a site with its own spider; write spider = {_show(name)} "
-                                     "or give this url site another name")
+                raise self.fail(
+                    key,
+                    f"{_show(name)} is a site with its own spider; write spider = {_show(name)} "
+                    "or give this url site another name",
+                )
         if ("interval" in s) == ("cron" in s):
             what = "both interval and cron given; keep one" if "interval" in s else "no interval or cron; give one"
             raise self.fail(key, f'{what}: interval = "6h" or cron = "0 */6 * * *" (UTC)')
-        interval = self.duration(s, "interval", f"{key}.interval", timedelta(0), positive=True) if "interval" in s else None
+        interval = (
+            self.duration(s, "interval", f"{key}.interval", timedelta(0), positive=True) if "interval" in s else None
+        )
         cron = self.cron(s, f"{key}.cron") if "cron" in s else None
         jitter = self.duration(s, "jitter", f"{key}.jitter", timedelta(0))
         if interval is not None and jitter >= interval:
-            raise self.fail(f"{key}.jitter", f"{format_duration(jitter)} is not shorter than the interval "
-                                             f"{format_duration(interval)}; use a jitter well below the interval")
+            raise self.fail(
+                f"{key}.jitter",
+                f"{format_duration(jitter)} is not shorter than the interval "
+                f"{format_duration(interval)}; use a jitter well below the interval",
+            )
         enabled = s.get("enabled", True)
         if not isinstance(enabled, bool):
             raise self.fail(f"{key}.enabled", f"expected true or false, got {_kind(enabled)}")
-        return SiteConfig(name=name, spider=spider, url=url, interval=interval, cron=cron, jitter=jitter,
-                          enabled=enabled, settings=self.settings(s, f"{key}.settings"))
+        return SiteConfig(
+            name=name,
+            spider=spider,
+            url=url,
+            interval=interval,
+            cron=cron,
+            jitter=jitter,
+            enabled=enabled,
+            settings=self.settings(s, f"{key}.settings"),
+        )
 
     def cron(self, s: dict, key: str) -> str:
         from apscheduler.triggers.cron import CronTrigger
@@ -380,19 +423,26 @@ class _Loader:
         except ValueError as exc:
             raise self.fail(key, f"{_show(expr)} is not a cron expression ({' '.join(str(exc).split())}); {CRON_HINT}")
         if any(c.isdigit() for c in expr.split()[4]):
-            raise self.fail(key, f"{_show(expr)}: write the day of week as names (mon-fri, sun), not numbers: "
-                                 "crontab counts weekdays from Sunday, the scheduler from Monday")
+            raise self.fail(
+                key,
+                f"{_show(expr)}: write the day of week as names (mon-fri, sun), not numbers: "
+                "crontab counts weekdays from Sunday, the scheduler from Monday",
+            )
         return " ".join(expr.split())
 
     def settings(self, s: dict, key: str) -> dict[str, str]:
         value = s.get("settings", {})
         if not isinstance(value, dict):
-            raise self.fail(key, f'expected a table, got {_kind(value)}; write settings = {{ NEWSWATCH_MAX_PAGES = "5" }}')
+            raise self.fail(
+                key, f'expected a table, got {_kind(value)}; write settings = {{ NEWSWATCH_MAX_PAGES = "5" }}'
+            )
         out = {}
         for name, setting in value.items():
             where = f"{key}.{_key(name)}"
             if not SETTING_NAME.match(name):
-                raise self.fail(where, "a setting name is an upper-case Scrapy or NEWSWATCH_ setting, e.g. NEWSWATCH_MAX_PAGES")
+                raise self.fail(
+                    where, "a setting name is an upper-case Scrapy or NEWSWATCH_ setting, e.g. NEWSWATCH_MAX_PAGES"
+                )
             if name == "NEWSWATCH_DB":
                 raise self.fail(where, "the database is set once for all sites; use [storage] url instead")
             if isinstance(setting, (bool, int, float)):

@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-
 #: The numeric forms most sites use, parsed without dateparser: 2020-09-22, 2020/09/22 10:31.
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})")
 _NUMERIC = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -70,7 +69,7 @@ def _parser(languages: tuple[str, ...] | None):
 
 def _search(text: str, languages: tuple[str, ...] | None) -> datetime | None:
     """dateparser in the page's languages, then in any language (a Chinese date on an English page)."""
-    for langs in ((languages, None) if languages else (None,)):
+    for langs in (languages, None) if languages else (None,):
         try:
             parsed = _parser(langs).get_date_data(text).date_obj
         except ValueError:  # a language dateparser does not know

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -34,9 +34,12 @@ def extract_file(path: Path, url: str | None = None) -> dict:
         raise click.ClickException(f"{path}: not an HTML page")
     if url is None:
         sel = parsel.Selector(text=html)
-        url = (sel.css('link[rel="canonical"]::attr(href)').get() or sel.css('meta[property="og:url"]::attr(content)').get()
-               or path.resolve().as_uri())
-    fetched = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+        url = (
+            sel.css('link[rel="canonical"]::attr(href)').get()
+            or sel.css('meta[property="og:url"]::attr(content)').get()
+            or path.resolve().as_uri()
+        )
+    fetched = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
     return extract_item(spider_for(url), html, url, fetched)
 
 

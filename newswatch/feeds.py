@@ -56,8 +56,9 @@ def entry_text(change: ChangeRecord) -> str:
     return text if len(text) <= _TEXT_LIMIT else text[:_TEXT_LIMIT] + " …"
 
 
-def atom_feed(changes: list[ChangeRecord], *, feed_id: str, title: str, self_url: str,
-              home_url: str, item_url=None) -> bytes:
+def atom_feed(
+    changes: list[ChangeRecord], *, feed_id: str, title: str, self_url: str, home_url: str, item_url=None
+) -> bytes:
     """The Atom document for these changes (newest first); ``item_url(change)`` links the dashboard."""
     fg = FeedGenerator()
     fg.id(feed_id)

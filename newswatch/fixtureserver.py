@@ -24,25 +24,29 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["FixtureServer", "serve", "main"]
+__all__ = ["FixtureServer", "main", "serve"]
 
 RESPONSES_FILE = "_responses.json"
 
 # Last-Modified of a file is the date of the version layer it comes from: deterministic
 # across checkouts (file mtimes are not) and later for files changed in a later version.
-LAYER_EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)
+LAYER_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 
 # Text types are declared UTF-8; other extensions fall back to the mimetypes module.
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8", ".css": "text/css; charset=utf-8",
-    ".js": "application/javascript; charset=utf-8", ".json": "application/json",
-    ".xml": "application/xml; charset=utf-8", ".rss": "application/rss+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
     ".shtml": "text/html; charset=utf-8",  # TRS CMS sites (CAS) publish .shtml pages
 }
@@ -66,7 +70,7 @@ def version_key(name: str) -> tuple:
 
 def http_date(moment: datetime) -> str:
     """Format a datetime as an RFC 9110 HTTP date."""
-    return email.utils.format_datetime(moment.astimezone(timezone.utc), usegmt=True)
+    return email.utils.format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -174,7 +178,7 @@ class Site:
 class FixtureHandler(BaseHTTPRequestHandler):
     """Answer GET and HEAD from the server's current version; log every answer."""
 
-    server: "_HTTPServer"
+    server: _HTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "FixtureServer/1.0"
     timeout = 30
@@ -197,7 +201,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature from the base class
+    def log_message(self, format: str, *args) -> None:
         """Stay quiet: tests read the request log instead."""
 
     def _respond(self, send_body: bool) -> None:
@@ -241,7 +245,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
         except (TypeError, ValueError):
             return False
         if since.tzinfo is None:
-            since = since.replace(tzinfo=timezone.utc)
+            since = since.replace(tzinfo=UTC)
         return modified <= since
 
     def _send(self, status: int, body: bytes | None, headers: dict[str, str], send_body: bool) -> None:
@@ -275,7 +279,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address, fixture: "FixtureServer"):
+    def __init__(self, address, fixture: FixtureServer):
         self.fixture = fixture
         self._connections: set[socket.socket] = set()
         self._conn_lock = threading.Lock()
@@ -364,14 +368,16 @@ class FixtureServer:
         with self._log_lock:
             self._requests.append((method, path, status))
 
-    def start(self) -> "FixtureServer":
+    def start(self) -> FixtureServer:
         """Bind and start answering in a daemon thread; returns self."""
         if self._httpd is not None:
             return self
         self._httpd = _HTTPServer((self._host, self._port), self)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-            name=f"fixtureserver-{self.port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"fixtureserver-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -388,7 +394,7 @@ class FixtureServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "FixtureServer":
+    def __enter__(self) -> FixtureServer:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -420,8 +426,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    print(f"Serving {server.root} version {args.version} (of {', '.join(server.versions)}) at {server.url}",
-          flush=True)
+    print(f"Serving {server.root} version {args.version} (of {', '.join(server.versions)}) at {server.url}", flush=True)
     try:
         while not stopping.wait(0.5):
             pass

@@ -303,9 +303,7 @@ def _language(tree: HtmlElement, article: dict, og: dict) -> str | None:
 
 def _canonical_url(tree: HtmlElement, og: dict) -> str | None:
     candidates = [
-        link.get("href")
-        for link in tree.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split()
+        link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()
     ]
     candidates.append(og.get("og:url"))
     for candidate in candidates:
@@ -417,9 +415,9 @@ def _rendered(document: Document | None, url: str, captions: dict[str, str]) -> 
 def _pruned_blocks(tree: HtmlElement) -> list[HtmlElement]:
     """Short date, meta and byline blocks, and blocks made only of links and separators."""
     found = [
-        element for element in tree.iter(*_META_BLOCK_TAGS)
-        if _class_matches(element, _META_BLOCK_HINT, _META_BLOCK)
-        and _SHORT_BLOCK(element)
+        element
+        for element in tree.iter(*_META_BLOCK_TAGS)
+        if _class_matches(element, _META_BLOCK_HINT, _META_BLOCK) and _SHORT_BLOCK(element)
     ]
     found.extend(element for element in _LINK_BLOCK_CANDIDATES(tree) if _links_only(element))
     return found
@@ -453,7 +451,8 @@ def _unwrap_layout_tables(tree: HtmlElement) -> None:
         if not _LAYOUT_TABLE_BLOCKS(table):
             continue
         parts = [
-            el for el in table.iter("thead", "tbody", "tfoot", "tr", "td")
+            el
+            for el in table.iter("thead", "tbody", "tfoot", "tr", "td")
             if next(el.iterancestors("table"), None) is table
         ]
         for element in (table, *parts):

@@ -42,8 +42,9 @@ _DNS = frozenset({"DNSLookupError", "CannotResolveHostError", "gaierror"})
 _TIMEOUT = frozenset({"TimeoutError", "TCPTimedOutError", "DownloadTimeoutError", "UserTimeoutError"})
 _REFUSED = frozenset({"ConnectionRefusedError", "DownloadConnectionRefusedError"})
 #: Exceptions counted by the downloader that say nothing about the site's availability.
-_NOT_NETWORK = frozenset({"IgnoreRequest", "UnsupportedURLSchemeError", "DownloadCancelledError",
-                          "NotSupported", "StopDownload"})
+_NOT_NETWORK = frozenset(
+    {"IgnoreRequest", "UnsupportedURLSchemeError", "DownloadCancelledError", "NotSupported", "StopDownload"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ def _int(value) -> int:
 
 def evidence(stats: dict) -> Evidence:
     """Pick health evidence out of a run's stats (Scrapy's and newswatch's counters)."""
+
     def get(key: str) -> int:
         return _int(stats.get(key, 0))
 
@@ -147,6 +149,7 @@ def _cause(exception_name: str) -> str:
 
 # --- the rules, in precedence order ------------------------------------------------------------
 
+
 def _nothing_answered(ev: Evidence) -> bool:
     return not (ev.listing_pages or ev.listing_failed or ev.listing_not_html or ev.listing_blocked)
 
@@ -182,6 +185,7 @@ def classify(run: RunRecord) -> str:
 
 
 # --- explanations ------------------------------------------------------------------------------
+
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -231,8 +235,9 @@ def _explain_blocked(ev: Evidence) -> str:
 def _explain_layout(ev: Evidence) -> str:
     parts = []
     if ev.listing_empty:
-        parts.append(f"listing http 200 but no article links ({ev.listing_empty} of "
-                     f"{_n(ev.listing_pages, 'listing page')})")
+        parts.append(
+            f"listing http 200 but no article links ({ev.listing_empty} of {_n(ev.listing_pages, 'listing page')})"
+        )
     if ev.listing_not_html:
         parts.append(f"{_n(ev.listing_not_html, 'listing page')} not HTML")
     if ev.listing_failed and not ev.unavailable:
@@ -274,5 +279,4 @@ def explain(run: RunRecord) -> str:
     if health == OK:
         counts = ", ".join(f"{getattr(run, kind)} {kind}" for kind in CHANGE_KINDS if getattr(run, kind))
         return counts + _notes(run, ev)
-    return (f"nothing new ({_n(ev.listing_pages, 'listing page')}, {_n(run.items, 'item')} seen)"
-            + _notes(run, ev))
+    return f"nothing new ({_n(ev.listing_pages, 'listing page')}, {_n(run.items, 'item')} seen)" + _notes(run, ev)

@@ -8,10 +8,42 @@ from lxml import etree
 
 #: Elements that start a new paragraph; everything else is inline and joins its neighbours.
 BLOCKS = frozenset(
-    "p div section article header footer blockquote li ul ol dl dt dd table tr td th h1 h2 h3 h4 h5 h6 "
-    "pre figure figcaption center br hr address".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "figure",
+        "figcaption",
+        "center",
+        "br",
+        "hr",
+        "address",
+    ]
 )
-SKIP = frozenset("script style noscript template iframe form button select textarea object svg".split())
+SKIP = frozenset(
+    ["script", "style", "noscript", "template", "iframe", "form", "button", "select", "textarea", "object", "svg"]
+)
 
 
 def block_texts(element) -> list[str]:

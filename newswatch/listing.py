@@ -27,17 +27,57 @@ _SEMANTIC_CHROME = (
     "ancestor::nav or ancestor::aside"
     " or ancestor::header[not(ancestor::article)] or ancestor::footer[not(ancestor::article)]"
 )
-_CLASS_CHROME = (
-    "ancestor-or-self::*[ancestor::body]"
-    f"[re:test(concat(@class, ' ', @id), '{_CHROME_CLASSES}', 'i')]"
-)
+_CLASS_CHROME = f"ancestor-or-self::*[ancestor::body][re:test(concat(@class, ' ', @id), '{_CHROME_CLASSES}', 'i')]"
 _LINKS_OUTSIDE_CHROME = f"//a[@href][not({_SEMANTIC_CHROME})][not({_CLASS_CHROME})]"
 _LINKS_OUTSIDE_LANDMARKS = f"//a[@href][not({_SEMANTIC_CHROME})]"
 
 _FILE_EXTENSIONS = frozenset(
-    "pdf doc docx odt rtf xls xlsx ods csv ppt pptx odp zip rar 7z gz tar"
-    " jpg jpeg png gif webp svg bmp tif tiff mp3 wav ogg mp4 avi mov wmv webm flv"
-    " txt xml rss atom json exe dmg apk ics".split()
+    [
+        "pdf",
+        "doc",
+        "docx",
+        "odt",
+        "rtf",
+        "xls",
+        "xlsx",
+        "ods",
+        "csv",
+        "ppt",
+        "pptx",
+        "odp",
+        "zip",
+        "rar",
+        "7z",
+        "gz",
+        "tar",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "svg",
+        "bmp",
+        "tif",
+        "tiff",
+        "mp3",
+        "wav",
+        "ogg",
+        "mp4",
+        "avi",
+        "mov",
+        "wmv",
+        "webm",
+        "flv",
+        "txt",
+        "xml",
+        "rss",
+        "atom",
+        "json",
+        "exe",
+        "dmg",
+        "apk",
+        "ics",
+    ]
 )
 _PAGE_PARAMS = ("page", "p", "pageNo")
 # query parameters that only select a page of the same listing
@@ -45,15 +85,23 @@ _PAGING_PARAMS = frozenset({"page", "p", "pageno", "paged", "pg", "start", "offs
 _PAGE_SEGMENT = re.compile(r"/page/(\d+)/?$")
 _INDEX_PAGE = re.compile(r"/index_\d+(\.\w+)$")
 
-_NEXT_LABELS = frozenset(
-    {"next", "next page", "下一页", "下页", "suivant", "page suivante", "weiter", "nächste seite"}
-)
+_NEXT_LABELS = frozenset({"next", "next page", "下一页", "下页", "suivant", "page suivante", "weiter", "nächste seite"})
 _NEXT_SYMBOLS = frozenset({"›", "»"})
 _ARROWS = " \u00a0›»>→"
 _PAGER_MARKS = _ARROWS + "«‹<←"
 _PAGER_LABELS = _NEXT_LABELS | {
-    "previous", "prev", "previous page", "first", "last", "上一页", "首页", "尾页",
-    "précédent", "zurück", "«", "‹",
+    "previous",
+    "prev",
+    "previous page",
+    "first",
+    "last",
+    "上一页",
+    "首页",
+    "尾页",
+    "précédent",
+    "zurück",
+    "«",
+    "‹",
 }
 
 _DIGITS = re.compile(r"\d+")
@@ -80,11 +128,7 @@ def article_links(sel: Selector, page_url: str) -> list[str]:
     groups: dict[str, list[str]] = {}
     for url in links:
         groups.setdefault(_template(url), []).append(url)
-    chosen = {
-        template
-        for template, members in groups.items()
-        if _looks_like_articles(members, links, listing_depth)
-    }
+    chosen = {template for template, members in groups.items() if _looks_like_articles(members, links, listing_depth)}
     if any(len(groups[template]) > 1 for template in chosen):
         chosen = {template for template in chosen if len(groups[template]) > 1}
     return [url for url in links if _template(url) in chosen]
@@ -156,8 +200,9 @@ def _looks_like_articles(members: list[str], labels: dict[str, str], listing_dep
     if depth == listing_depth:
         # Beside the listing rather than below it (WordPress /<slug>/ next to /news/): slug links
         # with headline-like text; a lone one (a last page) only with a headline's length.
-        return ("{slug}" in _template(members[0]) and words >= _MIN_WORDS
-                and (len(members) > 1 or words >= _HEADLINE_WORDS))
+        return (
+            "{slug}" in _template(members[0]) and words >= _MIN_WORDS and (len(members) > 1 or words >= _HEADLINE_WORDS)
+        )
     numbered = all(_DIGITS.search(url.split("/", 3)[-1]) for url in members)
     return words >= _MIN_WORDS or (words >= 1 and numbered)
 

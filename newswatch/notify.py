@@ -71,9 +71,10 @@ class Channels:
             logger.info("no %s channel configured: %s not sent", self.audience, what)
             return False
         try:
-            sent = self.apprise.notify(body=body, title=title, notify_type=notify_type,
-                                       body_format=apprise.NotifyFormat.MARKDOWN)
-        except Exception as exc:  # noqa: BLE001  (a plugin bug must not stop the caller)
+            sent = self.apprise.notify(
+                body=body, title=title, notify_type=notify_type, body_format=apprise.NotifyFormat.MARKDOWN
+            )
+        except Exception as exc:
             # Only the type: a plugin's message may quote the raw channel URL, secrets and all.
             logger.warning("%s to %s failed: %s", what, ", ".join(self.masked), type(exc).__name__)
             return False
@@ -101,8 +102,12 @@ class Notifier:
     def send_alert(self, alert: Alert) -> bool:
         """Send a run alert, reminder or recovery notice to the operators only."""
         title = f"newswatch {alert.kind}: {alert.site} {alert.health}"
-        return self.operators.send(f"{alert.kind} for {alert.site}", title, alert.message,
-                                   _ALERT_TYPES.get(alert.kind, apprise.NotifyType.INFO))
+        return self.operators.send(
+            f"{alert.kind} for {alert.site}",
+            title,
+            alert.message,
+            _ALERT_TYPES.get(alert.kind, apprise.NotifyType.INFO),
+        )
 
 
 def _kind_order(kind: str) -> tuple[int, str]:
@@ -128,6 +133,8 @@ def digest_text(changes: list[ChangeRecord]) -> str:
             counts[change.kind] = counts.get(change.kind, 0) + 1
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         sections.append("\n".join([f"## {site}: {summary}", *map(_line, site_changes)]))
-    total = f"{len(changes)} change{'s' if len(changes) != 1 else ''} on {len(by_site)} " \
-            f"site{'s' if len(by_site) != 1 else ''}"
+    total = (
+        f"{len(changes)} change{'s' if len(changes) != 1 else ''} on {len(by_site)} "
+        f"site{'s' if len(by_site) != 1 else ''}"
+    )
     return "\n\n".join([total, *sections])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,8 +71,7 @@ def charset_of(headers: dict) -> str | None:
     return m[1] if m else None
 
 
-def extract_body(site: str, body: bytes, url: str, headers: dict | None = None,
-                 fetched_at: str | None = None) -> dict:
+def extract_body(site: str, body: bytes, url: str, headers: dict | None = None, fetched_at: str | None = None) -> dict:
     """The item of a site's page from its bytes and response headers."""
     html, _ = decode_html(body, charset_of(headers or {}))
     return extract_item(spider_for_site(site), html, url, fetched_at)
@@ -92,10 +91,11 @@ def _write_json(path: Path, value) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def save_fixture(root: Path, site: str, case: str, url: str, body: bytes, headers: dict,
-                 fetched_at: datetime, status: int = 200) -> Path:
+def save_fixture(
+    root: Path, site: str, case: str, url: str, body: bytes, headers: dict, fetched_at: datetime, status: int = 200
+) -> Path:
     """Write a fixture folder; expected.json is the current extraction, for review."""
-    when = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=timezone.utc)
+    when = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC)
     stamp = when.isoformat(timespec="seconds")
     item = extract_body(site, body, url, headers, stamp)
     folder = Path(root) / site / case
@@ -111,10 +111,18 @@ def load_fixture(folder: Path) -> Fixture:
     meta = json.loads((folder / META).read_text("utf-8"))
     expected_path = folder / EXPECTED
     expected = json.loads(expected_path.read_text("utf-8")) if expected_path.is_file() else {}
-    return Fixture(site=folder.parent.name, case=folder.name, path=folder, url=meta["url"],
-                   body=(folder / BODY).read_bytes(), headers=meta.get("headers") or {},
-                   expected=expected, fetched_at=meta.get("fetched_at"), status=meta.get("status", 200),
-                   meta=meta)
+    return Fixture(
+        site=folder.parent.name,
+        case=folder.name,
+        path=folder,
+        url=meta["url"],
+        body=(folder / BODY).read_bytes(),
+        headers=meta.get("headers") or {},
+        expected=expected,
+        fetched_at=meta.get("fetched_at"),
+        status=meta.get("status", 200),
+        meta=meta,
+    )
 
 
 def load_fixtures(root: Path, site: str | None = None) -> list[Fixture]:
@@ -151,8 +159,11 @@ def item_coverage(items: dict[str, dict]) -> dict:
     for name in names:
         empty = [case for case, item in items.items() if not is_filled(item.get(name))]
         fields[name] = {"filled": len(items) - len(empty), "empty": empty}
-    unparsed = [{"case": case, "published_raw": item["published_raw"]} for case, item in items.items()
-                if item.get("published_raw") and not item.get("published")]
+    unparsed = [
+        {"case": case, "published_raw": item["published_raw"]}
+        for case, item in items.items()
+        if item.get("published_raw") and not item.get("published")
+    ]
     return {"total": len(items), "fields": fields, "unparsed_dates": unparsed, "errors": {}}
 
 

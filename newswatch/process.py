@@ -12,7 +12,9 @@ def finish_item(raw: dict, tz: str | None = None, languages: tuple[str, ...] | N
     """Clean, date, extract the event and fingerprint a raw item exactly as the crawl pipelines do."""
     item = clean_item(raw)
     item["published"] = parse_date(item["published_raw"], tz, languages) if item["published_raw"] else None
-    item["event"] = extract_event(item.get("title") or "", item.get("body") or "", item["published"], item.get("language"))
+    item["event"] = extract_event(
+        item.get("title") or "", item.get("body") or "", item["published"], item.get("language")
+    )
     item["canonical_url"] = canonical_url(item["url"], item.get("canonical_url"))
     item["id"] = item_id(item["canonical_url"])
     item["content_hash"] = content_hash(item)

@@ -46,9 +46,15 @@ def run_status(facts: CrawlFacts) -> str:
     An empty listing on HTTP 200 is a failure, never "everything was removed"; so is a run where
     most extracted items broke the schema (a selector that no longer matches).
     """
-    if (facts.finish_reason != "finished" or facts.listing_pages == 0 or facts.listing_failed
-            or facts.listing_empty or facts.listing_blocked or facts.store_errors
-            or (facts.items_seen and 2 * facts.items_invalid > facts.items_seen)):
+    if (
+        facts.finish_reason != "finished"
+        or facts.listing_pages == 0
+        or facts.listing_failed
+        or facts.listing_empty
+        or facts.listing_blocked
+        or facts.store_errors
+        or (facts.items_seen and 2 * facts.items_invalid > facts.items_seen)
+    ):
         return FAILED
     if facts.article_failed or facts.article_blocked:
         return PARTIAL

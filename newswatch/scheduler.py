@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -66,7 +66,9 @@ def crawl_job(name: str) -> None:
     with STATE.lock:
         if STATE.stopping.is_set():
             return
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         STATE.children.add(proc)
     try:
         _, err = proc.communicate()
@@ -111,19 +113,20 @@ def digest_job(period_seconds: float) -> None:
     config, db = STATE.config, STATE.db
     if config is None:
         return
-    since = datetime.now(timezone.utc) - timedelta(seconds=period_seconds)
+    since = datetime.now(UTC) - timedelta(seconds=period_seconds)
     with open_store(db) as store:
         changes = store.changes(since=since)
     if changes:
         Notifier(config.notify.analysts, config.notify.operators).send_digest(
-            changes, f"newswatch: {len(changes)} change(s) since {since:%Y-%m-%d %H:%M} UTC")
+            changes, f"newswatch: {len(changes)} change(s) since {since:%Y-%m-%d %H:%M} UTC"
+        )
 
 
 def mark_interrupted(db: str | None) -> int:
     """Runs left "running" by a scheduler that died are recorded as failed (interrupted)."""
     from storage import open_store
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with open_store(db) as store:
         stale = [r for r in store.runs() if r.status == "running"]
         for run in stale:
@@ -136,12 +139,15 @@ def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=db_url)},
         executors={"default": ThreadPoolExecutor(config.scheduler.max_concurrent)},
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": int(config.scheduler.misfire_grace.total_seconds())},
-        timezone=timezone.utc,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(config.scheduler.misfire_grace.total_seconds()),
+        },
+        timezone=UTC,
     )
     scheduler.start(paused=True)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     existing = {job.id: job for job in scheduler.get_jobs()}
     wanted = [site for site in config.sites.values() if site.enabled]
     for rank, site in enumerate(wanted):
@@ -151,15 +157,27 @@ def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
         # Keep a future run time; a run missed while stopped is caught up, staggered.
         if previous is not None and previous.next_run_time and previous.next_run_time > first:
             first = previous.next_run_time
-        scheduler.add_job("newswatch.scheduler:crawl_job", trigger=trigger_for(site), args=[site.name], id=job_id,
-                          name=f"crawl {site.name}", replace_existing=True, next_run_time=first)
+        scheduler.add_job(
+            "newswatch.scheduler:crawl_job",
+            trigger=trigger_for(site),
+            args=[site.name],
+            id=job_id,
+            name=f"crawl {site.name}",
+            replace_existing=True,
+            next_run_time=first,
+        )
     for job_id in existing:
-        if job_id.startswith(JOB_PREFIX) and job_id[len(JOB_PREFIX):] not in {s.name for s in wanted}:
+        if job_id.startswith(JOB_PREFIX) and job_id[len(JOB_PREFIX) :] not in {s.name for s in wanted}:
             scheduler.remove_job(job_id)
     period = DIGEST_PERIODS.get(config.notify.digest)
     if period is not None:
-        scheduler.add_job("newswatch.scheduler:digest_job", IntervalTrigger(seconds=period.total_seconds()),
-                          args=[period.total_seconds()], id=DIGEST_JOB, replace_existing=True)
+        scheduler.add_job(
+            "newswatch.scheduler:digest_job",
+            IntervalTrigger(seconds=period.total_seconds()),
+            args=[period.total_seconds()],
+            id=DIGEST_JOB,
+            replace_existing=True,
+        )
     elif DIGEST_JOB in existing:
         scheduler.remove_job(DIGEST_JOB)
     return scheduler

@@ -18,8 +18,19 @@ _ISO_DATE_OR_TIME = {
 _URL = {"type": "string", "pattern": r"^https?://[^\s]+$", "maxLength": 4096}
 
 EVENT_TYPES = [
-    "forum", "workshop", "conference", "symposium", "meeting", "visit", "signing", "assembly",
-    "ceremony", "award", "lecture", "training", "other",
+    "forum",
+    "workshop",
+    "conference",
+    "symposium",
+    "meeting",
+    "visit",
+    "signing",
+    "assembly",
+    "ceremony",
+    "award",
+    "lecture",
+    "training",
+    "other",
 ]
 ORGANISER_ROLES = ["host", "co-host", "organiser", "co-organiser", "sponsor", "supporter"]
 
@@ -81,9 +92,23 @@ ITEM_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "id", "site", "url", "canonical_url", "title", "published", "published_raw", "source",
-        "section", "language", "summary", "body", "images", "fetched_at", "content_hash",
-        "extractor_version", "event",
+        "id",
+        "site",
+        "url",
+        "canonical_url",
+        "title",
+        "published",
+        "published_raw",
+        "source",
+        "section",
+        "language",
+        "summary",
+        "body",
+        "images",
+        "fetched_at",
+        "content_hash",
+        "extractor_version",
+        "event",
     ],
     "properties": {
         "id": {"type": "string", "pattern": "^[0-9a-f]{16}$", "description": "Stable id from the canonical URL."},

@@ -13,14 +13,17 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 
 #: Lines that are page furniture, not content, on the sites newswatch knows (whole-line matches).
 BOILERPLATE = re.compile(
-    "|".join(f"(?:{p})" for p in (
-        r"font\s*size\s*:?\s*(big|large)?\s*(medium|middle)?\s*(small)?",
-        r"(share|share to)\s*:?.*",
-        r"(print|close|print this page|close window|back to top|top)",
-        r"(views|hits|visits|clicks)\s*:?\s*\d+",
-        r"字号\s*[:：]?\s*(大|中|小|\s)*",
-        r"(【?\s*打印\s*】?|【?\s*关闭\s*】?|\s)+",
-    )),
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"font\s*size\s*:?\s*(big|large)?\s*(medium|middle)?\s*(small)?",
+            r"(share|share to)\s*:?.*",
+            r"(print|close|print this page|close window|back to top|top)",
+            r"(views|hits|visits|clicks)\s*:?\s*\d+",
+            r"字号\s*[:：]?\s*(大|中|小|\s)*",
+            r"(【?\s*打印\s*】?|【?\s*关闭\s*】?|\s)+",
+        )
+    ),
     re.I,
 )
 _BOILERPLATE_MAX = 80  # furniture lines are short; longer lines are never tested

@@ -21,8 +21,16 @@ def trigger_for(site: SiteConfig, start: datetime | None = None) -> BaseTrigger:
     if site.cron is not None:
         # CronTrigger.from_crontab's field mapping, plus the jitter and start it does not take
         minute, hour, day, month, day_of_week = site.cron.split()
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
-                           start_date=start, timezone="UTC", jitter=jitter)
+        return CronTrigger(
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=day_of_week,
+            start_date=start,
+            timezone="UTC",
+            jitter=jitter,
+        )
     if site.interval is None:
         raise ValueError(f"site {site.name} has neither an interval nor a cron expression")
     return IntervalTrigger(seconds=int(site.interval.total_seconds()), jitter=jitter, start_date=start, timezone="UTC")

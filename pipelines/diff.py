@@ -16,8 +16,11 @@ class DiffPipeline(CrawlerPipeline):
         known = session.known.get(adapter["id"])
         if known is None:
             outcome = Outcome("new")
-        elif (known.status == "active" and known.content_hash == adapter["content_hash"]
-              and known.extractor_version == adapter["extractor_version"]):
+        elif (
+            known.status == "active"
+            and known.content_hash == adapter["content_hash"]
+            and known.extractor_version == adapter["extractor_version"]
+        ):
             outcome = Outcome("unchanged")  # the common case needs no database read
         else:
             stored = session.store.get_item(adapter["id"])

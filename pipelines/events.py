@@ -28,7 +28,12 @@ class EventsPipeline(CrawlerPipeline):
 
     async def process_item(self, item):
         adapter = ItemAdapter(item)
-        args = (adapter.get("title") or "", adapter.get("body") or "", adapter.get("published"), adapter.get("language"))
+        args = (
+            adapter.get("title") or "",
+            adapter.get("body") or "",
+            adapter.get("published"),
+            adapter.get("language"),
+        )
         event, sig = None, None
         workers = self.workers
         if workers is not None:

@@ -1,7 +1,7 @@
 """Store step: items, versions and changes written in batches (NEWSWATCH_STORE_BATCH per transaction)."""
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itemadapter import ItemAdapter
 
@@ -25,8 +25,11 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getint("NEWSWATCH_STORE_BATCH", 200),
-                   link=crawler.settings.getbool("NEWSWATCH_EVENTS", True))
+        return cls(
+            crawler,
+            crawler.settings.getint("NEWSWATCH_STORE_BATCH", 200),
+            link=crawler.settings.getbool("NEWSWATCH_EVENTS", True),
+        )
 
     def process_item(self, item):
         session = CrawlSession.of(self.crawler)
@@ -35,8 +38,15 @@ class StorePipeline:
         adapter = ItemAdapter(item)
         outcome = session.outcomes.pop(adapter["id"])
         session.counts[outcome.kind] += 1
-        self.pending.append(ItemWrite(item=dict(adapter), kind=outcome.kind, at=datetime.now(timezone.utc),
-                                      changed_fields=list(outcome.changed_fields), diff=outcome.diff))
+        self.pending.append(
+            ItemWrite(
+                item=dict(adapter),
+                kind=outcome.kind,
+                at=datetime.now(UTC),
+                changed_fields=list(outcome.changed_fields),
+                diff=outcome.diff,
+            )
+        )
         if len(self.pending) >= self.batch_size:
             self.flush(session)
         return item
@@ -80,13 +90,25 @@ class StorePipeline:
             if sig is None:  # extracted in this process: the signature is computed here
                 sig = signature(signature_text(item.get("title"), item.get("body"))).hashvalues
             found = self.linker.match(item["id"], event, sig)
-            event_id = found[0] if found else (entry.event_id if entry and entry.event_id != own_event_id(item["id"]) else None)
-            links.append(EventLink(item_id=item["id"], site=item["site"], event=event, signature=to_bytes(sig),
-                                   event_id=event_id, linked_by="text" if found else "self",
-                                   similarity=round(found[1], 3) if found else None))
+            event_id = (
+                found[0]
+                if found
+                else (entry.event_id if entry and entry.event_id != own_event_id(item["id"]) else None)
+            )
+            links.append(
+                EventLink(
+                    item_id=item["id"],
+                    site=item["site"],
+                    event=event,
+                    signature=to_bytes(sig),
+                    event_id=event_id,
+                    linked_by="text" if found else "self",
+                    similarity=round(found[1], 3) if found else None,
+                )
+            )
             self.linker.add(item["id"], event_id or own_event_id(item["id"]), item["site"], event, sig)
             self.crawler.stats.inc_value("newswatch/events/" + ("linked" if found else "own"))
-        session.store.save_event_links(links, datetime.now(timezone.utc))
+        session.store.save_event_links(links, datetime.now(UTC))
         session.store.unlink_events(unlinked)
 
     def close_spider(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import parsel
@@ -54,8 +54,14 @@ class NewsSpider(scrapy.Spider):
     #: Set by the crawl (the revisit policy): False for a listed article not to request this run.
     article_filter = None
 
-    def __init__(self, *args, base_url: str | None = None, sections: str | None = None,
-                 max_pages: int | str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        base_url: str | None = None,
+        sections: str | None = None,
+        max_pages: int | str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if base_url:
             self.base_url = base_url.rstrip("/")
@@ -63,7 +69,9 @@ class NewsSpider(scrapy.Spider):
         if keys:
             unknown = [k for k in keys if k not in self.sections]
             if unknown:
-                raise ValueError(f"unknown section {', '.join(unknown)} for {self.name}; known: {', '.join(self.sections)}")
+                raise ValueError(
+                    f"unknown section {', '.join(unknown)} for {self.name}; known: {', '.join(self.sections)}"
+                )
             self.sections = {k: self.sections[k] for k in keys}
         self.max_pages = int(max_pages) if max_pages else 10
         self._article_re = re.compile(self.article_path)
@@ -106,14 +114,20 @@ class NewsSpider(scrapy.Spider):
             yield self.listing_request(self.listing_url(section, 1), section, 1)
 
     def listing_request(self, url: str, section: str, page: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse, errback=self.failed, priority=10,
-                              meta={META: {"role": "listing", "listing": section, "page": page}})
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self.failed,
+            priority=10,
+            meta={META: {"role": "listing", "listing": section, "page": page}},
+        )
 
     def article_request(self, url: str, section: str | None, page: int | None, **extra) -> scrapy.Request:
         """An article request; a refetch or recheck (``extra``) repeats a URL, so skips the dupefilter."""
         info = {"role": "article", "listing": section, "page": page, **extra}
-        return scrapy.Request(url, callback=self.parse_article, errback=self.failed, meta={META: info},
-                              dont_filter=bool(extra))
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=self.failed, meta={META: info}, dont_filter=bool(extra)
+        )
 
     def parse(self, response):
         """A listing page: article requests, then the next listing page."""
@@ -153,8 +167,12 @@ class NewsSpider(scrapy.Spider):
         if not self._is_html(response, "article"):
             return
         item = self.extract_response(response)
-        item.update(site=self.name, url=response.url, extractor_version=self.version_tag(),
-                    fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        item.update(
+            site=self.name,
+            url=response.url,
+            extractor_version=self.version_tag(),
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
         if not item.get("language"):
             item["language"] = self.language
         if info.get("listing"):
@@ -192,8 +210,9 @@ class NewsSpider(scrapy.Spider):
             return response.selector
         except (UnicodeDecodeError, LookupError):
             text, encoding = decode_html(response.body, None)
-            logger.warning("%s declares %s but is %s; decoded as %s", response.url,
-                           response.encoding, encoding, encoding)
+            logger.warning(
+                "%s declares %s but is %s; decoded as %s", response.url, response.encoding, encoding, encoding
+            )
             return parsel.Selector(text=text, base_url=response.url)
 
     # --- extraction ---------------------------------------------------------------------------

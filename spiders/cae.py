@@ -10,7 +10,6 @@ The date in an article URL is not its publication date (items migrated in 2021 c
 
 from __future__ import annotations
 
-
 from spiders.base import NewsSpider
 
 

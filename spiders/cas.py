@@ -16,7 +16,6 @@ of the saved fixtures and must be confirmed on the live site.
 
 from __future__ import annotations
 
-
 from spiders.trs import TrsSpider
 
 
@@ -31,8 +30,10 @@ class CasSpider(TrsSpider):
     language = "en"
     timezone = "+08:00"
     extractor_version = "1"
-    live_checked = ("no (no network from here): TRS structure, #content li, .TRS_Editor, PubDate meta and "
-                    "URL patterns are the site's known structure; other class names from saved fixtures")
+    live_checked = (
+        "no (no network from here): TRS structure, #content li, .TRS_Editor, PubDate meta and "
+        "URL patterns are the site's known structure; other class names from saved fixtures"
+    )
 
     listing_root = "/newsroom"
     page_extension = ".shtml"
@@ -43,8 +44,13 @@ class CasSpider(TrsSpider):
         """Title, PubDate, source, breadcrumb and the ``.TRS_Editor`` body of an article page."""
         meta = lambda name: cls.meta(sel, name)  # noqa: E731
         source = meta("ContentSource") or cls.labelled(sel, "div.info span", "Source")
-        title = (meta("ArticleTitle") or cls.text(sel, "#content h2") or cls.text(sel, "#content h1")
-                 or cls.text(sel, "h1") or cls.text(sel, "title"))
+        title = (
+            meta("ArticleTitle")
+            or cls.text(sel, "#content h2")
+            or cls.text(sel, "#content h1")
+            or cls.text(sel, "h1")
+            or cls.text(sel, "title")
+        )
         paragraphs, imgs = cls.body(sel, ".TRS_Editor", url)
         return {
             "title": title,

@@ -18,7 +18,6 @@ those of the saved fixtures and must be confirmed on the live site.
 
 from __future__ import annotations
 
-
 from newswatch.text import normalize_space
 from spiders.base import NewsSpider
 
@@ -27,8 +26,12 @@ class CastSpider(NewsSpider):
     """News of the China Association for Science and Technology."""
 
     name = "cast"
-    institution = {"name": "China Association for Science and Technology", "acronym": "CAST",
-                   "former_names": [], "country": "CN"}
+    institution = {
+        "name": "China Association for Science and Technology",
+        "acronym": "CAST",
+        "former_names": [],
+        "country": "CN",
+    }
     base_url = "https://english.cast.org.cn"
     sections = {"col471": "News"}
     article_path = r"^/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"
@@ -42,8 +45,10 @@ class CastSpider(NewsSpider):
     title_suffix = r"\s*[-|]\s*China Association for Science and Technology"
     body_css = "#zoom"
     crumbs_css = "div.position a::text"
-    live_checked = ("no (no network from here): #zoom body and /col/, /art/ URL patterns are the CMS's; "
-                    "column numbers, listing, pager and other class names from saved fixtures")
+    live_checked = (
+        "no (no network from here): #zoom body and /col/, /art/ URL patterns are the CMS's; "
+        "column numbers, listing, pager and other class names from saved fixtures"
+    )
 
     def listing_url(self, section: str, page: int) -> str:
         """index.html for the first page, index_<page>.html after it."""

@@ -62,8 +62,12 @@ class TubitakSpider(GenericSpider):
     """Scientific and Technological Research Council of Türkiye."""
 
     name = "tubitak"
-    institution = {"name": "Scientific and Technological Research Council of Türkiye", "acronym": "TÜBİTAK",
-                   "former_names": ["Scientific and Technological Research Council of Turkey"], "country": "TR"}
+    institution = {
+        "name": "Scientific and Technological Research Council of Türkiye",
+        "acronym": "TÜBİTAK",
+        "former_names": ["Scientific and Technological Research Council of Turkey"],
+        "country": "TR",
+    }
     start_url = "https://www.tubitak.gov.tr/en/haberler"
     live_checked = LIVE_CHECKED
 
@@ -81,8 +85,12 @@ class NstdaSpider(GenericSpider):
     """Thailand's National Science and Technology Development Agency."""
 
     name = "nstda"
-    institution = {"name": "National Science and Technology Development Agency", "acronym": "NSTDA",
-                   "former_names": [], "country": "TH"}
+    institution = {
+        "name": "National Science and Technology Development Agency",
+        "acronym": "NSTDA",
+        "former_names": [],
+        "country": "TH",
+    }
     start_url = "https://www.nstda.or.th/en/news/"
     live_checked = LIVE_CHECKED
 
@@ -91,9 +99,12 @@ class IscSpider(GenericSpider):
     """International Science Council (formed in 2018 by the merger of ICSU and ISSC)."""
 
     name = "isc"
-    institution = {"name": "International Science Council", "acronym": "ISC",
-                   "former_names": ["International Council for Science", "International Social Science Council"],
-                   "country": None}
+    institution = {
+        "name": "International Science Council",
+        "acronym": "ISC",
+        "former_names": ["International Council for Science", "International Social Science Council"],
+        "country": None,
+    }
     start_url = "https://council.science/news/"
     live_checked = LIVE_CHECKED
 
@@ -102,8 +113,12 @@ class UnescoSpider(GenericSpider):
     """UNESCO, Natural Sciences Sector."""
 
     name = "unesco"
-    institution = {"name": "United Nations Educational, Scientific and Cultural Organization", "acronym": "UNESCO",
-                   "former_names": [], "country": None}
+    institution = {
+        "name": "United Nations Educational, Scientific and Cultural Organization",
+        "acronym": "UNESCO",
+        "former_names": [],
+        "country": None,
+    }
     start_url = "https://www.unesco.org/en/natural-sciences/news"
     live_checked = LIVE_CHECKED
 
@@ -112,7 +127,11 @@ class WfeoSpider(GenericSpider):
     """World Federation of Engineering Organizations."""
 
     name = "wfeo"
-    institution = {"name": "World Federation of Engineering Organizations", "acronym": "WFEO", "former_names": [],
-                   "country": None}
+    institution = {
+        "name": "World Federation of Engineering Organizations",
+        "acronym": "WFEO",
+        "former_names": [],
+        "country": None,
+    }
     start_url = "https://www.wfeo.org/news/"
     live_checked = LIVE_CHECKED

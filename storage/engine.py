@@ -135,8 +135,7 @@ def create_engine(url: str) -> sa.Engine:
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
         raise StoreError(
-            f"cannot open database {mask_url(parsed)}: unsupported database type {backend!r} "
-            f"({EXPECTED}); {HINT}"
+            f"cannot open database {mask_url(parsed)}: unsupported database type {backend!r} ({EXPECTED}); {HINT}"
         )
     kwargs: dict[str, Any] = {"json_serializer": json_dumps}
     if backend == "sqlite":

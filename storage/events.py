@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -47,9 +48,7 @@ class EventsMixin:
 
     def event_signatures(self, exclude_items: list[str] | None = None) -> list[EventSignature]:
         s, e = t.event_sources.c, t.events.c
-        query = sa.select(s.item_id, s.event_id, s.site, s.signature, e.data).join(
-            t.events, e.id == s.event_id
-        )
+        query = sa.select(s.item_id, s.event_id, s.site, s.signature, e.data).join(t.events, e.id == s.event_id)
         excluded = set(exclude_items or ())
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -71,10 +70,15 @@ class EventsMixin:
             existing: set[str] = set()
             for i in range(0, len(links), IN_CHUNK):
                 chunk = links[i : i + IN_CHUNK]
-                previous.update(conn.execute(
-                    sa.select(s.item_id, s.event_id).where(s.item_id.in_(item_ids[i : i + IN_CHUNK]))).all())
-                existing.update(row[0] for row in conn.execute(
-                    sa.select(e.id).where(e.id.in_([self._event_id(link) for link in chunk]))))
+                previous.update(
+                    conn.execute(
+                        sa.select(s.item_id, s.event_id).where(s.item_id.in_(item_ids[i : i + IN_CHUNK]))
+                    ).all()
+                )
+                existing.update(
+                    row[0]
+                    for row in conn.execute(sa.select(e.id).where(e.id.in_([self._event_id(link) for link in chunk])))
+                )
             inserts: dict[str, dict[str, Any]] = {}
             refills: dict[str, dict[str, Any]] = {}
             touched: set[str] = set()
@@ -87,24 +91,46 @@ class EventsMixin:
                     else:
                         touched.add(event_id)
                 elif event_id not in inserts:
-                    inserts[event_id] = {"id": event_id, "first_seen_at": at, "updated_at": at, **event_columns(link.event)}
+                    inserts[event_id] = {
+                        "id": event_id,
+                        "first_seen_at": at,
+                        "updated_at": at,
+                        **event_columns(link.event),
+                    }
             if inserts:
                 conn.execute(sa.insert(t.events), list(inserts.values()))
             if refills:
                 columns = {name: sa.bindparam(name) for name in event_columns({})}
-                conn.execute(sa.update(t.events).where(e.id == sa.bindparam("b_id")).values(updated_at=at, **columns),
-                             list(refills.values()))
+                conn.execute(
+                    sa.update(t.events).where(e.id == sa.bindparam("b_id")).values(updated_at=at, **columns),
+                    list(refills.values()),
+                )
             touched -= set(refills)
             for chunk in _chunks(sorted(touched)):
                 conn.execute(sa.update(t.events).where(e.id.in_(chunk)).values(updated_at=at))
-            sources = [{"item_id": link.item_id, "event_id": self._event_id(link), "site": link.site,
-                        "linked_by": link.linked_by, "similarity": link.similarity, "signature": link.signature,
-                        "linked_at": at} for link in links]
+            sources = [
+                {
+                    "item_id": link.item_id,
+                    "event_id": self._event_id(link),
+                    "site": link.site,
+                    "linked_by": link.linked_by,
+                    "similarity": link.similarity,
+                    "signature": link.signature,
+                    "linked_at": at,
+                }
+                for link in links
+            ]
             stmt = self._insert(t.event_sources)
-            conn.execute(stmt.on_conflict_do_update(
-                index_elements=[s.item_id],
-                set_={name: stmt.excluded[name] for name in ("event_id", "site", "linked_by", "similarity", "signature", "linked_at")},
-            ), sources)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[s.item_id],
+                    set_={
+                        name: stmt.excluded[name]
+                        for name in ("event_id", "site", "linked_by", "similarity", "signature", "linked_at")
+                    },
+                ),
+                sources,
+            )
             self._drop_orphans(conn, {old for old in previous.values() if old is not None})
 
     @staticmethod
@@ -127,9 +153,7 @@ class EventsMixin:
             return
         s = t.event_sources.c
         with self._writer.begin() as conn:
-            events = {
-                row[0] for row in conn.execute(sa.select(s.event_id).where(s.item_id.in_(list(item_ids))))
-            }
+            events = {row[0] for row in conn.execute(sa.select(s.event_id).where(s.item_id.in_(list(item_ids))))}
             conn.execute(sa.delete(t.event_sources).where(s.item_id.in_(list(item_ids))))
             self._drop_orphans(conn, events)
 
@@ -176,17 +200,28 @@ class EventsMixin:
             )
             for r in conn.execute(query):
                 out.setdefault(r[0], []).append(
-                    EventSource(item_id=r[1], site=r[2], url=r[3], title=r[4], published=r[5],
-                                linked_by=r[6], similarity=r[7])
+                    EventSource(
+                        item_id=r[1], site=r[2], url=r[3], title=r[4], published=r[5], linked_by=r[6], similarity=r[7]
+                    )
                 )
         return out
 
     @staticmethod
     def _event_record(r: Any, sources: list[EventSource]) -> EventRecord:
         return EventRecord(
-            id=r["id"], name=r["name"], acronym=r["acronym"], type=r["type"], start=r["start"],
-            end=r["end"], city=r["city"], country=r["country"], mode=r["mode"], data=dict(r["data"] or {}),
-            first_seen_at=utc(r["first_seen_at"]), updated_at=utc(r["updated_at"]), sources=sources,
+            id=r["id"],
+            name=r["name"],
+            acronym=r["acronym"],
+            type=r["type"],
+            start=r["start"],
+            end=r["end"],
+            city=r["city"],
+            country=r["country"],
+            mode=r["mode"],
+            data=dict(r["data"] or {}),
+            first_seen_at=utc(r["first_seen_at"]),
+            updated_at=utc(r["updated_at"]),
+            sources=sources,
         )
 
 

@@ -56,9 +56,20 @@ class ReviewsMixin:
     def _feed_query() -> sa.Select:
         ch, it, iv, rv = t.changes.c, t.items.c, t.item_versions.c, t.change_reviews.c
         return sa.select(
-            ch.id, ch.run_id, ch.item_id, ch.site, it.url, sa.func.coalesce(iv.title, it.title).label("title"),
-            ch.kind, ch.detected_at, ch.changed_fields, ch.diff, ch.version,
-            rv.status.label("review_status"), rv.note.label("review_note"), rv.reviewed_at,
+            ch.id,
+            ch.run_id,
+            ch.item_id,
+            ch.site,
+            it.url,
+            sa.func.coalesce(iv.title, it.title).label("title"),
+            ch.kind,
+            ch.detected_at,
+            ch.changed_fields,
+            ch.diff,
+            ch.version,
+            rv.status.label("review_status"),
+            rv.note.label("review_note"),
+            rv.reviewed_at,
         ).select_from(
             t.changes.join(t.items, it.id == ch.item_id)
             .outerjoin(t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version))
@@ -100,10 +111,18 @@ class ReviewsMixin:
     ) -> ChangePage:
         ch = t.changes.c
         where = self._feed_filters(site, kinds, since, until, review, item_id)
-        rows_query = (self._feed_query().where(*where)
-                      .order_by(ch.detected_at.desc(), ch.id.desc()).limit(max(limit, 0)).offset(max(offset, 0)))
-        count_query = (sa.select(sa.func.count()).select_from(
-            t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id)).where(*where))
+        rows_query = (
+            self._feed_query()
+            .where(*where)
+            .order_by(ch.detected_at.desc(), ch.id.desc())
+            .limit(max(limit, 0))
+            .offset(max(offset, 0))
+        )
+        count_query = (
+            sa.select(sa.func.count())
+            .select_from(t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id))
+            .where(*where)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(rows_query).mappings().all()
             total = int(conn.execute(count_query).scalar() or 0)
@@ -117,14 +136,23 @@ class ReviewsMixin:
     @staticmethod
     def _reviewed(r: Any) -> ReviewedChange:
         change = ChangeRecord(
-            id=r["id"], run_id=r["run_id"], item_id=r["item_id"], site=r["site"], url=r["url"], title=r["title"],
-            kind=r["kind"], detected_at=utc(r["detected_at"]), changed_fields=list(r["changed_fields"] or []),
-            diff=r["diff"], version=r["version"],
+            id=r["id"],
+            run_id=r["run_id"],
+            item_id=r["item_id"],
+            site=r["site"],
+            url=r["url"],
+            title=r["title"],
+            kind=r["kind"],
+            detected_at=utc(r["detected_at"]),
+            changed_fields=list(r["changed_fields"] or []),
+            diff=r["diff"],
+            version=r["version"],
         )
         review = None
         if r["review_status"] is not None:
-            review = ChangeReview(change_id=r["id"], status=r["review_status"], note=r["review_note"],
-                                  reviewed_at=utc(r["reviewed_at"]))
+            review = ChangeReview(
+                change_id=r["id"], status=r["review_status"], note=r["review_note"], reviewed_at=utc(r["reviewed_at"])
+            )
         return ReviewedChange(change=change, review=review)
 
     # -- per-site activity -------------------------------------------------
@@ -136,8 +164,12 @@ class ReviewsMixin:
         else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS…'
             day = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
         day = day.label("day")
-        query = (sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
-                 .where(ch.detected_at >= utc(since)).group_by(ch.site, day, ch.kind).order_by(ch.site, day))
+        query = (
+            sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
+            .where(ch.detected_at >= utc(since))
+            .group_by(ch.site, day, ch.kind)
+            .order_by(ch.site, day)
+        )
         if site:
             query = query.where(ch.site == site)
         counts: dict[tuple[str, str], dict[str, int]] = {}
@@ -154,11 +186,20 @@ class ReviewsMixin:
             rows = conn.execute(sa.select(t.runs).where(r.id.in_(newest))).mappings().all()
         return {
             row["site"]: RunRecord(
-                id=row["id"], site=row["site"], started_at=utc(row["started_at"]),
-                finished_at=utc_or_none(row["finished_at"]), status=row["status"],
-                finish_reason=row["finish_reason"], pages=row["pages"], items=row["items"], new=row["new"],
-                updated=row["updated"], removed=row["removed"], reappeared=row["reappeared"],
-                errors=row["errors"], stats=dict(row["stats"] or {}),
+                id=row["id"],
+                site=row["site"],
+                started_at=utc(row["started_at"]),
+                finished_at=utc_or_none(row["finished_at"]),
+                status=row["status"],
+                finish_reason=row["finish_reason"],
+                pages=row["pages"],
+                items=row["items"],
+                new=row["new"],
+                updated=row["updated"],
+                removed=row["removed"],
+                reappeared=row["reappeared"],
+                errors=row["errors"],
+                stats=dict(row["stats"] or {}),
             )
             for row in rows
         }

@@ -100,8 +100,10 @@ class SearchMixin:
             f"SELECT items.id, ts_rank({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS rank "
             f"FROM items WHERE {where} ORDER BY rank DESC, items.id LIMIT :limit OFFSET :offset"
         )
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, " \
-                  "MaxFragments=2, FragmentDelimiter=\" … \""
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
         rows_sql = sa.text(
             "SELECT items.id, items.site, items.url, items.title, items.published, items.status, "
             f"ts_headline('simple', {_PG_SHIELD}, "
@@ -117,8 +119,7 @@ class SearchMixin:
 
     @staticmethod
     def _hit(r) -> SearchHit:
-        return SearchHit(item_id=r[0], site=r[1], url=r[2], title=r[3], published=r[4], status=r[5],
-                         snippet=r[6] or "")
+        return SearchHit(item_id=r[0], site=r[1], url=r[2], title=r[3], published=r[4], status=r[5], snippet=r[6] or "")
 
 
 __all__ = ["PG_DOCUMENT", "SearchMixin", "fts5_query"]

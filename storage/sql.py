@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,10 +14,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import tables as t
 from .base import Store, StoreError
-from .events import EventsMixin
-from .reviews import ReviewsMixin
-from .search import SearchMixin
 from .engine import HINT, create_engine, mask_url, open_error
+from .events import EventsMixin
 from .records import (
     ITEM_REMOVED,
     ChangeRecord,
@@ -28,6 +26,8 @@ from .records import (
     StoredItem,
     VersionRecord,
 )
+from .reviews import ReviewsMixin
+from .search import SearchMixin
 from .writes import plan_writes, utc, utc_or_none
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -39,9 +39,19 @@ MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
 
 _ITEM_COLUMNS = (
-    t.items.c.id, t.items.c.site, t.items.c.url, t.items.c.canonical_url, t.items.c.title,
-    t.items.c.published, t.items.c.status, t.items.c.content_hash, t.items.c.extractor_version,
-    t.items.c.first_seen_at, t.items.c.last_seen_at, t.items.c.version, t.items.c.data,
+    t.items.c.id,
+    t.items.c.site,
+    t.items.c.url,
+    t.items.c.canonical_url,
+    t.items.c.title,
+    t.items.c.published,
+    t.items.c.status,
+    t.items.c.content_hash,
+    t.items.c.extractor_version,
+    t.items.c.first_seen_at,
+    t.items.c.last_seen_at,
+    t.items.c.version,
+    t.items.c.data,
 )
 
 
@@ -104,8 +114,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         except CommandError as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(
-                f"cannot migrate database {self.url}: {first} "
-                f"(is it from a newer newswatch?); {HINT}"
+                f"cannot migrate database {self.url}: {first} (is it from a newer newswatch?); {HINT}"
             ) from exc
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
             raise open_error(self.engine.url, exc) from exc
@@ -156,9 +165,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
 
     def begin_run(self, site: str, started_at: datetime) -> int:
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
-        stmt = sa.insert(t.runs).values(
-            site=site, started_at=utc(started_at), status="running", stats={}, **counters
-        )
+        stmt = sa.insert(t.runs).values(site=site, started_at=utc(started_at), status="running", stats={}, **counters)
         with self._writer.begin() as conn:
             return int(conn.execute(stmt).inserted_primary_key[0])
 
@@ -182,9 +189,17 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             sa.update(t.runs)
             .where(t.runs.c.id == run_id)
             .values(
-                finished_at=utc(finished_at), status=status, finish_reason=finish_reason,
-                pages=pages, items=items, new=new, updated=updated, removed=removed,
-                reappeared=reappeared, errors=errors, stats=stats or {},
+                finished_at=utc(finished_at),
+                status=status,
+                finish_reason=finish_reason,
+                pages=pages,
+                items=items,
+                new=new,
+                updated=updated,
+                removed=removed,
+                reappeared=reappeared,
+                errors=errors,
+                stats=stats or {},
             )
         )
         with self._writer.begin() as conn:
@@ -201,11 +216,20 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             rows = conn.execute(query).mappings().all()
         return [
             RunRecord(
-                id=r["id"], site=r["site"], started_at=utc(r["started_at"]),
-                finished_at=utc_or_none(r["finished_at"]), status=r["status"],
-                finish_reason=r["finish_reason"], pages=r["pages"], items=r["items"],
-                new=r["new"], updated=r["updated"], removed=r["removed"],
-                reappeared=r["reappeared"], errors=r["errors"], stats=dict(r["stats"] or {}),
+                id=r["id"],
+                site=r["site"],
+                started_at=utc(r["started_at"]),
+                finished_at=utc_or_none(r["finished_at"]),
+                status=r["status"],
+                finish_reason=r["finish_reason"],
+                pages=r["pages"],
+                items=r["items"],
+                new=r["new"],
+                updated=r["updated"],
+                removed=r["removed"],
+                reappeared=r["reappeared"],
+                errors=r["errors"],
+                stats=dict(r["stats"] or {}),
             )
             for r in rows
         ]
@@ -215,15 +239,29 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     def known_items(self, site: str) -> dict[str, KnownItem]:
         c = t.items.c
         query = sa.select(
-            c.id, c.url, c.content_hash, c.extractor_version, c.status,
-            c.listing, c.page, c.last_seen_at, c.published,
+            c.id,
+            c.url,
+            c.content_hash,
+            c.extractor_version,
+            c.status,
+            c.listing,
+            c.page,
+            c.last_seen_at,
+            c.published,
         ).where(c.site == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return {
             row[0]: KnownItem(
-                id=row[0], url=row[1], content_hash=row[2], extractor_version=row[3],
-                status=row[4], listing=row[5], page=row[6], last_seen_at=utc(row[7]), published=row[8],
+                id=row[0],
+                url=row[1],
+                content_hash=row[2],
+                extractor_version=row[3],
+                status=row[4],
+                listing=row[5],
+                page=row[6],
+                last_seen_at=utc(row[7]),
+                published=row[8],
             )
             for row in rows
         }
@@ -250,11 +288,19 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     @staticmethod
     def _stored_item(r: Any) -> StoredItem:
         return StoredItem(
-            id=r["id"], site=r["site"], url=r["url"], canonical_url=r["canonical_url"],
-            title=r["title"], published=r["published"], status=r["status"],
-            content_hash=r["content_hash"], extractor_version=r["extractor_version"],
-            first_seen_at=utc(r["first_seen_at"]), last_seen_at=utc(r["last_seen_at"]),
-            version=r["version"], data=dict(r["data"] or {}),
+            id=r["id"],
+            site=r["site"],
+            url=r["url"],
+            canonical_url=r["canonical_url"],
+            title=r["title"],
+            published=r["published"],
+            status=r["status"],
+            content_hash=r["content_hash"],
+            extractor_version=r["extractor_version"],
+            first_seen_at=utc(r["first_seen_at"]),
+            last_seen_at=utc(r["last_seen_at"]),
+            version=r["version"],
+            data=dict(r["data"] or {}),
         )
 
     def versions(self, item_id: str) -> list[VersionRecord]:
@@ -264,9 +310,13 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             rows = conn.execute(query).mappings().all()
         return [
             VersionRecord(
-                item_id=r["item_id"], version=r["version"], content_hash=r["content_hash"],
-                extractor_version=r["extractor_version"], fetched_at=utc(r["fetched_at"]),
-                run_id=r["run_id"], data=dict(r["data"] or {}),
+                item_id=r["item_id"],
+                version=r["version"],
+                content_hash=r["content_hash"],
+                extractor_version=r["extractor_version"],
+                fetched_at=utc(r["fetched_at"]),
+                run_id=r["run_id"],
+                data=dict(r["data"] or {}),
             )
             for r in rows
         ]
@@ -281,9 +331,17 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         ch, it, iv = t.changes.c, t.items.c, t.item_versions.c
         query = (
             sa.select(
-                ch.id, ch.run_id, ch.item_id, ch.site, it.url,
+                ch.id,
+                ch.run_id,
+                ch.item_id,
+                ch.site,
+                it.url,
                 sa.func.coalesce(iv.title, it.title).label("title"),
-                ch.kind, ch.detected_at, ch.changed_fields, ch.diff, ch.version,
+                ch.kind,
+                ch.detected_at,
+                ch.changed_fields,
+                ch.diff,
+                ch.version,
             )
             .select_from(
                 t.changes.join(t.items, it.id == ch.item_id).outerjoin(
@@ -304,9 +362,17 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             rows = conn.execute(query).mappings().all()
         return [
             ChangeRecord(
-                id=r["id"], run_id=r["run_id"], item_id=r["item_id"], site=r["site"],
-                url=r["url"], title=r["title"], kind=r["kind"], detected_at=utc(r["detected_at"]),
-                changed_fields=list(r["changed_fields"] or []), diff=r["diff"], version=r["version"],
+                id=r["id"],
+                run_id=r["run_id"],
+                item_id=r["item_id"],
+                site=r["site"],
+                url=r["url"],
+                title=r["title"],
+                kind=r["kind"],
+                detected_at=utc(r["detected_at"]),
+                changed_fields=list(r["changed_fields"] or []),
+                diff=r["diff"],
+                version=r["version"],
             )
             for r in rows
         ]
@@ -371,11 +437,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         c = t.items.c
         with self._writer.begin() as conn:
             for chunk in _chunks(list(dict.fromkeys(ids))):
-                conn.execute(
-                    sa.update(t.items)
-                    .where(c.id.in_(chunk))
-                    .values(last_seen_at=utc(at), last_run_id=run_id)
-                )
+                conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
         if not ids:
@@ -385,23 +447,23 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         with self._writer.begin() as conn:
             for chunk in _chunks(list(dict.fromkeys(ids))):
                 live = conn.execute(
-                    sa.select(c.id, c.site, c.version).where(
-                        c.id.in_(chunk), c.status != ITEM_REMOVED
-                    )
+                    sa.select(c.id, c.site, c.version).where(c.id.in_(chunk), c.status != ITEM_REMOVED)
                 ).all()
                 if not live:
                     continue
-                conn.execute(
-                    sa.update(t.items)
-                    .where(c.id.in_([row[0] for row in live]))
-                    .values(status=ITEM_REMOVED)
-                )
+                conn.execute(sa.update(t.items).where(c.id.in_([row[0] for row in live])).values(status=ITEM_REMOVED))
                 conn.execute(
                     sa.insert(t.changes),
                     [
                         {
-                            "run_id": run_id, "item_id": item_id, "site": site, "kind": "removed",
-                            "detected_at": at, "changed_fields": [], "diff": None, "version": version,
+                            "run_id": run_id,
+                            "item_id": item_id,
+                            "site": site,
+                            "kind": "removed",
+                            "detected_at": at,
+                            "changed_fields": [],
+                            "diff": None,
+                            "version": version,
                         }
                         for item_id, site, version in live
                     ],

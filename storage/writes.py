@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .records import ITEM_ACTIVE, ItemWrite
@@ -15,8 +15,8 @@ REQUIRED_KEYS = ("id", "site", "url", "content_hash", "extractor_version")
 def utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive input is taken to be UTC already."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def utc_or_none(value: datetime | None) -> datetime | None:
@@ -108,8 +108,11 @@ def plan_writes(
                     row["page"] = page
             else:
                 touches[item_id] = {
-                    "b_id": item_id, "b_at": at, "b_run": run_id,
-                    "b_listing": listing, "b_page": page,
+                    "b_id": item_id,
+                    "b_at": at,
+                    "b_run": run_id,
+                    "b_listing": listing,
+                    "b_page": page,
                 }
             continue
 

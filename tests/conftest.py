@@ -104,17 +104,31 @@ class Crawler:
     cache: Path
 
     def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "newswatch", "--db", self.db, *args],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "newswatch", "--db", self.db, *args], capture_output=True, text=True, timeout=300
+        )
         if check and done.returncode != 0:
             raise AssertionError(f"newswatch {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
         return done
 
     def crawl(self, site: str, base_url: str, *settings: str, check: bool = False) -> subprocess.CompletedProcess:
         extra = [x for s in settings for x in ("-s", s)]
-        return self.run("crawl", site, "-s", f"NEWSWATCH_BASE_URL={base_url}", "-s", f"HTTPCACHE_DIR={self.cache}",
-                        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO",
-                        "-s", "NEWSWATCH_REVISIT_OLDER_HOURS=0", *extra, check=check)
+        return self.run(
+            "crawl",
+            site,
+            "-s",
+            f"NEWSWATCH_BASE_URL={base_url}",
+            "-s",
+            f"HTTPCACHE_DIR={self.cache}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "LOG_LEVEL=INFO",
+            "-s",
+            "NEWSWATCH_REVISIT_OLDER_HOURS=0",
+            *extra,
+            check=check,
+        )
 
     def store(self):
         from storage import open_store
@@ -198,6 +212,6 @@ def receivers():
 
 
 @pytest.fixture
-def webhook(receivers) -> "Receiver":
+def webhook(receivers) -> Receiver:
     """One started Receiver."""
     return receivers()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newswatch.demo import SITE
-
 from conftest import Crawler
+
+from newswatch.demo import SITE
 
 
 def test_crawl_flags_changes_on_each_backend(store_url, tmp_path, site_server):

@@ -31,24 +31,33 @@ def one_error_line(done: subprocess.CompletedProcess, code: int, *phrases: str) 
         assert phrase in lines[0]
 
 
-@pytest.mark.parametrize("args, code, phrases", [
-    (("crawl", "nope"), 2, ("unknown site 'nope'", "known sites: anso, cae")),
-    (("crawl", "--url", "not a url"), 2, ("is not an http(s) URL",)),
-    (("crawl", "--url", "ftp://example.org/news"), 2, ("is not an http(s) URL",)),
-    (("crawl", "cae", "-s", "NOEQUALS"), 2, ("is not NAME=VALUE",)),
-    (("crawl",), 2, ("name the sites to crawl",)),
-    (("crawl", "cae", "--all"), 2, ("one of them",)),
-    (("crawl", "cae", "-s", "NEWSWATCH_SECTIONS=col9999"), 2, ("unknown section col9999",)),
-    (("changes", "--kind", "edited"), 2, ("unknown kind edited",)),
-    (("changes", "--since", "last tuesday"), 2, ("neither an ISO time",)),
-    (("extract", "/no/such/file.html"), 2, ("does not exist",)),
-])
+@pytest.mark.parametrize(
+    "args, code, phrases",
+    [
+        (("crawl", "nope"), 2, ("unknown site 'nope'", "known sites: anso, cae")),
+        (("crawl", "--url", "not a url"), 2, ("is not an http(s) URL",)),
+        (("crawl", "--url", "ftp://example.org/news"), 2, ("is not an http(s) URL",)),
+        (("crawl", "cae", "-s", "NOEQUALS"), 2, ("is not NAME=VALUE",)),
+        (("crawl",), 2, ("name the sites to crawl",)),
+        (("crawl", "cae", "--all"), 2, ("one of them",)),
+        (("crawl", "cae", "-s", "NEWSWATCH_SECTIONS=col9999"), 2, ("unknown section col9999",)),
+        (("changes", "--kind", "edited"), 2, ("unknown kind edited",)),
+        (("changes", "--since", "last tuesday"), 2, ("neither an ISO time",)),
+        (("extract", "/no/such/file.html"), 2, ("does not exist",)),
+    ],
+)
 def test_user_mistakes_get_one_line(tmp_path, args, code, phrases):
     one_error_line(newswatch(*args, db=f"sqlite:///{tmp_path / 'nw.db'}"), code, *phrases)
 
 
-@pytest.mark.parametrize("db", ["postgresql+psycopg://postgres:secret@127.0.0.1:9/test", "mysql+nodriver://x/y",
-                                "sqlite:////proc/no/such/dir/nw.db"])
+@pytest.mark.parametrize(
+    "db",
+    [
+        "postgresql+psycopg://postgres:secret@127.0.0.1:9/test",
+        "mysql+nodriver://x/y",
+        "sqlite:////proc/no/such/dir/nw.db",
+    ],
+)
 def test_unusable_database_gets_one_line_and_hides_the_password(db):
     done = newswatch("changes", db=db)
     one_error_line(done, 1, "cannot open database")
@@ -94,8 +103,9 @@ def test_invalid_item_is_dropped_with_reason_and_stored_copy_kept(tmp_path, craw
 
 def test_non_html_response_is_skipped_with_a_counter(tmp_path, crawler, site_server):
     root = _site(tmp_path)
-    (root / "v1" / "_responses.json").write_text(json.dumps({G: {"headers": {"Content-Type": "application/pdf"},
-                                                                   "body": "%PDF-1.7 binary"}}))
+    (root / "v1" / "_responses.json").write_text(
+        json.dumps({G: {"headers": {"Content-Type": "application/pdf"}, "body": "%PDF-1.7 binary"}})
+    )
     server = site_server(root)
     done = crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003")
     assert done.returncode == 0, done.stderr

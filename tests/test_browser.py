@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_SITES, Crawler
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,16 +35,33 @@ def _hostile_extras(db: str) -> str:
     with open_store(db) as store:
         hostile = next(c for c in store.changes(site="hostile") if "forum" in (c.title or "").lower())
         run = store.begin_run("hostile", now)
-        item = dict(store.get_item(hostile.item_id).data, id="f" * 16, url=JS_LINK, canonical_url=JS_LINK,
-                    title="Linked only as text " + SCRIPT, content_hash="e" * 64)
+        item = dict(
+            store.get_item(hostile.item_id).data,
+            id="f" * 16,
+            url=JS_LINK,
+            canonical_url=JS_LINK,
+            title="Linked only as text " + SCRIPT,
+            content_hash="e" * 64,
+        )
         store.save_items(run, [ItemWrite(item, "new", now)])
-        store.finish_run(run, finished_at=now, status="ok", finish_reason="finished", new=1,
-                         stats={"newswatch/listing/pages": 1})
-        event = {"name": "Forum " + SCRIPT + " " + IMG, "type": "forum", "start": "2026-11-18",
-                 "location": {"venue": None, "city": "Vilnius", "country": "LT"}}
-        store.save_event_links([EventLink(hostile.item_id, "hostile", event),
-                                EventLink(item["id"], "hostile", event, event_id=f"ev-{hostile.item_id}",
-                                          linked_by="text", similarity=0.91)], now)
+        store.finish_run(
+            run, finished_at=now, status="ok", finish_reason="finished", new=1, stats={"newswatch/listing/pages": 1}
+        )
+        event = {
+            "name": "Forum " + SCRIPT + " " + IMG,
+            "type": "forum",
+            "start": "2026-11-18",
+            "location": {"venue": None, "city": "Vilnius", "country": "LT"},
+        }
+        store.save_event_links(
+            [
+                EventLink(hostile.item_id, "hostile", event),
+                EventLink(
+                    item["id"], "hostile", event, event_id=f"ev-{hostile.item_id}", linked_by="text", similarity=0.91
+                ),
+            ],
+            now,
+        )
         return hostile.item_id
 
 
@@ -62,8 +78,18 @@ def data(tmp_path_factory):
             server.set_version(version)
             crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)
     with serve(FIXTURE_SITES / "hostile") as server:
-        crawler.run("crawl", "--url", server.url + "/news/", "--name", "hostile", "-s", f"HTTPCACHE_DIR={crawler.cache}",
-                    "-s", "AUTOTHROTTLE_ENABLED=False", check=True)
+        crawler.run(
+            "crawl",
+            "--url",
+            server.url + "/news/",
+            "--name",
+            "hostile",
+            "-s",
+            f"HTTPCACHE_DIR={crawler.cache}",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            check=True,
+        )
     hostile_id = _hostile_extras(crawler.db)
     report = tmp / "report.html"
     crawler.run("report", "--since", "30d", "--format", "html", "-o", str(report), check=True)
@@ -211,13 +237,21 @@ def _open_safely(page, url: str) -> str:
 
 def test_hostile_text_is_shown_never_run(page, base_url, data):
     hostile = data["hostile_id"]
-    for path in ("/changes?site=hostile", f"/items/{hostile}", "/search?q=injection", "/events", "/feed.atom",
-                 "/sites/hostile/feed.atom", "/items/" + "f" * 16):
+    for path in (
+        "/changes?site=hostile",
+        f"/items/{hostile}",
+        "/search?q=injection",
+        "/events",
+        "/feed.atom",
+        "/sites/hostile/feed.atom",
+        "/items/" + "f" * 16,
+    ):
         text = _open_safely(page, base_url + path)
         if path.endswith(".atom"):  # Chromium shows a feed as its source: the markup is escaped there
             assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in text, path
-            text = page.evaluate("t => new DOMParser().parseFromString(t, 'application/xml')"
-                                 ".documentElement.textContent", text)
+            text = page.evaluate(
+                "t => new DOMParser().parseFromString(t, 'application/xml').documentElement.textContent", text
+            )
         assert SCRIPT in text, path
         if path.startswith(("/items", "/events", "/search")):
             assert IMG in text, path

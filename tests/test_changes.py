@@ -5,9 +5,16 @@ from newswatch.fingerprint import canonical_url, content_hash, item_id
 
 
 def _item(**kw):
-    item = {"title": "Forum held", "published": "2020-11-09", "source": "CAE", "section": ["News"],
-            "summary": None, "body": "First paragraph.\n\nSecond paragraph.", "images": [],
-            "extractor_version": "cae-1.core-1"}
+    item = {
+        "title": "Forum held",
+        "published": "2020-11-09",
+        "source": "CAE",
+        "section": ["News"],
+        "summary": None,
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "images": [],
+        "extractor_version": "cae-1.core-1",
+    }
     item.update(kw)
     item["content_hash"] = content_hash(item)
     return item
@@ -35,9 +42,16 @@ def test_kinds():
     assert compare(None, None, old).kind == "new"
     edited = compare(old, "active", _item(body="First paragraph.\n\nSecond paragraph, revised."))
     assert edited.kind == "updated" and edited.changed_fields == ["body"]
-    assert edited.diff["body"]["words"] == [["=", "First paragraph. ¶ Second"], ["-", "paragraph."], ["+", "paragraph, revised."]]
+    assert edited.diff["body"]["words"] == [
+        ["=", "First paragraph. ¶ Second"],
+        ["-", "paragraph."],
+        ["+", "paragraph, revised."],
+    ]
     retitled = compare(old, "active", _item(title="Forum held in Beijing"))
-    assert retitled.changed_fields == ["title"] and retitled.diff["title"]["words"] == [["=", "Forum held"], ["+", "in Beijing"]]
+    assert retitled.changed_fields == ["title"] and retitled.diff["title"]["words"] == [
+        ["=", "Forum held"],
+        ["+", "in Beijing"],
+    ]
     assert compare(old, "removed", _item()).kind == "reappeared"
     assert compare(old, "active", _item(extractor_version="cae-2.core-1", body="Different")).kind == "rebaselined"
     assert compare(old, "active", _item(extractor_version="cae-2.core-1")).kind == "unchanged"

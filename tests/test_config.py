@@ -57,7 +57,11 @@ BAD_CONFIGS = [
     ("scheduler = 3\n" + SITE, "scheduler", "expected a table [scheduler], got an integer"),
     ('[scheduler]\nmax_concurrent = "2"\n' + SITE, "scheduler.max_concurrent", "expected an integer ≥ 1, got a string"),
     ("[scheduler]\nmax_concurrent = true\n" + SITE, "scheduler.max_concurrent", "got a boolean"),
-    ("[scheduler]\nmax_concurrent = 0\n" + SITE, "scheduler.max_concurrent", "must be at least 1, got 0; write e.g. max_concurrent = 2"),
+    (
+        "[scheduler]\nmax_concurrent = 0\n" + SITE,
+        "scheduler.max_concurrent",
+        "must be at least 1, got 0; write e.g. max_concurrent = 2",
+    ),
     ('[scheduler]\nstagger = "soon"\n' + SITE, "scheduler.stagger", '"soon" is not a duration; write e.g. 30s'),
     ('[scheduler]\nmisfire_grace = "0s"\n' + SITE, "scheduler.misfire_grace", "must be longer than 0s"),
     ("[health]\nalert_after = 0\n" + SITE, "health.alert_after", "must be at least 1"),
@@ -66,31 +70,54 @@ BAD_CONFIGS = [
     (SECRET_NOTIFY + 'digest = "weekly"\n' + SITE, "notify.digest", "write one of: per_run, hourly, daily"),
     ('[notify]\noperators = "mailto://ops:s3cretpw@example.org"\n' + SITE, "notify.operators", "expected an array"),
     ("[notify]\nanalysts = [42]\n" + SITE, "notify.analysts[0]", "expected an Apprise URL string, got an integer"),
-    ('[notify]\noperators = ["mailto://ops:s3cretpw@"]\n' + SITE, "notify.operators[0]",
-     "is not a notification URL Apprise accepts"),
-    ('[notify]\nanalysts = ["json://127.0.0.1/x", "nope://T0KENSECRET@host.example.org/T0KENSECRET/x?key=s3cretpw"]\n'
-     + SITE, "notify.analysts[1]", "nope://****@host.example.org/****/****?key=****"),
+    (
+        '[notify]\noperators = ["mailto://ops:s3cretpw@"]\n' + SITE,
+        "notify.operators[0]",
+        "is not a notification URL Apprise accepts",
+    ),
+    (
+        '[notify]\nanalysts = ["json://127.0.0.1/x", "nope://T0KENSECRET@host.example.org/T0KENSECRET/x?key=s3cretpw"]\n'
+        + SITE,
+        "notify.analysts[1]",
+        "nope://****@host.example.org/****/****?key=****",
+    ),
     ('[notify]\noperators = ["https//ops:s3cretpw@example.org"]\n' + SITE, "notify.operators[0]", "****"),
-    ('[storage]\nurl = 5\n' + SITE, "storage.url", "expected a string, got an integer"),
-    ('[storage]\nurl = "mysql://u:dbs3cret@db.example.org/nw"\n' + SITE, "storage.url",
-     "write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
+    ("[storage]\nurl = 5\n" + SITE, "storage.url", "expected a string, got an integer"),
+    (
+        '[storage]\nurl = "mysql://u:dbs3cret@db.example.org/nw"\n' + SITE,
+        "storage.url",
+        "write sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+    ),
     ("", "sites", "no sites configured"),
     ('sites = "cae"\n', "sites", "expected a table of [sites.NAME] tables"),
     ('[sites]\ncae = "cae"\n', "sites.cae", "expected a table [sites.cae], got a string"),
     ('[sites.News]\nspider = "cae"\ninterval = "6h"\n', "sites.News", "lowercase letters, digits and _"),
     ('[sites."my site"]\nurl = "https://example.org/"\ninterval = "6h"\n', 'sites."my site"', "rename the table"),
-    ('[sites.cae]\ninterval = "6h"\n', "sites.cae",
-     'no spider or url; give one: spider = "NAME" (a site with its own spider: anso, cae) or url = "https://'),
-    ('[sites.cae]\nspider = "cae"\nurl = "https://example.org/"\ninterval = "6h"\n', "sites.cae", "both spider and url given; keep one"),
+    (
+        '[sites.cae]\ninterval = "6h"\n',
+        "sites.cae",
+        'no spider or url; give one: spider = "NAME" (a site with its own spider: anso, cae) or url = "https://',
+    ),
+    (
+        '[sites.cae]\nspider = "cae"\nurl = "https://example.org/"\ninterval = "6h"\n',
+        "sites.cae",
+        "both spider and url given; keep one",
+    ),
     ('[sites.cea]\nspider = "cea"\ninterval = "6h"\n', "sites.cea.spider", 'no spider "cea"; known spiders: anso, cae'),
     ('[sites.main]\nspider = "cae"\ninterval = "6h"\n', "sites.main.spider", "rename [sites.main] to [sites.cae]"),
     ('[sites.news]\nspider = 1\ninterval = "6h"\n', "sites.news.spider", "expected a string, got an integer"),
     ('[sites.news]\nurl = "ftp://example.org/news/"\ninterval = "6h"\n', "sites.news.url", "is not an http(s) URL"),
     ('[sites.news]\nurl = "https:///news/"\ninterval = "6h"\n', "sites.news.url", "is not an http(s) URL"),
-    ('[sites.cae]\nurl = "https://example.org/news/"\ninterval = "6h"\n', "sites.cae",
-     '"cae" is a site with its own spider'),
-    ('[sites.cae]\nspider = "cae"\n', "sites.cae",
-     'no interval or cron; give one: interval = "6h" or cron = "0 */6 * * *"'),
+    (
+        '[sites.cae]\nurl = "https://example.org/news/"\ninterval = "6h"\n',
+        "sites.cae",
+        '"cae" is a site with its own spider',
+    ),
+    (
+        '[sites.cae]\nspider = "cae"\n',
+        "sites.cae",
+        'no interval or cron; give one: interval = "6h" or cron = "0 */6 * * *"',
+    ),
     (SITE + 'cron = "0 */6 * * *"\n', "sites.cae", "both interval and cron given; keep one"),
     ('[sites.cae]\nspider = "cae"\ninterval = "six hours"\n', "sites.cae.interval", '"six hours" is not a duration'),
     ('[sites.cae]\nspider = "cae"\ninterval = "0s"\n', "sites.cae.interval", "must be longer than 0s"),
@@ -105,12 +132,17 @@ BAD_CONFIGS = [
     (SITE + 'settings = "NEWSWATCH_MAX_PAGES=5"\n', "sites.cae.settings", "expected a table"),
     (SITE + "settings = { max_pages = 5 }\n", "sites.cae.settings.max_pages", "upper-case Scrapy or NEWSWATCH_"),
     (SITE + 'settings = { NEWSWATCH_DB = "x.db" }\n', "sites.cae.settings.NEWSWATCH_DB", "use [storage] url"),
-    (SITE + "settings = { NEWSWATCH_SECTIONS = [1, 2] }\n", "sites.cae.settings.NEWSWATCH_SECTIONS",
-     "expected a string, number or boolean, got an array"),
+    (
+        SITE + "settings = { NEWSWATCH_SECTIONS = [1, 2] }\n",
+        "sites.cae.settings.NEWSWATCH_SECTIONS",
+        "expected a string, number or boolean, got an array",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "key", "fragment"), BAD_CONFIGS, ids=[f"{i:02d}-{row[1]}" for i, row in enumerate(BAD_CONFIGS)])
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"), BAD_CONFIGS, ids=[f"{i:02d}-{row[1]}" for i, row in enumerate(BAD_CONFIGS)]
+)
 def test_bad_config_is_one_line_naming_file_and_key(tmp_path, text, key, fragment):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as info:
@@ -126,8 +158,10 @@ def test_bad_config_is_one_line_naming_file_and_key(tmp_path, text, key, fragmen
 def test_the_documented_duration_message(tmp_path):
     with pytest.raises(ConfigError) as info:
         load(tmp_path, '[sites.cae]\nspider = "cae"\ninterval = "six hours"\n')
-    assert str(info.value) == (f'{tmp_path / "newswatch.toml"}: sites.cae.interval: "six hours" is not a duration; '
-                               "write e.g. 30s, 15m, 6h or 1d")
+    assert str(info.value) == (
+        f'{tmp_path / "newswatch.toml"}: sites.cae.interval: "six hours" is not a duration; '
+        "write e.g. 30s, 15m, 6h or 1d"
+    )
 
 
 def test_missing_directory_and_non_utf8_files(tmp_path):
@@ -136,7 +170,7 @@ def test_missing_directory_and_non_utf8_files(tmp_path):
     with pytest.raises(ConfigError, match="is a directory"):
         load_config(tmp_path, SPIDERS)
     path = tmp_path / "latin1.toml"
-    path.write_bytes(SITE.encode() + b'# caf\xe9\n')
+    path.write_bytes(SITE.encode() + b"# caf\xe9\n")
     with pytest.raises(ConfigError, match=r"latin1\.toml: line 4: not UTF-8 text"):
         load_config(path, SPIDERS)
 
@@ -187,16 +221,32 @@ def test_full_config_parses_to_dataclasses(tmp_path):
         storage_url="sqlite:///newswatch.db",
         scheduler=SchedulerConfig(max_concurrent=4, stagger=timedelta(minutes=1), misfire_grace=timedelta(minutes=90)),
         health=HealthConfig(alert_after=2, remind_every=12),
-        notify=NotifyConfig(analysts=("json://127.0.0.1:8000/digest",),
-                            operators=("mailto://user:s3cretpw@example.org",), digest="hourly"),
+        notify=NotifyConfig(
+            analysts=("json://127.0.0.1:8000/digest",),
+            operators=("mailto://user:s3cretpw@example.org",),
+            digest="hourly",
+        ),
         sites={
-            "cae": SiteConfig(name="cae", spider="cae", url=None, interval=timedelta(hours=6), cron=None,
-                              jitter=timedelta(minutes=5), enabled=True,
-                              settings={"NEWSWATCH_MAX_PAGES": "5", "AUTOTHROTTLE_ENABLED": "False",
-                                        "DOWNLOAD_DELAY": "1.5"}),
-            "example_news": SiteConfig(name="example_news", spider=None, url="https://example.org/news/",
-                                       interval=None, cron="30 7 * * mon-fri", jitter=timedelta(0), enabled=False,
-                                       settings={}),
+            "cae": SiteConfig(
+                name="cae",
+                spider="cae",
+                url=None,
+                interval=timedelta(hours=6),
+                cron=None,
+                jitter=timedelta(minutes=5),
+                enabled=True,
+                settings={"NEWSWATCH_MAX_PAGES": "5", "AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "1.5"},
+            ),
+            "example_news": SiteConfig(
+                name="example_news",
+                spider=None,
+                url="https://example.org/news/",
+                interval=None,
+                cron="30 7 * * mon-fri",
+                jitter=timedelta(0),
+                enabled=False,
+                settings={},
+            ),
         },
     )
     assert list(config.sites) == ["cae", "example_news"]
@@ -214,19 +264,36 @@ def test_defaults(tmp_path):
 
 def test_crawl_args(tmp_path):
     config = load(tmp_path, FULL)
-    assert config.sites["cae"].crawl_args() == ["cae", "-s", "NEWSWATCH_MAX_PAGES=5", "-s", "AUTOTHROTTLE_ENABLED=False",
-                                                "-s", "DOWNLOAD_DELAY=1.5"]
+    assert config.sites["cae"].crawl_args() == [
+        "cae",
+        "-s",
+        "NEWSWATCH_MAX_PAGES=5",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=1.5",
+    ]
     assert config.sites["example_news"].crawl_args() == ["--url", "https://example.org/news/", "--name", "example_news"]
-    site = SiteConfig(name="blog", url="https://example.org/blog/", interval=timedelta(days=1),
-                      settings={"NEWSWATCH_MAX_PAGES": "2"})
+    site = SiteConfig(
+        name="blog", url="https://example.org/blog/", interval=timedelta(days=1), settings={"NEWSWATCH_MAX_PAGES": "2"}
+    )
     assert site.crawl_args() == ["--url", "https://example.org/blog/", "--name", "blog", "-s", "NEWSWATCH_MAX_PAGES=2"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("30s", timedelta(seconds=30)), ("15m", timedelta(minutes=15)), ("6h", timedelta(hours=6)),
-    ("1d", timedelta(days=1)), ("1h30m", timedelta(minutes=90)), ("2d12h", timedelta(hours=60)),
-    (" 10m ", timedelta(minutes=10)), ("0", timedelta(0)), ("0s", timedelta(0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30s", timedelta(seconds=30)),
+        ("15m", timedelta(minutes=15)),
+        ("6h", timedelta(hours=6)),
+        ("1d", timedelta(days=1)),
+        ("1h30m", timedelta(minutes=90)),
+        ("2d12h", timedelta(hours=60)),
+        (" 10m ", timedelta(minutes=10)),
+        ("0", timedelta(0)),
+        ("0s", timedelta(0)),
+    ],
+)
 def test_parse_duration(text, expected):
     assert parse_duration(text) == expected
 
@@ -259,8 +326,12 @@ def test_packaged_default_loads_with_the_real_spiders():
     assert DEFAULT_CONFIG_PATH.name == "newswatch.toml" and DEFAULT_CONFIG_PATH.parent.name == "newswatch"
     assert set(config.sites) == {"cae", "anso"}
     for name, site in config.sites.items():
-        assert (site.spider, site.interval, site.jitter, site.enabled) == (name, timedelta(hours=6),
-                                                                          timedelta(minutes=10), True)
+        assert (site.spider, site.interval, site.jitter, site.enabled) == (
+            name,
+            timedelta(hours=6),
+            timedelta(minutes=10),
+            True,
+        )
     assert config.notify == NotifyConfig()
     assert config.scheduler.max_concurrent >= 1 and config.health.alert_after >= 1
 
@@ -272,11 +343,15 @@ def test_mask_url_hides_secrets():
     assert "T0KENSECRET" not in mask_url("gotify://gotify.example.org/T0KENSECRET")
     assert mask_url("json://hooks.example.org/services/T0KENSECRET42") == "json://hooks.example.org/services/****"
     assert mask_url("ntfy://ops:s3cretpw@ntfy.sh/newswatch") == "ntfy://ops:****@ntfy.sh/newswatch"
-    assert mask_url("nope://u:s3cretpw@example.org/T0KENSECRET?token=x#y") == "nope://****@example.org/****?token=****#****"
+    assert (
+        mask_url("nope://u:s3cretpw@example.org/T0KENSECRET?token=x#y")
+        == "nope://****@example.org/****?token=****#****"
+    )
     assert mask_url("T0KENSECRET") == "****"
 
 
 # triggers
+
 
 def site(**kw) -> SiteConfig:
     return SiteConfig(**{"name": "cae", "spider": "cae", **kw})
@@ -354,13 +429,25 @@ def test_schedule_estimates_without_a_job_store(tmp_path):
     assert list(rows) == ["cae", "anso", "example_news"]
     cae = rows["cae"]
     assert (cae["spider"], cae["url"], cae["trigger"], cae["enabled"], cae["source"]) == (
-        "cae", None, "every 6h ±10m", True, "estimated")
+        "cae",
+        None,
+        "every 6h ±10m",
+        True,
+        "estimated",
+    )
     when = datetime.fromisoformat(cae["next_run"])
     assert before + timedelta(hours=6) <= when <= before + timedelta(hours=6, minutes=11)
     anso = datetime.fromisoformat(rows["anso"]["next_run"])
     assert anso.minute == 0 and anso.hour % 6 == 0 and rows["anso"]["trigger"] == "cron 0 */6 * * *"
-    assert rows["example_news"] == {"site": "example_news", "spider": None, "url": "https://example.org/news/",
-                                    "trigger": "every 1d", "enabled": False, "next_run": None, "source": "disabled"}
+    assert rows["example_news"] == {
+        "site": "example_news",
+        "spider": None,
+        "url": "https://example.org/news/",
+        "trigger": "every 1d",
+        "enabled": False,
+        "next_run": None,
+        "source": "disabled",
+    }
     assert not db.exists()  # showing the schedule creates no database
 
     table = run_schedule(tmp_path, db)
@@ -398,4 +485,5 @@ def test_schedule_with_a_bad_config_is_one_error_line(tmp_path):
     result = run_schedule(tmp_path, tmp_path / "nw.db")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f'Error: {config}: sites.cae.interval: "six hours" is not a duration; write e.g. 30s, 15m, 6h or 1d']
+        f'Error: {config}: sites.cae.interval: "six hours" is not a duration; write e.g. 30s, 15m, 6h or 1d'
+    ]

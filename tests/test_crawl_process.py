@@ -45,7 +45,11 @@ print(len(seen["pids"]))
 def test_event_workers_start_before_the_crawl_does():
     """Their start-up (gazetteer, rules) overlaps Scrapy's; none start with events extracted in-process."""
     for setting, expected in ((1, "1"), (0, "0")):
-        done = subprocess.run([sys.executable, "-c", WORKERS.replace("WORKERS_SETTING", str(setting))],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", WORKERS.replace("WORKERS_SETTING", str(setting))],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert done.stdout.split() == [expected]

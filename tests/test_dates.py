@@ -5,15 +5,18 @@ import pytest
 from newswatch.dates import parse_date
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Nov 9, 2020", "2020-11-09"),
-    ("Published: Jun 25, 2023", "2023-06-25"),
-    ("2020-09-22", "2020-09-22"),
-    ("28 April 2025", "2025-04-28"),
-    ("2024年5月25日", "2024-05-25"),
-    ("25 mai 2024", "2024-05-25"),
-    ("Date: 2021/03/04", "2021-03-04"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Nov 9, 2020", "2020-11-09"),
+        ("Published: Jun 25, 2023", "2023-06-25"),
+        ("2020-09-22", "2020-09-22"),
+        ("28 April 2025", "2025-04-28"),
+        ("2024年5月25日", "2024-05-25"),
+        ("25 mai 2024", "2024-05-25"),
+        ("Date: 2021/03/04", "2021-03-04"),
+    ],
+)
 def test_dates_in_many_formats_and_languages(raw, expected):
     assert parse_date(raw) == expected
 
@@ -28,10 +31,18 @@ def test_no_date_is_invented(raw):
     assert parse_date(raw) is None
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Sept 7, 2021", "2021-09-07"), ("September 7th, 2021", "2021-09-07"), ("Dec 01, 2022", "2022-12-01"),
-    ("7 Sept. 2021", "2021-09-07"), ("June 25, 2023", "2023-06-25"), ("31 June 2023", None), ("2023-02-30", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Sept 7, 2021", "2021-09-07"),
+        ("September 7th, 2021", "2021-09-07"),
+        ("Dec 01, 2022", "2022-12-01"),
+        ("7 Sept. 2021", "2021-09-07"),
+        ("June 25, 2023", "2023-06-25"),
+        ("31 June 2023", None),
+        ("2023-02-30", None),
+    ],
+)
 def test_fast_path_forms_and_impossible_dates(raw, expected):
     assert parse_date(raw) == expected
 

@@ -21,8 +21,14 @@ RUN = "import newswatch.commands.develop; from newswatch.cli import main; main()
 
 def newswatch(*args, cwd: Path) -> subprocess.CompletedProcess:
     """Run `newswatch ARGS` with the develop commands, in ``cwd``."""
-    return subprocess.run([sys.executable, "-c", RUN, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "HOME": str(cwd)})
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "120", "HOME": str(cwd)},
+    )
 
 
 @pytest.fixture
@@ -47,19 +53,30 @@ def test_new_site_scaffolds_a_spider_that_scrapy_finds(checkout):
     assert "Created spiders/example_academy.py (ExampleAcademySpider)" in done.stdout
     assert "newswatch fixture save example_academy ARTICLE-URL" in done.stdout
     assert (checkout / "tests" / "fixtures" / "pages" / "example_academy").is_dir()
-    probe = ("from newswatch.crawling.runner import spider_classes; cls = spider_classes()['example_academy'];"
-             "from spiders.base import NewsSpider; s = cls();"
-             "print(issubclass(cls, NewsSpider), cls.base_url, cls.article_path, cls.live_checked, s.listing_url('news', 2))")
+    probe = (
+        "from newswatch.crawling.runner import spider_classes; cls = spider_classes()['example_academy'];"
+        "from spiders.base import NewsSpider; s = cls();"
+        "print(issubclass(cls, NewsSpider), cls.base_url, cls.article_path, cls.live_checked, s.listing_url('news', 2))"
+    )
     found = subprocess.run([sys.executable, "-c", probe], cwd=checkout, capture_output=True, text=True, timeout=120)
     assert found.returncode == 0, found.stderr
-    assert found.stdout.split() == ["True", "https://www.example.org", "^/news/.+", "no",
-                                    "https://www.example.org/news/index.html?page=2"]
+    assert found.stdout.split() == [
+        "True",
+        "https://www.example.org",
+        "^/news/.+",
+        "no",
+        "https://www.example.org/news/index.html?page=2",
+    ]
 
 
 def test_new_site_refuses_existing_and_bad_names(checkout):
     for args, code, message in [
         (("cae", "https://en.cae.cn/"), 1, "Error: site 'cae' already exists"),
-        (("Bad-Name", "https://example.org/"), 2, "Error: Invalid value for NAME: 'Bad-Name' is not a usable site name"),
+        (
+            ("Bad-Name", "https://example.org/"),
+            2,
+            "Error: Invalid value for NAME: 'Bad-Name' is not a usable site name",
+        ),
         (("class", "https://example.org/"), 2, "Error: Invalid value for NAME: 'class'"),
         (("fine", "example.org/news"), 2, "Error: Invalid value for URL: 'example.org/news' is not an http(s) URL"),
     ]:
@@ -87,7 +104,12 @@ def test_fixture_save_then_check(checkout, site):
     assert meta["url"] == url and meta["status"] == 200
     assert meta["headers"]["Content-Type"] == "text/html; charset=utf-8"
     expected = json.loads((folder / "expected.json").read_text("utf-8"))
-    assert (expected["url"], expected["site"], expected["published"], expected["source"]) == (url, "cae", "2021-09-07", "CAE")
+    assert (expected["url"], expected["site"], expected["published"], expected["source"]) == (
+        url,
+        "cae",
+        "2021-09-07",
+        "CAE",
+    )
     assert expected["section"] == ["International Efforts"] and "fetched_at" not in expected
 
     again = newswatch("fixture", "save", "cae", url, "--name", "training", cwd=checkout)
@@ -96,8 +118,10 @@ def test_fixture_save_then_check(checkout, site):
     # a second case whose date does not parse and which has no body
     bare = folder.parent / "bare"
     bare.mkdir()
-    (bare / "body.html").write_bytes(b'<html><body><div class="article"><h1>Short note</h1><div class="info"><ul>'
-                                     b"<li>Published: one day</li></ul></div></div></body></html>")
+    (bare / "body.html").write_bytes(
+        b'<html><body><div class="article"><h1>Short note</h1><div class="info"><ul>'
+        b"<li>Published: one day</li></ul></div></div></body></html>"
+    )
     (bare / "meta.json").write_text(json.dumps({"url": url.replace("433_1", "434_1"), "headers": {}, "status": 200}))
 
     report = newswatch("check", "cae", cwd=checkout)
@@ -124,7 +148,9 @@ def test_check_live_reads_the_listing_and_articles(checkout, site):
 def test_check_offline_and_unknown_site(checkout):
     offline = newswatch("check", "cae", "--live", "--base-url", "http://127.0.0.1:9", cwd=checkout)
     assert offline.returncode == 1
-    assert len(offline.stderr.splitlines()) == 1 and offline.stderr.startswith("Error: could not reach the site: http://127.0.0.1:9/")
+    assert len(offline.stderr.splitlines()) == 1 and offline.stderr.startswith(
+        "Error: could not reach the site: http://127.0.0.1:9/"
+    )
     nothing = newswatch("check", "cae", cwd=checkout)
     assert nothing.returncode == 1 and "No saved fixtures for cae" in nothing.stdout
     unknown = newswatch("check", "nope", cwd=checkout)

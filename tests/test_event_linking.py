@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
@@ -13,7 +13,7 @@ from pipelines.dedupe import DedupePipeline
 from pipelines.store import StorePipeline
 from storage import ItemWrite, KnownItem
 
-T0 = datetime(2024, 6, 1, tzinfo=timezone.utc)
+T0 = datetime(2024, 6, 1, tzinfo=UTC)
 REPORT = (
     "On 12 June 2024, the ANSO Working Group on Water and Climate held its annual meeting in Beijing. "
     "The meeting was hosted by the Alliance of International Science Organizations (ANSO) and the Institute of "
@@ -25,10 +25,19 @@ REPORT = (
 
 
 def item(n: int, site: str, title: str, body: str, published: str = "2024-06-14") -> dict:
-    return {"id": f"{n:016x}", "site": site, "url": f"https://{site}.example/{n}", "canonical_url": f"https://{site}.example/{n}",
-            "title": title, "published": published, "body": body, "content_hash": f"{n:064x}",
-            "extractor_version": "1", "fetched_at": T0.isoformat(),
-            "event": extract_event(title, body, published, "en")}
+    return {
+        "id": f"{n:016x}",
+        "site": site,
+        "url": f"https://{site}.example/{n}",
+        "canonical_url": f"https://{site}.example/{n}",
+        "title": title,
+        "published": published,
+        "body": body,
+        "content_hash": f"{n:064x}",
+        "extractor_version": "1",
+        "fetched_at": T0.isoformat(),
+        "event": extract_event(title, body, published, "en"),
+    }
 
 
 def crawl_batch(store, items: list[dict]) -> None:
@@ -44,10 +53,19 @@ def crawl_batch(store, items: list[dict]) -> None:
 
 def test_two_sites_reporting_one_event_are_linked(store):
     anso = item(1, "anso", "ANSO Working Group on Water and Climate Holds Annual Meeting", REPORT)
-    cas = item(2, "cas", "Working Group on Water and Climate Meets in Beijing",
-               REPORT.replace("More than 60 experts", "Over 60 experts") + " The institute will host the next meeting.")
-    other = item(3, "cast", "ANSO Working Group on Water and Climate Holds Annual Meeting",
-                 REPORT.replace("12 June 2024", "14 June 2023"), published="2023-06-16")
+    cas = item(
+        2,
+        "cas",
+        "Working Group on Water and Climate Meets in Beijing",
+        REPORT.replace("More than 60 experts", "Over 60 experts") + " The institute will host the next meeting.",
+    )
+    other = item(
+        3,
+        "cast",
+        "ANSO Working Group on Water and Climate Holds Annual Meeting",
+        REPORT.replace("12 June 2024", "14 June 2023"),
+        published="2023-06-16",
+    )
     crawl_batch(store, [anso])
     crawl_batch(store, [cas, other])
     events = {e.id: e for e in store.events()}
@@ -70,27 +88,46 @@ def test_an_item_that_stops_reporting_an_event_is_unlinked(store):
 
 
 def test_events_command_lists_sources(store_url, store):
+    import json
     import subprocess
     import sys
-    import json
 
     crawl_batch(store, [item(1, "anso", "ANSO Working Group on Water and Climate Holds Annual Meeting", REPORT)])
     crawl_batch(store, [item(2, "cas", "Working Group on Water and Climate Meets in Beijing", REPORT)])
-    done = subprocess.run([sys.executable, "-m", "newswatch", "--db", store_url, "events", "--format", "json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", store_url, "events", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     [event] = json.loads(done.stdout)
     assert {s["site"] for s in event["sources"]} == {"anso", "cas"} and event["start"] == "2024-06-12"
-    table = subprocess.run([sys.executable, "-m", "newswatch", "--db", store_url, "events", "--site", "cas"],
-                           capture_output=True, text=True, check=True).stdout
+    table = subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", store_url, "events", "--site", "cas"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Beijing" in table and "anso" in table
-    bad = subprocess.run([sys.executable, "-m", "newswatch", "--db", store_url, "events", "--site", "nope"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", store_url, "events", "--site", "nope"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_a_repost_under_a_new_url_is_the_same_item():
-    known = KnownItem(id="a" * 16, url="https://en.cae.cn/col1/old.html", content_hash="h" * 64, extractor_version="1",
-                      status="active", listing=None, page=None, last_seen_at=T0)
+    known = KnownItem(
+        id="a" * 16,
+        url="https://en.cae.cn/col1/old.html",
+        content_hash="h" * 64,
+        extractor_version="1",
+        status="active",
+        listing=None,
+        page=None,
+        last_seen_at=T0,
+    )
     crawler = get_crawler()
     crawler.stats.open_spider()
     crawler.newswatch_session = CrawlSession(store=None, site="cae", run_id=1, known={known.id: known})

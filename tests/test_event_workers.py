@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 from newswatch.crawling.session import CrawlSession
 from newswatch.event import extract_event
 from newswatch.event.linking import SCHEME, EventLinker, from_bytes, signature, to_bytes
-from newswatch.event.workers import EventWorkers, analyse, signature_text
+from newswatch.event.workers import EventWorkers, signature_text
 from pipelines.events import EventsPipeline
 from pipelines.store import StorePipeline
 from storage import ItemWrite
@@ -61,8 +61,13 @@ def test_workers_extract_the_same_events_and_signatures(workers):
 
 
 def pipeline_item(label: dict) -> dict:
-    return {"title": label["title"], "body": label["body"], "published": label.get("published"),
-            "language": label.get("language"), "url": "https://cae.example/1"}
+    return {
+        "title": label["title"],
+        "body": label["body"],
+        "published": label.get("published"),
+        "language": label.get("language"),
+        "url": "https://cae.example/1",
+    }
 
 
 def test_a_dead_worker_falls_back_to_extraction_in_the_crawl_process():
@@ -112,10 +117,19 @@ def test_events_off_means_no_events_step():
 
 def stored_item(label: dict, n: int = 1) -> dict:
     event = extract_event(*args_of(label))
-    return {"id": f"{n:016x}", "site": "cae", "url": f"https://cae.example/{n}", "canonical_url": f"https://cae.example/{n}",
-            "title": label["title"], "published": label.get("published"), "body": label["body"],
-            "content_hash": f"{n:064x}", "extractor_version": "1", "fetched_at": "2024-06-01T00:00:00+00:00",
-            "event": event}
+    return {
+        "id": f"{n:016x}",
+        "site": "cae",
+        "url": f"https://cae.example/{n}",
+        "canonical_url": f"https://cae.example/{n}",
+        "title": label["title"],
+        "published": label.get("published"),
+        "body": label["body"],
+        "content_hash": f"{n:064x}",
+        "extractor_version": "1",
+        "fetched_at": "2024-06-01T00:00:00+00:00",
+        "event": event,
+    }
 
 
 def link(store, session, items):
@@ -150,8 +164,9 @@ def test_a_signature_of_an_earlier_scheme_is_ignored_then_replaced(store):
     from storage import EventLink
 
     store.save_items(None, [ItemWrite(item=item, kind="new", at=datetime(2024, 6, 1))])
-    store.save_event_links([EventLink(item_id=item["id"], site="cae", event=item["event"], signature=old)],
-                           datetime(2024, 6, 1))
+    store.save_event_links(
+        [EventLink(item_id=item["id"], site="cae", event=item["event"], signature=old)], datetime(2024, 6, 1)
+    )
     # the next crawl brings the same event: its signature is recomputed in the current scheme
     link(store, CrawlSession(store=store, site="cae", run_id=0), [item])
     [known] = store.event_signatures()
@@ -167,8 +182,14 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
         run.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", f"NEWSWATCH_EVENT_WORKERS={workers}", check=True)
     pooled = json.loads(crawler.run("events", "--format", "json", check=True).stdout)
     alone = json.loads(inline.run("events", "--format", "json", check=True).stdout)
-    strip = lambda events: sorted((json.dumps({k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},  # noqa: E731
-                                              sort_keys=True, default=str) for e in events))
+    strip = lambda events: sorted(
+        json.dumps(
+            {k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},  # noqa: E731
+            sort_keys=True,
+            default=str,
+        )
+        for e in events
+    )
     assert pooled and strip(pooled) == strip(alone)
 
 
@@ -186,6 +207,7 @@ def test_items_travel_to_the_workers_in_batches(workers):
 
 def test_an_item_alone_is_answered_after_a_quiet_moment(workers):
     """The last items of a crawl do not wait for a full batch."""
+
     async def one():
         first = await workers.analyse(*an_event())
         await asyncio.sleep(0.1)
@@ -207,8 +229,12 @@ def test_one_failing_article_fails_alone(workers):
     good = an_event()
 
     async def run_all():
-        return await asyncio.gather(workers.analyse(*good), workers.analyse("Forum", 42, None, None),
-                                    workers.analyse(*good), return_exceptions=True)
+        return await asyncio.gather(
+            workers.analyse(*good),
+            workers.analyse("Forum", 42, None, None),
+            workers.analyse(*good),
+            return_exceptions=True,
+        )
 
     first, bad, last = asyncio.run(run_all())
     assert isinstance(bad, TypeError) and not workers.broken
@@ -249,15 +275,18 @@ sys.stdin.buffer.read()
 """
 
 
-@pytest.mark.parametrize("command", [("-c", GARBLED), ("-c", "import sys; sys.exit(3)")], ids=["garbled answer", "dies at start"])
+@pytest.mark.parametrize(
+    "command", [("-c", GARBLED), ("-c", "import sys; sys.exit(3)")], ids=["garbled answer", "dies at start"]
+)
 def test_a_worker_that_misbehaves_fails_its_items_and_never_hangs(monkeypatch, workers, command):
     import newswatch.event.workers as module
 
     monkeypatch.setattr(module, "COMMAND", command)
 
     async def scenario():
-        return await asyncio.wait_for(asyncio.gather(*(workers.analyse(*an_event()) for _ in range(3)),
-                                                     return_exceptions=True), timeout=30)
+        return await asyncio.wait_for(
+            asyncio.gather(*(workers.analyse(*an_event()) for _ in range(3)), return_exceptions=True), timeout=30
+        )
 
     outcomes = asyncio.run(scenario())
     assert all(isinstance(o, module.WorkersBroken) for o in outcomes) and workers.broken
@@ -265,6 +294,7 @@ def test_a_worker_that_misbehaves_fails_its_items_and_never_hangs(monkeypatch, w
 
 def test_ctrl_c_is_for_the_crawl_not_the_workers(workers):
     """Ctrl-C reaches the whole process group; Scrapy finishes its items, so the workers must carry on."""
+
     async def scenario():
         first = await workers.analyse(*an_event())  # started and warm
         os.kill(workers.pids[0], signal.SIGINT)

@@ -28,10 +28,13 @@ def _site(tmp_path, breakage: dict, empty_listing: bool = False):
     return root
 
 
-@pytest.mark.parametrize("case, breakage, empty, settings, log", [
-    ("timeout", {LISTING2: {"delay": 4}}, False, ("DOWNLOAD_TIMEOUT=1", "RETRY_TIMES=0"), "took longer than 1"),
-    ("empty listing", {}, True, (), "has no article links"),
-])
+@pytest.mark.parametrize(
+    "case, breakage, empty, settings, log",
+    [
+        ("timeout", {LISTING2: {"delay": 4}}, False, ("DOWNLOAD_TIMEOUT=1", "RETRY_TIMES=0"), "took longer than 1"),
+        ("empty listing", {}, True, (), "has no article links"),
+    ],
+)
 def test_failed_crawl_flags_no_removals(tmp_path, crawler, site_server, case, breakage, empty, settings, log):
     server = site_server(_site(tmp_path, breakage, empty))
     crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)

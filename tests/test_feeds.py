@@ -7,11 +7,11 @@ from datetime import timedelta
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
+from test_web import HOSTILE, T0, fill, make_item, update
 
 from newswatch.feeds import entry_id, xml_text
 from newswatch.web import create_app
 from storage import ItemWrite, open_store
-from test_web import HOSTILE, T0, fill, make_item, update
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -71,8 +71,16 @@ def test_hostile_text_stays_text_and_bad_urls_are_not_links(tmp_path):
     url = f"sqlite:///{tmp_path / 'h.db'}"
     with open_store(url) as store:
         run = store.begin_run("evil", T0)
-        store.save_items(run, [ItemWrite(make_item(1, "evil", title="Title " + HOSTILE + "\x0b\x01",
-                                                   url="javascript:window.__pwned=1"), "new", T0)])
+        store.save_items(
+            run,
+            [
+                ItemWrite(
+                    make_item(1, "evil", title="Title " + HOSTILE + "\x0b\x01", url="javascript:window.__pwned=1"),
+                    "new",
+                    T0,
+                )
+            ],
+        )
     with TestClient(create_app(url)) as c:
         raw = c.get("/feed.atom").text
         feed = parse(c)
@@ -87,8 +95,20 @@ def test_entry_id_shapes():
     from storage.records import ChangeRecord
 
     def change(kind, version, cid=7):
-        return ChangeRecord(id=cid, run_id=1, item_id="abc/1", site="s", url="u", title=None, kind=kind,
-                            detected_at=T0, changed_fields=[], diff=None, version=version)
+        return ChangeRecord(
+            id=cid,
+            run_id=1,
+            item_id="abc/1",
+            site="s",
+            url="u",
+            title=None,
+            kind=kind,
+            detected_at=T0,
+            changed_fields=[],
+            diff=None,
+            version=version,
+        )
+
     assert entry_id(change("updated", 3)) == "tag:newswatch,2026:item/abc%2F1/v3/updated"
     assert entry_id(change("removed", 3, 7)) != entry_id(change("removed", 3, 8))
     assert xml_text("a\x00b\x1fc\ud800") == "abc"

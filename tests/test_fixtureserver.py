@@ -67,16 +67,26 @@ def site(tmp_path: Path) -> Path:
     write(root / "v2/news/a.html", "<p>article a v2</p>")
     write(root / "v2/news/c.html", "<p>article c v2</p>")
     write(root / "v3/news/index.html", "<ul>news v3</ul>")
-    write(root / "v1/_responses.json", json.dumps({
-        "/gone.html": {"status": 410},
-        "/news/b.html": {"headers": {"Content-Type": "text/html; charset=gbk", "X-Fixture": "yes"}},
-        "/literal.html": {"body": "<p>literal</p>"},
-        "/slow.html": {"body": "slow", "delay": 0.3},
-    }))
-    write(root / "v2/_responses.json", json.dumps({
-        "/news/b.html": {"status": 404},
-        "/news/a.html": {"status": 500},
-    }))
+    write(
+        root / "v1/_responses.json",
+        json.dumps(
+            {
+                "/gone.html": {"status": 410},
+                "/news/b.html": {"headers": {"Content-Type": "text/html; charset=gbk", "X-Fixture": "yes"}},
+                "/literal.html": {"body": "<p>literal</p>"},
+                "/slow.html": {"body": "slow", "delay": 0.3},
+            }
+        ),
+    )
+    write(
+        root / "v2/_responses.json",
+        json.dumps(
+            {
+                "/news/b.html": {"status": 404},
+                "/news/a.html": {"status": 500},
+            }
+        ),
+    )
     write(root / "v3/_responses.json", json.dumps({"/news/a.html": {"status": 200}}))
     return root
 
@@ -281,7 +291,11 @@ def test_command_line_serves_until_sigterm(site: Path):
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen(
         [sys.executable, "-m", "newswatch.fixtureserver", str(site), "--version", "v2", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
     )
     try:
         line = proc.stdout.readline()
@@ -344,8 +358,11 @@ def test_every_expected_article_is_served_and_matches(site_name: str):
 @pytest.mark.parametrize("site_name", ["cae", "anso"])
 def test_every_listed_article_has_expected_output(site_name: str):
     listings = {
-        "cae": ["/cae/html/en/col2003/column_2003_1.html", "/cae/html/en/col2003/column_2003_2.html",
-                "/cae/html/en/col2061/column_2061_1.html"],
+        "cae": [
+            "/cae/html/en/col2003/column_2003_1.html",
+            "/cae/html/en/col2003/column_2003_2.html",
+            "/cae/html/en/col2061/column_2061_1.html",
+        ],
         "anso": ["/news/anso/index.html", "/news/anso/index_1.html", "/events/workshops/index.html"],
     }[site_name]
     linked = set()
@@ -406,9 +423,11 @@ def test_demo_site_versions():
 def test_demo_cosmetic_changes_keep_the_article_text():
     ids = demo_articles()
     with serve(DEMO) as srv:
+
         def article(letter: str) -> tuple[str, list[str]]:
             body = fetch(srv.url + ids[letter])[2]
             return page_text(body), paragraphs(body)
+
         before = {k: article(k) for k in "ABDEFGH"}
         srv.set_version("v2")
         after = {k: article(k) for k in "ABDEFGH"}

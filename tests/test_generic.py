@@ -13,17 +13,55 @@ from newswatch.listing import article_links, next_page
 FIXTURES = Path(__file__).parent / "fixtures" / "generic"
 
 ITEM_KEYS = {
-    "url", "canonical_url", "title", "published_raw", "source", "section", "language",
-    "summary", "body", "images",
+    "url",
+    "canonical_url",
+    "title",
+    "published_raw",
+    "source",
+    "section",
+    "language",
+    "summary",
+    "body",
+    "images",
 }
 
 # Text that sits around the article on the fixture pages and must never reach the body.
 BOILERPLATE = [
-    "Most read", "热点排行", "Les plus lus", "cookie", "Cookie", "Accept", "Share on", "Partager",
-    "Font size", "字号", "Views", "Viewed", "浏览次数", "Visitors", "Visit counter", "Number of visits",
-    "访问者", "Visiteurs", "Last update", "Last modified", "Page last updated", "Page generated",
-    "All rights reserved", "版权所有", "About the Academy", "Members", "Contacts", "Privacy",
-    "Back to", "Print", "打印", "Tags:", "Upcoming events", "Sitemap", "Site map",
+    "Most read",
+    "热点排行",
+    "Les plus lus",
+    "cookie",
+    "Cookie",
+    "Accept",
+    "Share on",
+    "Partager",
+    "Font size",
+    "字号",
+    "Views",
+    "Viewed",
+    "浏览次数",
+    "Visitors",
+    "Visit counter",
+    "Number of visits",
+    "访问者",
+    "Visiteurs",
+    "Last update",
+    "Last modified",
+    "Page last updated",
+    "Page generated",
+    "All rights reserved",
+    "版权所有",
+    "About the Academy",
+    "Members",
+    "Contacts",
+    "Privacy",
+    "Back to",
+    "Print",
+    "打印",
+    "Tags:",
+    "Upcoming events",
+    "Sitemap",
+    "Site map",
 ]
 
 
@@ -249,8 +287,16 @@ def test_page_without_article_gives_empty_item():
     url = "https://www.baltic-academy.example/news/missing"
     item = extract_article(load("page_no_article.html"), url)
     assert item == {
-        "url": url, "canonical_url": None, "title": None, "published_raw": None, "source": None,
-        "section": [], "language": None, "summary": None, "body": "", "images": [],
+        "url": url,
+        "canonical_url": None,
+        "title": None,
+        "published_raw": None,
+        "source": None,
+        "section": [],
+        "language": None,
+        "summary": None,
+        "body": "",
+        "images": [],
     }
 
 
@@ -269,7 +315,7 @@ def test_relative_canonical_is_ignored_and_og_url_used():
 
 def test_broken_json_ld_falls_back_to_opengraph():
     html = (
-        "<html><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", broken</script>"
+        '<html><head><script type=\'application/ld+json\'>{"@type": "NewsArticle", broken</script>'
         "<meta property='og:title' content='Academies sign a memorandum'>"
         "<meta property='og:image' content='/img/signing.jpg'></head>"
         f"<body><article>{ARTICLE_TEXT}</article></body></html>"
@@ -440,7 +486,11 @@ LIST_URL = "https://academy.example/news/"
         ('<a href="/news/?from=20">Suivant</a>', "", "https://academy.example/news/?from=20"),
         ('<a href="/news/?from=20">WEITER</a>', "", "https://academy.example/news/?from=20"),
         ('<a href="/news/?from=20">下一页</a>', "", "https://academy.example/news/?from=20"),
-        ('<a href="/news/?from=20" aria-label="Next"><i class="icon"></i></a>', "", "https://academy.example/news/?from=20"),
+        (
+            '<a href="/news/?from=20" aria-label="Next"><i class="icon"></i></a>',
+            "",
+            "https://academy.example/news/?from=20",
+        ),
         ('<a href="#">Next</a><a href="/news/">Next</a>', "", None),
         ('<a href="javascript:void(0)">Next</a>', "", None),
         ('<a href="/news/?p=2">2</a>', "", "https://academy.example/news/?p=2"),

@@ -19,11 +19,14 @@ FOOTER = """<footer>© 2026 Academy · visits: 8812 · updated 2026-11-20 08:00 
 
 
 def _listing(links: list[str], next_href: str | None) -> str:
-    items = "".join(f'<li><a href="{p}">{Path(p).stem.replace("-", " ").capitalize()}</a> <span>2026</span></li>'
-                    for p in links)
+    items = "".join(
+        f'<li><a href="{p}">{Path(p).stem.replace("-", " ").capitalize()}</a> <span>2026</span></li>' for p in links
+    )
     nxt = f'<div class="pager"><a href="{next_href}">Next</a></div>' if next_href else ""
-    return (f"<!DOCTYPE html><html lang=en><head><title>News</title></head><body>{CHROME}"
-            f"<main><h1>News</h1><ul class=news>{items}</ul>{nxt}</main>{SIDEBAR}{FOOTER}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang=en><head><title>News</title></head><body>{CHROME}"
+        f"<main><h1>News</h1><ul class=news>{items}</ul>{nxt}</main>{SIDEBAR}{FOOTER}</body></html>"
+    )
 
 
 def _site(tmp_path: Path) -> Path:
@@ -45,8 +48,18 @@ def test_generic_spider_follows_pagination_and_extracts_articles(tmp_path, crawl
     index = root / "v1" / "news" / "index.html"
     index.write_text(index.read_text("utf-8").replace("/news/?page=2", "/news/page2.html?page=2"), "utf-8")
     server = site_server(root)
-    done = crawler.run("crawl", "--url", server.url + "/news/", "--name", "academy_news",
-                       "-s", f"HTTPCACHE_DIR={crawler.cache}", "-s", "AUTOTHROTTLE_ENABLED=False", check=True)
+    done = crawler.run(
+        "crawl",
+        "--url",
+        server.url + "/news/",
+        "--name",
+        "academy_news",
+        "-s",
+        f"HTTPCACHE_DIR={crawler.cache}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        check=True,
+    )
     assert "academy_news" in done.stdout
     requested = {path for _, path, _ in server.requests}
     assert "/news/page2.html?page=2" in requested

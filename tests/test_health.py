@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click.testing
 import pytest
@@ -14,141 +14,242 @@ from newswatch.cli import cli
 from newswatch.health import FAILING, classify, explain
 from storage import RunRecord, open_store
 
-T0 = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
 # Stats as recorded by real crawls of the demo site (Scrapy 2.19) with one fault injected each;
 # memory, timing, scheduler and cache counters left out.
 ROBOTS_OK = {"robotstxt/request_count": 1, "robotstxt/response_count": 1, "robotstxt/response_status_count/200": 1}
 STATS = {
     "ok": {  # first crawl: 2 listing pages, 8 new articles
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 11,
-        "downloader/response_status_count/200": 11, "response_received_count": 11, "item_scraped_count": 8,
-        "newswatch/diff/new": 8, "newswatch/changes/new": 8, "newswatch/dates/parsed": 8,
-        "newswatch/listing/pages": 2, "newswatch/listing/reached/col2003": 2, "newswatch/run/status": "ok",
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 11,
+        "downloader/response_status_count/200": 11,
+        "response_received_count": 11,
+        "item_scraped_count": 8,
+        "newswatch/diff/new": 8,
+        "newswatch/changes/new": 8,
+        "newswatch/dates/parsed": 8,
+        "newswatch/listing/pages": 2,
+        "newswatch/listing/reached/col2003": 2,
+        "newswatch/run/status": "ok",
     },
     "quiet": {  # recrawl: every article answered 304
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 11,
-        "downloader/response_status_count/200": 11, "response_received_count": 11,
-        "newswatch/article/not_modified": 8, "newswatch/changes/unchanged": 8, "newswatch/changes/new": 0,
-        "newswatch/listing/pages": 2, "newswatch/listing/reached/col2003": 2, "newswatch/run/status": "ok",
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 11,
+        "downloader/response_status_count/200": 11,
+        "response_received_count": 11,
+        "newswatch/article/not_modified": 8,
+        "newswatch/changes/unchanged": 8,
+        "newswatch/changes/new": 0,
+        "newswatch/listing/pages": 2,
+        "newswatch/listing/reached/col2003": 2,
+        "newswatch/run/status": "ok",
     },
     "dns": {
-        "finish_reason": "finished", "robotstxt/request_count": 1, "downloader/exception_count": 6,
+        "finish_reason": "finished",
+        "robotstxt/request_count": 1,
+        "downloader/exception_count": 6,
         "downloader/exception_type_count/scrapy.exceptions.CannotResolveHostError": 6,
         "robotstxt/exception_count/<class 'scrapy.exceptions.CannotResolveHostError'>": 1,
-        "retry/count": 4, "retry/max_reached": 2,
+        "retry/count": 4,
+        "retry/max_reached": 2,
         "retry/reason_count/scrapy.exceptions.CannotResolveHostError": 4,
-        "newswatch/listing/failed": 1, "newswatch/run/status": "failed",
+        "newswatch/listing/failed": 1,
+        "newswatch/run/status": "failed",
     },
     "timeout": {
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/exception_count": 3,
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/exception_count": 3,
         "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 3,
-        "downloader/response_status_count/200": 1, "response_received_count": 1, "retry/count": 2,
+        "downloader/response_status_count/200": 1,
+        "response_received_count": 1,
+        "retry/count": 2,
         "retry/reason_count/scrapy.exceptions.DownloadTimeoutError": 2,
-        "newswatch/listing/failed": 1, "newswatch/run/status": "failed",
+        "newswatch/listing/failed": 1,
+        "newswatch/run/status": "failed",
     },
     "refused": {
-        "finish_reason": "finished", "robotstxt/request_count": 1, "downloader/exception_count": 6,
+        "finish_reason": "finished",
+        "robotstxt/request_count": 1,
+        "downloader/exception_count": 6,
         "downloader/exception_type_count/scrapy.exceptions.DownloadConnectionRefusedError": 6,
-        "retry/count": 4, "newswatch/listing/failed": 1, "newswatch/run/status": "failed",
+        "retry/count": 4,
+        "newswatch/listing/failed": 1,
+        "newswatch/run/status": "failed",
     },
     "503": {  # the first listing page answered 503 three times (two retries): pagination stops there
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 4,
-        "downloader/response_status_count/200": 1, "downloader/response_status_count/503": 3,
-        "response_received_count": 2, "retry/count": 2, "retry/max_reached": 1,
-        "retry/reason_count/503 Service Unavailable": 2, "newswatch/listing/failed": 1,
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 4,
+        "downloader/response_status_count/200": 1,
+        "downloader/response_status_count/503": 3,
+        "response_received_count": 2,
+        "retry/count": 2,
+        "retry/max_reached": 1,
+        "retry/reason_count/503 Service Unavailable": 2,
+        "newswatch/listing/failed": 1,
         "newswatch/run/status": "failed",
     },
     "403": {
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 2,
-        "downloader/response_status_count/200": 1, "downloader/response_status_count/403": 1,
-        "response_received_count": 2, "newswatch/listing/blocked": 1, "newswatch/run/status": "failed",
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 2,
+        "downloader/response_status_count/200": 1,
+        "downloader/response_status_count/403": 1,
+        "response_received_count": 2,
+        "newswatch/listing/blocked": 1,
+        "newswatch/run/status": "failed",
     },
     "429": {
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 4,
-        "downloader/response_status_count/200": 1, "downloader/response_status_count/429": 3,
-        "response_received_count": 2, "retry/count": 2, "retry/reason_count/429 Unknown Status": 2,
-        "newswatch/listing/blocked": 1, "newswatch/run/status": "failed",
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 4,
+        "downloader/response_status_count/200": 1,
+        "downloader/response_status_count/429": 3,
+        "response_received_count": 2,
+        "retry/count": 2,
+        "retry/reason_count/429 Unknown Status": 2,
+        "newswatch/listing/blocked": 1,
+        "newswatch/run/status": "failed",
     },
     "robots": {  # robots.txt: Disallow: /cae/html/en/col2003/
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/exception_count": 1,
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/exception_count": 1,
         "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 1,
-        "downloader/response_status_count/200": 1, "response_received_count": 1, "robotstxt/forbidden": 1,
-        "newswatch/listing/blocked": 1, "newswatch/run/status": "failed",
+        "downloader/response_status_count/200": 1,
+        "response_received_count": 1,
+        "robotstxt/forbidden": 1,
+        "newswatch/listing/blocked": 1,
+        "newswatch/run/status": "failed",
     },
     "empty": {  # the listing answered 200 with a page that has no article link
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 2,
-        "downloader/response_status_count/200": 2, "response_received_count": 2,
-        "newswatch/listing/empty": 1, "newswatch/listing/pages": 1, "newswatch/listing/reached/col2003": 1,
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 2,
+        "downloader/response_status_count/200": 2,
+        "response_received_count": 2,
+        "newswatch/listing/empty": 1,
+        "newswatch/listing/pages": 1,
+        "newswatch/listing/reached/col2003": 1,
         "newswatch/run/status": "failed",
     },
     "invalid": {  # article pages lost their title and body: every item dropped, yet the run is "ok"
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 11,
-        "downloader/response_status_count/200": 11, "response_received_count": 11,
-        "item_dropped_count": 8, "item_dropped_reasons_count/DropItem": 8, "newswatch/dates/missing": 8,
-        "newswatch/listing/pages": 2, "newswatch/listing/reached/col2003": 2,
-        "newswatch/validate/invalid": 8, "newswatch/validate/invalid/body": 8,
-        "newswatch/validate/invalid/title": 8, "newswatch/run/status": "ok",
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 11,
+        "downloader/response_status_count/200": 11,
+        "response_received_count": 11,
+        "item_dropped_count": 8,
+        "item_dropped_reasons_count/DropItem": 8,
+        "newswatch/dates/missing": 8,
+        "newswatch/listing/pages": 2,
+        "newswatch/listing/reached/col2003": 2,
+        "newswatch/validate/invalid": 8,
+        "newswatch/validate/invalid/body": 8,
+        "newswatch/validate/invalid/title": 8,
+        "newswatch/run/status": "ok",
     },
     "article503": {  # one article page answered 503 (and again when rechecked); listings fine
-        **ROBOTS_OK, "finish_reason": "finished", "downloader/response_count": 16,
-        "downloader/response_status_count/200": 10, "downloader/response_status_count/503": 6,
-        "response_received_count": 12, "newswatch/article/failed": 2, "newswatch/article/not_modified": 7,
-        "newswatch/changes/unchanged": 7, "newswatch/listing/pages": 2, "newswatch/recheck/requests": 1,
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_count": 16,
+        "downloader/response_status_count/200": 10,
+        "downloader/response_status_count/503": 6,
+        "response_received_count": 12,
+        "newswatch/article/failed": 2,
+        "newswatch/article/not_modified": 7,
+        "newswatch/changes/unchanged": 7,
+        "newswatch/listing/pages": 2,
+        "newswatch/recheck/requests": 1,
         "newswatch/run/status": "partial",
     },
 }
 #: The run counters that went with each crawl: status, pages, items, new, errors.
 COUNTERS = {
-    "ok": ("ok", 11, 8, 8, 0), "quiet": ("ok", 11, 8, 0, 0), "dns": ("failed", 0, 0, 0, 1),
-    "timeout": ("failed", 1, 0, 0, 1), "refused": ("failed", 0, 0, 0, 1), "503": ("failed", 2, 0, 0, 1),
-    "403": ("failed", 2, 0, 0, 1), "429": ("failed", 2, 0, 0, 1), "robots": ("failed", 1, 0, 0, 1),
-    "empty": ("failed", 2, 0, 0, 1), "invalid": ("ok", 11, 0, 0, 0), "article503": ("partial", 12, 7, 0, 2),
+    "ok": ("ok", 11, 8, 8, 0),
+    "quiet": ("ok", 11, 8, 0, 0),
+    "dns": ("failed", 0, 0, 0, 1),
+    "timeout": ("failed", 1, 0, 0, 1),
+    "refused": ("failed", 0, 0, 0, 1),
+    "503": ("failed", 2, 0, 0, 1),
+    "403": ("failed", 2, 0, 0, 1),
+    "429": ("failed", 2, 0, 0, 1),
+    "robots": ("failed", 1, 0, 0, 1),
+    "empty": ("failed", 2, 0, 0, 1),
+    "invalid": ("ok", 11, 0, 0, 0),
+    "article503": ("partial", 12, 7, 0, 2),
 }
 
 
 def run(case: str = "quiet", *, site: str = "cae", n: int = 0, stats: dict | None = None, **fields) -> RunRecord:
     """A RunRecord of one of the recorded crawls, started ``n`` hours after T0."""
     status, pages, items, new, errors = COUNTERS[case]
-    values = {"id": n + 1, "site": site, "started_at": T0 + timedelta(hours=n),
-              "finished_at": T0 + timedelta(hours=n, minutes=2), "status": status, "finish_reason": "finished",
-              "pages": pages, "items": items, "new": new, "updated": 0, "removed": 0, "reappeared": 0,
-              "errors": errors, "stats": dict(STATS[case] if stats is None else stats)}
+    values = {
+        "id": n + 1,
+        "site": site,
+        "started_at": T0 + timedelta(hours=n),
+        "finished_at": T0 + timedelta(hours=n, minutes=2),
+        "status": status,
+        "finish_reason": "finished",
+        "pages": pages,
+        "items": items,
+        "new": new,
+        "updated": 0,
+        "removed": 0,
+        "reappeared": 0,
+        "errors": errors,
+        "stats": dict(STATS[case] if stats is None else stats),
+    }
     values.update(fields)
     return RunRecord(**values)
 
 
 # --- one test per cause ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("case, health, explanation", [
-    ("dns", "site_down", "1 listing page failed: DNS lookup failed"),
-    ("timeout", "site_down", "1 listing page timed out"),
-    ("refused", "site_down", "1 listing page failed: connection refused"),
-    ("503", "site_down", "1 listing page answered 503"),
-    ("403", "blocked", "1 listing page answered 403"),
-    ("429", "blocked", "1 listing page answered 429 (rate limited)"),
-    ("robots", "blocked", "robots.txt forbids 1 listing page"),
-    ("empty", "layout_changed", "listing http 200 but no article links (1 of 1 listing page)"),
-    ("invalid", "layout_changed", "8 of 8 extracted items dropped as invalid (body, title empty or invalid)"),
-    ("quiet", "quiet", "nothing new (2 listing pages, 8 items seen)"),
-    ("ok", "ok", "8 new"),
-])
+
+@pytest.mark.parametrize(
+    "case, health, explanation",
+    [
+        ("dns", "site_down", "1 listing page failed: DNS lookup failed"),
+        ("timeout", "site_down", "1 listing page timed out"),
+        ("refused", "site_down", "1 listing page failed: connection refused"),
+        ("503", "site_down", "1 listing page answered 503"),
+        ("403", "blocked", "1 listing page answered 403"),
+        ("429", "blocked", "1 listing page answered 429 (rate limited)"),
+        ("robots", "blocked", "robots.txt forbids 1 listing page"),
+        ("empty", "layout_changed", "listing http 200 but no article links (1 of 1 listing page)"),
+        ("invalid", "layout_changed", "8 of 8 extracted items dropped as invalid (body, title empty or invalid)"),
+        ("quiet", "quiet", "nothing new (2 listing pages, 8 items seen)"),
+        ("ok", "ok", "8 new"),
+    ],
+)
 def test_each_recorded_crawl_has_its_health_and_explanation(case, health, explanation):
     record = run(case)
     assert classify(record) == health
     assert explain(record) == explanation
 
 
-@pytest.mark.parametrize("exception, cause", [
-    ("twisted.internet.error.DNSLookupError", "DNS lookup failed"),
-    ("twisted.internet.error.TimeoutError", "timed out"),
-    ("twisted.internet.error.TCPTimedOutError", "timed out"),
-    ("twisted.internet.error.ConnectionRefusedError", "connection refused"),
-    ("twisted.web._newclient.ResponseNeverReceived", "connection failed"),
-])
+@pytest.mark.parametrize(
+    "exception, cause",
+    [
+        ("twisted.internet.error.DNSLookupError", "DNS lookup failed"),
+        ("twisted.internet.error.TimeoutError", "timed out"),
+        ("twisted.internet.error.TCPTimedOutError", "timed out"),
+        ("twisted.internet.error.ConnectionRefusedError", "connection refused"),
+        ("twisted.web._newclient.ResponseNeverReceived", "connection failed"),
+    ],
+)
 def test_twisted_download_errors_of_older_scrapy_are_site_down(exception, cause):
-    stats = {"finish_reason": "finished", f"downloader/exception_type_count/{exception}": 9,
-             "downloader/exception_count": 9, "newswatch/listing/failed": 3}
+    stats = {
+        "finish_reason": "finished",
+        f"downloader/exception_type_count/{exception}": 9,
+        "downloader/exception_count": 9,
+        "newswatch/listing/failed": 3,
+    }
     record = run("dns", stats=stats)
     assert classify(record) == "site_down"
     assert cause in explain(record) and "3 listing pages" in explain(record)
@@ -167,8 +268,13 @@ def test_no_response_at_all_is_site_down():
 
 
 def test_listing_moved_404_is_a_layout_change_not_an_outage():
-    stats = {**ROBOTS_OK, "finish_reason": "finished", "downloader/response_status_count/404": 1,
-             "response_received_count": 2, "newswatch/listing/failed": 1}
+    stats = {
+        **ROBOTS_OK,
+        "finish_reason": "finished",
+        "downloader/response_status_count/404": 1,
+        "response_received_count": 2,
+        "newswatch/listing/failed": 1,
+    }
     record = run("503", stats=stats)
     assert classify(record) == "layout_changed"
     assert explain(record) == "1 listing page answered 404"
@@ -189,12 +295,22 @@ def test_a_broken_selector_never_reads_as_removals():
 
 
 def test_invalid_items_count_only_when_over_half_of_those_extracted():
-    half = {**STATS["ok"], "newswatch/diff/new": 4, "item_scraped_count": 4,
-            "newswatch/validate/invalid": 4, "newswatch/validate/invalid/title": 4}
+    half = {
+        **STATS["ok"],
+        "newswatch/diff/new": 4,
+        "item_scraped_count": 4,
+        "newswatch/validate/invalid": 4,
+        "newswatch/validate/invalid/title": 4,
+    }
     assert classify(run("ok", stats=half, new=4)) == "ok"
     assert explain(run("ok", stats=half, new=4)) == "4 new; 4 invalid items dropped"
-    most = {**half, "newswatch/diff/new": 3, "item_scraped_count": 3, "newswatch/validate/invalid": 5,
-            "newswatch/validate/invalid/title": 5}
+    most = {
+        **half,
+        "newswatch/diff/new": 3,
+        "item_scraped_count": 3,
+        "newswatch/validate/invalid": 5,
+        "newswatch/validate/invalid/title": 5,
+    }
     assert classify(run("ok", stats=most, new=3)) == "layout_changed"
     assert explain(run("ok", stats=most, new=3)) == "5 of 8 extracted items dropped as invalid (title empty or invalid)"
 
@@ -207,12 +323,20 @@ def test_a_few_failed_articles_leave_a_healthy_run_healthy():
 
 
 def test_most_articles_failing_or_refused():
-    down = {**STATS["quiet"], "newswatch/article/not_modified": 1, "newswatch/article/failed": 7,
-            "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 21}
+    down = {
+        **STATS["quiet"],
+        "newswatch/article/not_modified": 1,
+        "newswatch/article/failed": 7,
+        "downloader/exception_type_count/scrapy.exceptions.DownloadTimeoutError": 21,
+    }
     assert classify(run("quiet", stats=down)) == "site_down"
     assert explain(run("quiet", stats=down)) == "7 of 8 article pages timed out"
-    refused = {**STATS["quiet"], "newswatch/article/not_modified": 2, "newswatch/article/blocked": 6,
-               "downloader/response_status_count/403": 6}
+    refused = {
+        **STATS["quiet"],
+        "newswatch/article/not_modified": 2,
+        "newswatch/article/blocked": 6,
+        "downloader/response_status_count/403": 6,
+    }
     assert classify(run("quiet", stats=refused)) == "blocked"
     assert explain(run("quiet", stats=refused)) == "6 of 8 article pages refused: answered 403"
 
@@ -225,10 +349,11 @@ def test_ok_needs_a_change_of_any_kind():
 
 
 def test_failing_set():
-    assert FAILING == {"site_down", "blocked", "layout_changed"}
+    assert {"site_down", "blocked", "layout_changed"} == FAILING
 
 
 # --- precedence -------------------------------------------------------------------------------
+
 
 def test_site_down_comes_before_blocked():
     stats = {**STATS["503"], "newswatch/listing/blocked": 1, "downloader/response_status_count/403": 1}
@@ -260,6 +385,7 @@ def test_a_running_run_says_so():
 
 # --- alerts -----------------------------------------------------------------------------------
 
+
 def history(*cases: str, site: str = "cae") -> list[RunRecord]:
     """Runs of one site, given oldest first, returned newest first as the store lists them."""
     return [run(case, site=site, n=i) for i, case in reversed(list(enumerate(cases)))]
@@ -270,8 +396,9 @@ def test_alert_exactly_when_the_streak_reaches_alert_after():
     assert decide(history("quiet", "503", "503"), alert_after=3, remind_every=2) is None
     alert = decide(history("quiet", "503", "503", "503"), alert_after=3, remind_every=2)
     assert alert == Alert("alert", "cae", "site_down", 3, alert.message)
-    assert alert.message == ("cae: site_down for 3 runs in a row (since 2026-11-02 07:00 UTC): "
-                             "1 listing page answered 503")
+    assert alert.message == (
+        "cae: site_down for 3 runs in a row (since 2026-11-02 07:00 UTC): 1 listing page answered 503"
+    )
 
 
 def test_reminders_every_remind_every_runs_and_nothing_in_between():
@@ -332,7 +459,10 @@ def test_sites_are_judged_independently():
     anso = history("503", "503", "503", "quiet", site="anso")
     mixed = sorted(cae + anso, key=lambda r: r.started_at, reverse=True)
     alerts = decide_all(mixed, alert_after=3, remind_every=2)
-    assert [(a.site, a.kind, a.health) for a in alerts] == [("anso", "recovered", "quiet"), ("cae", "alert", "site_down")]
+    assert [(a.site, a.kind, a.health) for a in alerts] == [
+        ("anso", "recovered", "quiet"),
+        ("cae", "alert", "site_down"),
+    ]
     assert decide_all(cae + history("quiet", "ok", site="anso"), 3, 2) == [decide(cae, 3, 2)]
     with pytest.raises(ValueError, match="one site"):
         decide(mixed, 3, 2)
@@ -346,6 +476,7 @@ def test_alert_after_must_be_positive():
 
 # --- newswatch runs -------------------------------------------------------------------------
 
+
 @pytest.fixture
 def runs_db(tmp_path):
     url = f"sqlite:///{tmp_path / 'runs.db'}"
@@ -353,9 +484,17 @@ def runs_db(tmp_path):
         for i, (site, case) in enumerate([("cae", "ok"), ("anso", "robots"), ("cae", "503"), ("cae", "invalid")]):
             status, pages, items, new, errors = COUNTERS[case]
             run_id = store.begin_run(site, T0 + timedelta(hours=i))
-            store.finish_run(run_id, finished_at=T0 + timedelta(hours=i, minutes=1), status=status,
-                             finish_reason="finished", pages=pages, items=items, new=new, errors=errors,
-                             stats=STATS[case])
+            store.finish_run(
+                run_id,
+                finished_at=T0 + timedelta(hours=i, minutes=1),
+                status=status,
+                finish_reason="finished",
+                pages=pages,
+                items=items,
+                new=new,
+                errors=errors,
+                stats=STATS[case],
+            )
         store.begin_run("anso", T0 + timedelta(hours=9))
     return url
 
@@ -369,14 +508,30 @@ def invoke(db: str, *args: str) -> click.testing.Result:
 def test_runs_json_lists_runs_newest_first_with_health(runs_db):
     rows = json.loads(invoke(runs_db, "--format", "json").output)
     assert [(r["site"], r["status"], r["health"]) for r in rows] == [
-        ("anso", "running", None), ("cae", "ok", "layout_changed"), ("cae", "failed", "site_down"),
-        ("anso", "failed", "blocked"), ("cae", "ok", "ok")]
+        ("anso", "running", None),
+        ("cae", "ok", "layout_changed"),
+        ("cae", "failed", "site_down"),
+        ("anso", "failed", "blocked"),
+        ("cae", "ok", "ok"),
+    ]
     assert rows[0]["explanation"] == "still running"
     assert rows[2] == {
-        "id": 3, "site": "cae", "started_at": "2026-11-02T08:00:00+00:00",
-        "finished_at": "2026-11-02T08:01:00+00:00", "status": "failed", "finish_reason": "finished",
-        "pages": 2, "items": 0, "new": 0, "updated": 0, "removed": 0, "reappeared": 0, "errors": 1,
-        "health": "site_down", "explanation": "1 listing page answered 503"}
+        "id": 3,
+        "site": "cae",
+        "started_at": "2026-11-02T08:00:00+00:00",
+        "finished_at": "2026-11-02T08:01:00+00:00",
+        "status": "failed",
+        "finish_reason": "finished",
+        "pages": 2,
+        "items": 0,
+        "new": 0,
+        "updated": 0,
+        "removed": 0,
+        "reappeared": 0,
+        "errors": 1,
+        "health": "site_down",
+        "explanation": "1 listing page answered 503",
+    }
 
 
 def test_runs_filters_by_site_and_limit(runs_db):

@@ -19,8 +19,16 @@ def _policy():
 
 
 def _cached(**headers):
-    return HtmlResponse(URL, body=b"<html></html>", headers={"ETag": '"abc"', "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT",
-                                                              "Cache-Control": "max-age=86400", **headers})
+    return HtmlResponse(
+        URL,
+        body=b"<html></html>",
+        headers={
+            "ETag": '"abc"',
+            "Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT",
+            "Cache-Control": "max-age=86400",
+            **headers,
+        },
+    )
 
 
 def test_even_a_fresh_looking_copy_is_revalidated_with_its_validators():

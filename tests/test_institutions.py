@@ -33,16 +33,22 @@ def test_every_institution_has_a_saved_site():
 
 
 def test_scrapy_lists_the_institutions():
-    done = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     listed = done.stdout.split()
     assert set(NAMES) <= set(listed), done.stderr[-2000:]
 
 
 def test_newswatch_sites_shows_the_institutions(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "newswatch", "--db", f"sqlite:///{tmp_path / 'nw.db'}",
-                           "sites", "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", f"sqlite:///{tmp_path / 'nw.db'}", "sites", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     rows = {row["name"]: row for row in json.loads(done.stdout)}
     for name in NAMES:
         assert rows[name]["live_checked"] == LIVE_CHECKED

@@ -8,18 +8,25 @@ v1 8 articles · v2 new N1 N2, edited body A, corrected title B, withdrawn C, co
 from __future__ import annotations
 
 import pytest
+from conftest import Crawler
 
 from newswatch.demo import SITE
 from newswatch.fixtureserver import serve
 
-from conftest import Crawler
-
 P = "/cae/html/en/col2003/"
-A, B, C, D, E, F, G, H = (P + x for x in (
-    "2026-10/15/20261015101233418_1.html", "2026-09/30/20260930150812064_1.html",
-    "2026-09/18/20260918092547733_1.html", "2026-09/02/20260902113405291_1.html",
-    "2026-08/20/20260820164118502_1.html", "2026-10/27/20261027093512345_1.html",
-    "2026-08/05/20260805140327816_1.html", "2026-07/21/20260721085956147_1.html"))
+A, B, C, D, E, F, G, H = (
+    P + x
+    for x in (
+        "2026-10/15/20261015101233418_1.html",
+        "2026-09/30/20260930150812064_1.html",
+        "2026-09/18/20260918092547733_1.html",
+        "2026-09/02/20260902113405291_1.html",
+        "2026-08/20/20260820164118502_1.html",
+        "2026-10/27/20261027093512345_1.html",
+        "2026-08/05/20260805140327816_1.html",
+        "2026-07/21/20260721085956147_1.html",
+    )
+)
 N1, N2 = P + "2026-11/12/20261112103044709_1.html", P + "2026-11/05/20261105141520388_1.html"
 
 
@@ -37,9 +44,14 @@ def history(tmp_path_factory):
             with crawler.store() as store:
                 run = store.runs(site="cae", limit=1)[0]
                 changes = [c for c in store.changes(site="cae") if c.run_id == run.id]
-            out[version] = {"rc": done.returncode, "stderr": done.stderr, "stdout": done.stdout, "run": run,
-                            "changes": {(c.kind, c.url.removeprefix(server.url)): c for c in changes},
-                            "requests": list(server.requests)}
+            out[version] = {
+                "rc": done.returncode,
+                "stderr": done.stderr,
+                "stdout": done.stdout,
+                "run": run,
+                "changes": {(c.kind, c.url.removeprefix(server.url)): c for c in changes},
+                "requests": list(server.requests),
+            }
     out["crawler"] = crawler
     return out
 
@@ -72,8 +84,12 @@ def test_edited_body_is_flagged_updated_with_a_word_diff(history):
 def test_corrected_title_is_flagged_updated(history):
     change = history["v2"]["changes"][("updated", B)]
     assert change.changed_fields == ["title"]
-    assert change.diff["title"]["words"] == [["=", "Global Engineering Education Summit"], ["-", "2025"], ["+", "2026"],
-                                             ["=", "Opens in Hangzhou"]]
+    assert change.diff["title"]["words"] == [
+        ["=", "Global Engineering Education Summit"],
+        ["-", "2025"],
+        ["+", "2026"],
+        ["=", "Opens in Hangzhou"],
+    ]
 
 
 def test_withdrawn_article_is_flagged_removed(history):
@@ -117,14 +133,22 @@ def test_changes_command_lists_flags_as_json_and_csv(history):
     import json
 
     crawler = history["crawler"]
-    rows = json.loads(crawler.run("changes", "--site", "cae", "--kind", "updated,removed", "--format", "json", check=True).stdout)
-    assert sorted((r["kind"], r["url"].rsplit("/", 1)[-1]) for r in rows) == sorted([
-        ("removed", C.rsplit("/", 1)[-1]), ("updated", A.rsplit("/", 1)[-1]), ("updated", B.rsplit("/", 1)[-1])])
+    rows = json.loads(
+        crawler.run("changes", "--site", "cae", "--kind", "updated,removed", "--format", "json", check=True).stdout
+    )
+    assert sorted((r["kind"], r["url"].rsplit("/", 1)[-1]) for r in rows) == sorted(
+        [("removed", C.rsplit("/", 1)[-1]), ("updated", A.rsplit("/", 1)[-1]), ("updated", B.rsplit("/", 1)[-1])]
+    )
     for row in rows:
         assert {"kind", "site", "url", "title", "detected_at", "changed_fields"} <= set(row)
     table = list(csv.DictReader(io.StringIO(crawler.run("changes", "--format", "csv", check=True).stdout)))
     assert len(table) == 8 + 5 + 1 and {r["kind"] for r in table} == {"new", "updated", "removed", "reappeared"}
-    assert crawler.run("changes", "--since", "1h", "--kind", "reappeared", "--format", "json", check=True).stdout.count('"kind"') == 1
+    assert (
+        crawler.run("changes", "--since", "1h", "--kind", "reappeared", "--format", "json", check=True).stdout.count(
+            '"kind"'
+        )
+        == 1
+    )
 
 
 def test_show_prints_versions_and_word_diff(history):
@@ -147,8 +171,10 @@ def test_a_changed_extractor_rebaselines_instead_of_flagging(tmp_path, site_serv
     server = site_server(SITE)
     crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)
     with sqlite3.connect(tmp_path / "nw.db") as conn:  # as if the stored copies came from cae-0
-        conn.execute("UPDATE items SET extractor_version = 'cae-0.core-1', "
-                     "data = json_set(data, '$.extractor_version', 'cae-0.core-1')")
+        conn.execute(
+            "UPDATE items SET extractor_version = 'cae-0.core-1', "
+            "data = json_set(data, '$.extractor_version', 'cae-0.core-1')"
+        )
     server.set_version("v2")
     crawler.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", check=True)
     with crawler.store() as store:

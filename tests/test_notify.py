@@ -6,7 +6,7 @@ import base64
 import logging
 import socket
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import apprise
 import pytest
@@ -15,7 +15,7 @@ from newswatch.alerts import Alert
 from newswatch.notify import Notifier, digest_text
 from storage import ItemWrite, open_store
 
-T0 = datetime(2026, 11, 2, 6, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 SECRET = "s3cr3t"
 
 
@@ -28,10 +28,19 @@ def closed_port() -> int:
 
 
 def make_item(site: str, n: int, content_hash: str | None = None, **extra) -> dict:
-    return {"id": f"{site}{n:014d}", "site": site, "url": f"https://{site}.example/news/{n}.html",
-            "canonical_url": None, "title": f"{site.upper()} article {n}", "published": "2026-10-01",
-            "content_hash": content_hash or f"{n:064x}", "extractor_version": "1",
-            "fetched_at": T0.isoformat(), "body": f"Body {n}", **extra}
+    return {
+        "id": f"{site}{n:014d}",
+        "site": site,
+        "url": f"https://{site}.example/news/{n}.html",
+        "canonical_url": None,
+        "title": f"{site.upper()} article {n}",
+        "published": "2026-10-01",
+        "content_hash": content_hash or f"{n:064x}",
+        "extractor_version": "1",
+        "fetched_at": T0.isoformat(),
+        "body": f"Body {n}",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -67,8 +76,10 @@ def test_digest_text_groups_by_site_with_counts_and_lines(changes):
 
 def test_digest_text_of_an_untitled_change(changes):
     untitled = next(c for c in changes if c.site == "anso")
-    assert digest_text([replace(untitled, title=None)]).splitlines()[-1] == \
-        "- new: (untitled) <https://anso.example/news/1.html>"
+    assert (
+        digest_text([replace(untitled, title=None)]).splitlines()[-1]
+        == "- new: (untitled) <https://anso.example/news/1.html>"
+    )
 
 
 def test_one_digest_arrives_with_every_change_grouped_by_site(changes, receivers):
@@ -107,7 +118,8 @@ def test_alerts_go_to_the_operators_only(receivers):
     assert digest.received == []
     assert [(p, b["type"], b["title"]) for p, b in ops.received] == [
         ("/alerts", "failure", "newswatch alert: cae site_down"),
-        ("/alerts", "success", "newswatch recovered: cae quiet")]
+        ("/alerts", "success", "newswatch recovered: cae quiet"),
+    ]
     assert ops.received[0][1]["message"] == alert.message
 
 
@@ -121,8 +133,9 @@ def test_no_operator_channel_sends_nothing_and_says_false(changes, receivers):
 def test_a_failing_channel_does_not_raise(changes, receivers, closed_port, caplog):
     working = receivers()
     caplog.set_level(logging.WARNING)
-    notifier = Notifier([f"json://127.0.0.1:{closed_port}/digest", working.url("digest")],
-                        [f"json://127.0.0.1:{closed_port}/alerts"])
+    notifier = Notifier(
+        [f"json://127.0.0.1:{closed_port}/digest", working.url("digest")], [f"json://127.0.0.1:{closed_port}/alerts"]
+    )
     assert notifier.send_digest(changes, "digest") is False  # not every channel took it...
     assert len(working.received) == 1  # ...but the working one did
     assert notifier.send_alert(Alert("alert", "cae", "site_down", 3, "down")) is False
@@ -147,7 +160,8 @@ def test_secrets_in_channel_urls_never_reach_the_logs(changes, receivers, closed
     caplog.set_level(1)  # everything, Apprise's own TRACE level included
     notifier = Notifier(
         [digest.url("digest", auth=f"user:{SECRET}@"), f"notaservice://user:{SECRET}@example.org/x"],
-        [ops.url("alerts", auth=f"user:{SECRET}@"), f"json://user:{SECRET}@127.0.0.1:{closed_port}/alerts"])
+        [ops.url("alerts", auth=f"user:{SECRET}@"), f"json://user:{SECRET}@127.0.0.1:{closed_port}/alerts"],
+    )
     assert notifier.send_digest(changes, "digest") is True
     assert notifier.send_alert(Alert("alert", "cae", "site_down", 3, "down")) is False  # one channel is closed
     assert len(digest.received) == 1 and len(ops.received) == 1

@@ -34,11 +34,19 @@ def run():
 
 
 def _raw(**kw):
-    item = {"site": "cae", "url": "https://en.cae.cn/cae/html/en/col2003/2023-06/25/20230625093015120_1.html?utm_source=x",
-            "title": "  Global Engineering\u00a0Frontiers Forum ", "published_raw": "Published: Jun 25, 2023",
-            "source": "CAE", "section": ["International Efforts"], "language": "en",
-            "body": ["The forum opened in Beijing.", "Font size: BigMediumSmall", "  Experts from 20 countries attended. "],
-            "images": [], "fetched_at": "2026-11-23T10:00:00+00:00", "extractor_version": "cae-1.core-1"}
+    item = {
+        "site": "cae",
+        "url": "https://en.cae.cn/cae/html/en/col2003/2023-06/25/20230625093015120_1.html?utm_source=x",
+        "title": "  Global Engineering\u00a0Frontiers Forum ",
+        "published_raw": "Published: Jun 25, 2023",
+        "source": "CAE",
+        "section": ["International Efforts"],
+        "language": "en",
+        "body": ["The forum opened in Beijing.", "Font size: BigMediumSmall", "  Experts from 20 countries attended. "],
+        "images": [],
+        "fetched_at": "2026-11-23T10:00:00+00:00",
+        "extractor_version": "cae-1.core-1",
+    }
     item.update(kw)
     return item
 
@@ -61,7 +69,9 @@ def test_duplicate_within_a_run_is_dropped_with_its_reason(run):
 
 
 def test_invalid_item_is_dropped_with_reason_and_counted_per_field(run):
-    with pytest.raises(DropItem, match=r"invalid item .*: body: '' should be non-empty; title: None is not of type 'string'"):
+    with pytest.raises(
+        DropItem, match=r"invalid item .*: body: '' should be non-empty; title: None is not of type 'string'"
+    ):
         run(_raw(title="   ", body=["Font size: BigMediumSmall"]))
     assert run.stats.get_value("newswatch/validate/invalid") == 1
     assert run.stats.get_value("newswatch/validate/invalid/title") == 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scrapy import Request
-from scrapy.utils.misc import build_from_crawler
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import build_from_crawler
 
 from newswatch.crawling.runner import project_settings
 from newswatch.crawling.useragent import ContactUserAgentMiddleware
@@ -23,7 +23,8 @@ def _agent(overrides: dict) -> str:
 def test_user_agent_names_newswatch_and_the_operators_contact_url():
     assert _agent({}).startswith("newswatch/") and "(+https://" in _agent({})
     assert _agent({"NEWSWATCH_CONTACT_URL": "https://academy-watch.example/contact"}).endswith(
-        "(+https://academy-watch.example/contact)")
+        "(+https://academy-watch.example/contact)"
+    )
     assert _agent({"USER_AGENT": "my-own-agent/1.0"}) == "my-own-agent/1.0"
 
 

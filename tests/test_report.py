@@ -8,7 +8,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from newswatch.report import build_report, summarise, web_url
 from newswatch.report.render import csv_cell, md_text, to_markdown
 from storage import EventLink, ItemWrite
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 RECENT, OLD = NOW - timedelta(days=2), NOW - timedelta(days=30)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 LONG_BODY = " ".join(f"word{n}" for n in range(60))
@@ -30,10 +30,23 @@ HOSTILE_URL = "javascript:alert(1)"
 
 
 def item(site: str, n: int, version: int = 1, **extra) -> dict:
-    return {"id": f"{n:016x}", "site": site, "url": f"https://{site}.example/news/{n}.html", "canonical_url": None,
-            "title": f"{site.upper()} article {n}", "published": "2026-10-01", "source": site.upper(),
-            "section": ["News"], "summary": None, "body": f"Body of article {n}.", "images": [],
-            "content_hash": f"{n:060x}{version:04x}", "extractor_version": "1", "fetched_at": NOW.isoformat(), **extra}
+    return {
+        "id": f"{n:016x}",
+        "site": site,
+        "url": f"https://{site}.example/news/{n}.html",
+        "canonical_url": None,
+        "title": f"{site.upper()} article {n}",
+        "published": "2026-10-01",
+        "source": site.upper(),
+        "section": ["News"],
+        "summary": None,
+        "body": f"Body of article {n}.",
+        "images": [],
+        "content_hash": f"{n:060x}{version:04x}",
+        "extractor_version": "1",
+        "fetched_at": NOW.isoformat(),
+        **extra,
+    }
 
 
 def updated(old: dict, **changes) -> ItemWrite:
@@ -46,27 +59,63 @@ def updated(old: dict, **changes) -> ItemWrite:
 def populate(store) -> None:
     """cae: 2 new, 1 updated, 1 removed, 1 reappeared in the last week (+3 older new); anso: hostile text."""
     edited = item("cae", 1, body="More than 60 experts took part in the discussions.")
-    store.save_items(None, [ItemWrite(edited, "new", OLD), ItemWrite(item("cae", 4), "new", OLD),
-                            ItemWrite(item("cae", 5), "new", OLD)])
-    store.save_items(None, [ItemWrite(item("cae", 2, body=LONG_BODY, published="2026-11-20"), "new", RECENT),
-                            ItemWrite(item("cae", 3, summary="Short  summary.", body=LONG_BODY), "new", RECENT)])
-    store.save_items(None, [updated(edited, published="2026-10-02",
-                                    body="More than 90 experts took part in the discussions, in person and online.")])
+    store.save_items(
+        None,
+        [ItemWrite(edited, "new", OLD), ItemWrite(item("cae", 4), "new", OLD), ItemWrite(item("cae", 5), "new", OLD)],
+    )
+    store.save_items(
+        None,
+        [
+            ItemWrite(item("cae", 2, body=LONG_BODY, published="2026-11-20"), "new", RECENT),
+            ItemWrite(item("cae", 3, summary="Short  summary.", body=LONG_BODY), "new", RECENT),
+        ],
+    )
+    store.save_items(
+        None,
+        [
+            updated(
+                edited,
+                published="2026-10-02",
+                body="More than 90 experts took part in the discussions, in person and online.",
+            )
+        ],
+    )
     store.mark_removed(None, [item("cae", 4)["id"]], RECENT)
     store.mark_removed(None, [item("cae", 5)["id"]], OLD)
     store.save_items(None, [ItemWrite(item("cae", 5), "reappeared", RECENT + timedelta(hours=1))])
     hostile = item("anso", 7, title=HOSTILE_TITLE, url=HOSTILE_URL, summary='<a href="javascript:x">click</a>')
-    formula = item("anso", 8, title="=HYPERLINK(\"http://evil.example\",\"x\")", body="<b>bold</b>")
+    formula = item("anso", 8, title='=HYPERLINK("http://evil.example","x")', body="<b>bold</b>")
     store.save_items(None, [ItemWrite(hostile, "new", RECENT), ItemWrite(formula, "new", RECENT)])
     store.save_items(None, [updated(formula, body="<script>alert(2)</script> <b>bold</b>")])
-    event = {"name": "Global Engineering Education Summit", "acronym": "GEES", "type": "conference",
-             "start": "2026-11-01", "end": "2026-11-03", "location": {"venue": None, "city": "Hangzhou", "country": "CN"},
-             "mode": "hybrid", "organisers": [{"name": "CAE", "role": "host"}], "participants": [], "attendance": None}
+    event = {
+        "name": "Global Engineering Education Summit",
+        "acronym": "GEES",
+        "type": "conference",
+        "start": "2026-11-01",
+        "end": "2026-11-03",
+        "location": {"venue": None, "city": "Hangzhou", "country": "CN"},
+        "mode": "hybrid",
+        "organisers": [{"name": "CAE", "role": "host"}],
+        "participants": [],
+        "attendance": None,
+    }
     store.save_event_links([EventLink(item_id=item("cae", 2)["id"], site="cae", event=event)], at=RECENT)
-    store.save_event_links([EventLink(item_id=item("anso", 7)["id"], site="anso", linked_by="text", similarity=0.91,
-                                      event_id=f"ev-{item('cae', 2)['id']}", event=event)], at=RECENT)
-    store.save_event_links([EventLink(item_id=item("cae", 1)["id"], site="cae",
-                                      event={"name": "Old forum", "type": "forum"})], at=OLD)
+    store.save_event_links(
+        [
+            EventLink(
+                item_id=item("anso", 7)["id"],
+                site="anso",
+                linked_by="text",
+                similarity=0.91,
+                event_id=f"ev-{item('cae', 2)['id']}",
+                event=event,
+            )
+        ],
+        at=RECENT,
+    )
+    store.save_event_links(
+        [EventLink(item_id=item("cae", 1)["id"], site="cae", event={"name": "Old forum", "type": "forum"})], at=OLD
+    )
 
 
 @pytest.fixture
@@ -77,8 +126,13 @@ def db(store, store_url) -> str:
 
 
 def newswatch(db: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newswatch", "--db", db, "report", *args],
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", db, "report", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 def ok(done: subprocess.CompletedProcess) -> str:
@@ -121,7 +175,12 @@ def test_report_groups_by_site_and_counts_each_kind_in_the_period(store):
     assert [e.title for e in cae.reappeared] == ["CAE article 5"]
     [event] = report.events  # the old forum was updated before the period
     assert (event.name, event.acronym, event.city, event.country, event.organisers) == (
-        "Global Engineering Education Summit", "GEES", "Hangzhou", "CN", ["CAE"])
+        "Global Engineering Education Summit",
+        "GEES",
+        "Hangzhou",
+        "CN",
+        ["CAE"],
+    )
     assert sorted((s.site, s.linked_by) for s in event.sources) == [("anso", "text"), ("cae", "self")]
 
 
@@ -145,12 +204,23 @@ def test_summary_is_the_items_else_the_first_forty_words_of_its_body():
     assert summarise({"summary": "", "body": ""}) is None
 
 
-@pytest.mark.parametrize("url, linked", [
-    ("https://en.cae.cn/a_1.html", True), ("HTTP://x.org/a?b=1&c=<2>", True), ("javascript:alert(1)", False),
-    ("JaVaScRiPt:alert(1)", False), (" https://x.org", False), ("java\tscript:alert(1)", False),
-    ("https://x.org/a b", False), ("data:text/html,<script>", False), ("//evil.example", False),
-    ("ftp://x.org", False), (None, False), ("", False),
-])
+@pytest.mark.parametrize(
+    "url, linked",
+    [
+        ("https://en.cae.cn/a_1.html", True),
+        ("HTTP://x.org/a?b=1&c=<2>", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        (" https://x.org", False),
+        ("java\tscript:alert(1)", False),
+        ("https://x.org/a b", False),
+        ("data:text/html,<script>", False),
+        ("//evil.example", False),
+        ("ftp://x.org", False),
+        (None, False),
+        ("", False),
+    ],
+)
 def test_only_plain_http_urls_are_linked(url, linked):
     assert (web_url(url) is not None) is linked
 
@@ -158,8 +228,20 @@ def test_only_plain_http_urls_are_linked(url, linked):
 def test_markdown_and_csv_helpers_neutralise_scraped_text():
     assert md_text("<script>*x*</script> [a](javascript:b)") == r"\<script\>\*x\*\</script\> \[a\](javascript:b)"
     assert [md_text(t) for t in ("- x", "12. x", "# x", "a-b &amp;", "2026-10-01")] == [
-        r"\- x", r"12\. x", r"\# x", r"a-b \&amp;", "2026-10-01"]
-    assert [csv_cell(v) for v in ("=1+1", "+1", "-2", "@A1", "plain", None)] == ["'=1+1", "'+1", "'-2", "'@A1", "plain", ""]
+        r"\- x",
+        r"12\. x",
+        r"\# x",
+        r"a-b \&amp;",
+        "2026-10-01",
+    ]
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-2", "@A1", "plain", None)] == [
+        "'=1+1",
+        "'+1",
+        "'-2",
+        "'@A1",
+        "plain",
+        "",
+    ]
 
 
 # -- the formats, through the command -------------------------------------------------
@@ -173,7 +255,17 @@ def test_json_is_the_documented_structure(db):
     assert set(cae) == {"site", "institution", "counts", "new", "updated", "removed", "reappeared"}
     assert cae["counts"] == {"new": 2, "updated": 1, "removed": 1, "reappeared": 1}
     [upd] = cae["updated"]
-    assert set(upd) == {"kind", "item_id", "url", "title", "published", "detected_at", "summary", "changed_fields", "diff"}
+    assert set(upd) == {
+        "kind",
+        "item_id",
+        "url",
+        "title",
+        "published",
+        "detected_at",
+        "summary",
+        "changed_fields",
+        "diff",
+    }
     body = next(d for d in upd["diff"] if d["field"] == "body")
     assert ["-", "60"] in body["words"] and ["+", "90"] in body["words"]
     assert data["events"][0]["name"] == "Global Engineering Education Summit"
@@ -196,8 +288,12 @@ def test_markdown_has_a_heading_per_site_lists_and_fenced_diffs(db):
     assert text.startswith("# newswatch report\n")
     assert "## cae\n" in text and "## anso" not in text
     assert "\n2 new · 1 updated · 1 removed · 1 reappeared\n" in text
-    assert [h for h in re.findall(r"^### .*", text, re.M)] == ["### New (2)", "### Updated (1)", "### Removed (1)",
-                                                              "### Reappeared (1)"]
+    assert [h for h in re.findall(r"^### .*", text, re.M)] == [
+        "### New (2)",
+        "### Updated (1)",
+        "### Removed (1)",
+        "### Reappeared (1)",
+    ]
     fence = re.search(r"^ {4}```text\n(.*?)\n {4}```$", text, re.M | re.S)
     assert fence and "[-60-] {+90+}" in fence[1]
     assert "- **[CAE article 4](https://cae.example/news/4.html)**" in text
@@ -248,7 +344,7 @@ def test_html_escapes_hostile_text_and_shows_non_http_urls_as_text(db):
     assert title.text_content() == f"{HOSTILE_TITLE} {HOSTILE_URL}"  # both shown as text, nothing linked
     assert title.xpath(".//a") == [] and title.xpath("span[@class='url']/text()") == [HOSTILE_URL]
     assert any("<script>alert(2)</script>" in d.text_content() for d in doc.xpath("//div[@class='diff']//ins"))
-    assert any('<a href="javascript:x">click</a>' == p.text_content() for p in doc.xpath("//p[@class='summary']"))
+    assert any(p.text_content() == '<a href="javascript:x">click</a>' for p in doc.xpath("//p[@class='summary']"))
 
 
 def test_since_site_and_output_file(db, tmp_path):
@@ -272,21 +368,28 @@ def test_empty_database_says_so(store_url, store):
     assert json.loads(ok(newswatch(store_url, "--format", "json")))["sites"] == []
 
 
-@pytest.mark.parametrize("args, code, phrases", [
-    (("--site", "nope"), 2, ("unknown site 'nope'", "known sites: ", "cae")),
-    (("--since", "last tuesday"), 2, ("neither an ISO time",)),
-    (("--format", "pdf"), 2, ("'pdf' is not one of",)),
-    (("-o", "/proc/no/such/dir/report.md"), 1, ("cannot write the report to /proc/no/such/dir/report.md",)),
-    (("-o", "/"), 2, ("is a directory",)),
-])
+@pytest.mark.parametrize(
+    "args, code, phrases",
+    [
+        (("--site", "nope"), 2, ("unknown site 'nope'", "known sites: ", "cae")),
+        (("--since", "last tuesday"), 2, ("neither an ISO time",)),
+        (("--format", "pdf"), 2, ("'pdf' is not one of",)),
+        (("-o", "/proc/no/such/dir/report.md"), 1, ("cannot write the report to /proc/no/such/dir/report.md",)),
+        (("-o", "/"), 2, ("is a directory",)),
+    ],
+)
 def test_bad_input_gets_one_line(tmp_path, args, code, phrases):
     one_error_line(newswatch(f"sqlite:///{tmp_path / 'nw.db'}", *args), code, *phrases)
 
 
 def test_output_under_a_file_gets_one_line(tmp_path):
     (tmp_path / "plain.txt").write_text("x")
-    one_error_line(newswatch(f"sqlite:///{tmp_path / 'nw.db'}", "-o", str(tmp_path / "plain.txt" / "r.md")), 1,
-                   "cannot write the report to", "Not a directory")
+    one_error_line(
+        newswatch(f"sqlite:///{tmp_path / 'nw.db'}", "-o", str(tmp_path / "plain.txt" / "r.md")),
+        1,
+        "cannot write the report to",
+        "Not a directory",
+    )
 
 
 # -- end to end: a real crawl of the demo site -------------------------------------------
@@ -298,8 +401,9 @@ def test_report_after_real_crawls_of_the_demo_site(tmp_path, site_server):
     db, server = f"sqlite:///{tmp_path / 'demo.db'}", site_server(SITE)
     for version in ("v1", "v2"):
         server.set_version(version)
-        done = subprocess.run(crawl_command(db, server.url, tmp_path / "cache"), capture_output=True, text=True,
-                              timeout=300)
+        done = subprocess.run(
+            crawl_command(db, server.url, tmp_path / "cache"), capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr[-2000:]
     data = json.loads(ok(newswatch(db, "--format", "json", "--since", "1h")))
     [cae] = data["sites"]

@@ -4,8 +4,15 @@ from newswatch.runs import CrawlFacts, facts_from_stats, position_reached, remov
 
 
 def _facts(**kw):
-    base = dict(finish_reason="finished", listing_pages=3, listing_failed=0, listing_empty=0, listing_blocked=0,
-                article_failed=0, article_blocked=0)
+    base = dict(
+        finish_reason="finished",
+        listing_pages=3,
+        listing_failed=0,
+        listing_empty=0,
+        listing_blocked=0,
+        article_failed=0,
+        article_blocked=0,
+    )
     base.update(kw)
     return CrawlFacts(**base)
 
@@ -14,14 +21,28 @@ def test_status():
     assert run_status(_facts()) == "ok"
     assert run_status(_facts(article_failed=1)) == "partial"
     assert run_status(_facts(items_seen=8, items_invalid=1)) == "ok"  # one bad page is not a broken layout
-    for bad in ({"listing_failed": 1}, {"listing_empty": 1}, {"listing_pages": 0}, {"finish_reason": "shutdown"},
-                {"listing_blocked": 1}, {"store_errors": 2}, {"items_seen": 8, "items_invalid": 5}):
+    for bad in (
+        {"listing_failed": 1},
+        {"listing_empty": 1},
+        {"listing_pages": 0},
+        {"finish_reason": "shutdown"},
+        {"listing_blocked": 1},
+        {"store_errors": 2},
+        {"items_seen": 8, "items_invalid": 5},
+    ):
         assert run_status(_facts(**bad)) == "failed", bad
 
 
 def test_facts_from_stats():
-    facts = facts_from_stats({"newswatch/listing/pages": 2, "newswatch/listing/failed": 1,
-                              "newswatch/listing/not_html": 1, "newswatch/article/failed": 3}, "finished")
+    facts = facts_from_stats(
+        {
+            "newswatch/listing/pages": 2,
+            "newswatch/listing/failed": 1,
+            "newswatch/listing/not_html": 1,
+            "newswatch/article/failed": 3,
+        },
+        "finished",
+    )
     assert (facts.listing_pages, facts.listing_failed, facts.article_failed) == (2, 2, 3)
 
 

@@ -9,8 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
-
+from datetime import UTC, datetime
 
 from newswatch.demo import SITE
 from storage import open_store
@@ -18,7 +17,8 @@ from storage import open_store
 
 def _config(tmp_path, site_url, hook_port, interval="4s"):
     path = tmp_path / "newswatch.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 [scheduler]
 max_concurrent = 1
 stagger = "1s"
@@ -36,14 +36,19 @@ digest = "per_run"
 [sites.cae]
 spider = "cae"
 interval = "{interval}"
-settings = {{ NEWSWATCH_BASE_URL = "{site_url}", NEWSWATCH_SECTIONS = "col2003", HTTPCACHE_DIR = "{tmp_path / 'cache'}", AUTOTHROTTLE_ENABLED = "False", NEWSWATCH_REVISIT_OLDER_HOURS = "0" }}
-""", "utf-8")
+settings = {{ NEWSWATCH_BASE_URL = "{site_url}", NEWSWATCH_SECTIONS = "col2003", HTTPCACHE_DIR = "{tmp_path / "cache"}", AUTOTHROTTLE_ENABLED = "False", NEWSWATCH_REVISIT_OLDER_HOURS = "0" }}
+""",
+        "utf-8",
+    )
     return path
 
 
 def _start(db, config, log):
-    return subprocess.Popen([sys.executable, "-m", "newswatch", "--db", db, "run", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newswatch", "--db", db, "run", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
 
 
 def _runs(db):
@@ -80,10 +85,12 @@ def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_se
     proc = _start(db, config, log)
     try:
         _wait(lambda: [r for r in _runs(db) if r.status != "running"], what="a first finished run")
-        switched = datetime.now(timezone.utc)
+        switched = datetime.now(UTC)
         server.set_version("v2")
-        _wait(lambda: len([r for r in _runs(db) if r.started_at > switched and r.status != "running"]) >= 2,
-              what="two runs after the change")
+        _wait(
+            lambda: len([r for r in _runs(db) if r.started_at > switched and r.status != "running"]) >= 2,
+            what="two runs after the change",
+        )
     finally:
         took = _stop(proc)
     log.close()
@@ -93,7 +100,8 @@ def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_se
     runs = _runs(db)
     assert len(runs) >= 3 and all(r.status in ("ok", "failed") for r in runs)
     assert [r.status for r in runs if r.finish_reason == "finished"] == ["ok"] * len(
-        [r for r in runs if r.finish_reason == "finished"])
+        [r for r in runs if r.finish_reason == "finished"]
+    )
     for before, after in zip(runs, runs[1:]):  # never two crawls of a site at once
         assert after.started_at >= before.finished_at
     with open_store(db) as store:
@@ -144,8 +152,11 @@ def test_operators_are_alerted_after_failing_runs_and_told_of_recovery(tmp_path,
     server = site_server(root)
     db = f"sqlite:///{tmp_path / 'nw.db'}"
     config = _config(tmp_path, server.url, webhook.port, interval="3s")
-    config.write_text(config.read_text().replace('NEWSWATCH_SECTIONS = "col2003"',
-                                                 'NEWSWATCH_SECTIONS = "col2003", RETRY_TIMES = "0"'))
+    config.write_text(
+        config.read_text().replace(
+            'NEWSWATCH_SECTIONS = "col2003"', 'NEWSWATCH_SECTIONS = "col2003", RETRY_TIMES = "0"'
+        )
+    )
     alerts = lambda: [body for path, body in webhook.received if path == "/alerts"]  # noqa: E731
     log = open(tmp_path / "run.log", "w")
     proc = _start(db, config, log)
@@ -177,14 +188,29 @@ def test_periodic_digest_sends_the_periods_changes_and_nothing_when_there_are_no
     monkeypatch.setattr(scheduler, "STATE", scheduler._State(config=load_config(config, ["cae", "anso"]), db=db))
     scheduler.digest_job(timedelta(days=1).total_seconds())
     assert webhook.received == []  # no changes: no message at all
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with open_store(db) as store:
         run = store.begin_run("cae", now)
-        store.save_items(run, [ItemWrite(item={"id": "0123456789abcdef", "site": "cae", "url": "https://en.cae.cn/a_1.html",
-                                               "canonical_url": "https://en.cae.cn/a_1.html", "title": "Forum held in Beijing",
-                                               "published": "2026-11-20", "content_hash": "a" * 64,
-                                               "extractor_version": "cae-1.core-1", "fetched_at": now.isoformat()},
-                                         kind="new", at=now)])
+        store.save_items(
+            run,
+            [
+                ItemWrite(
+                    item={
+                        "id": "0123456789abcdef",
+                        "site": "cae",
+                        "url": "https://en.cae.cn/a_1.html",
+                        "canonical_url": "https://en.cae.cn/a_1.html",
+                        "title": "Forum held in Beijing",
+                        "published": "2026-11-20",
+                        "content_hash": "a" * 64,
+                        "extractor_version": "cae-1.core-1",
+                        "fetched_at": now.isoformat(),
+                    },
+                    kind="new",
+                    at=now,
+                )
+            ],
+        )
     scheduler.digest_job(timedelta(days=1).total_seconds())
     assert [path for path, _ in webhook.received] == ["/digest"]
     assert "Forum held in Beijing" in webhook.received[0][1]["message"]

@@ -17,11 +17,33 @@ from spiders.cast import CastSpider
 SITES = Path(__file__).parent / "fixtures" / "sites"
 SPIDERS = {"cae": CaeSpider, "anso": AnsoSpider, "cas": CasSpider, "cast": CastSpider}
 #: Page furniture that must never reach a body.
-CHROME = ("Font size", "BigMediumSmall", "Share to", "Views:", "Copyright", "Contact Us", "Home",
-          "Visits:", "Page views", "Print", "Hot News")
+CHROME = (
+    "Font size",
+    "BigMediumSmall",
+    "Share to",
+    "Views:",
+    "Copyright",
+    "Contact Us",
+    "Home",
+    "Visits:",
+    "Page views",
+    "Print",
+    "Hot News",
+)
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"  # the two real articles the project started from
-FIELDS = ("title", "published_raw", "published", "source", "section", "language", "body_starts", "body_ends",
-          "paragraphs", "images", "boilerplate")
+FIELDS = (
+    "title",
+    "published_raw",
+    "published",
+    "source",
+    "section",
+    "language",
+    "body_starts",
+    "body_ends",
+    "paragraphs",
+    "images",
+    "boilerplate",
+)
 
 
 def _cases():
@@ -72,8 +94,11 @@ def _expected(site: str) -> list[dict]:
 def test_every_article_matches_the_spider_and_has_expectations(site):
     """Each saved article URL is recognised as this site's article, and each has an expected file."""
     spider = SPIDERS[site]
-    pages = {"/" + p.relative_to(SITES / site / "v1").as_posix() for p in (SITES / site / "v1").rglob("*")
-             if p.is_file() and not p.name.startswith(("_", "index", "robots", "column_"))}
+    pages = {
+        "/" + p.relative_to(SITES / site / "v1").as_posix()
+        for p in (SITES / site / "v1").rglob("*")
+        if p.is_file() and not p.name.startswith(("_", "index", "robots", "column_"))
+    }
     assert pages == {e["url_path"] for e in _expected(site)}
     assert all(spider.matches(spider.base_url + p) for p in pages)
     assert not spider.matches(spider.base_url + "/")
@@ -94,7 +119,10 @@ def test_cae_seed_article_body_is_the_seed_text():
     start = seed.index("The 2nd World Science and Technology Development Forum (WSTDF 2020)")
     assert _words(item["body"]) == _words(seed[start:])
     assert (item["title"], item["published"], item["source"]) == (
-        "The 2nd World Science and Technology Development Forum Held in Beijing", "2020-11-09", "CAE")
+        "The 2nd World Science and Technology Development Forum Held in Beijing",
+        "2020-11-09",
+        "CAE",
+    )
     assert item["section"] == ["International Cooperation", "Networking / Partnership", "Multilateral Collaboration"]
 
 
@@ -104,7 +132,8 @@ def test_anso_seed_article_body_is_the_seed_text():
     start = seed.index("On 18 September 2020")
     end = seed.rindex("Thailand Investment in Genomics.") + len("Thailand Investment in Genomics.")
     assert _words(item["body"]) == _words(seed[start:end])
-    assert item["title"] == ("ANSO Co-hosts the High-Level Workshop of International Research Institutions "
-                             "in Zhongguancun Forum 2020")
+    assert item["title"] == (
+        "ANSO Co-hosts the High-Level Workshop of International Research Institutions in Zhongguancun Forum 2020"
+    )
     assert item["published"].startswith("2020-09-22T") and item["published"].endswith("+08:00")
     assert item["source"] == "ANSO"

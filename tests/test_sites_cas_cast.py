@@ -6,10 +6,10 @@ Every field of every saved article is checked in tests/test_sites.py with the ot
 from __future__ import annotations
 
 import pytest
+from test_sites import _expected, extract
 
 from spiders.cas import CasSpider
 from spiders.cast import CastSpider
-from test_sites import _expected, extract
 
 SPIDERS = {"cas": CasSpider, "cast": CastSpider}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from storage import (
 from storage.sql import HEAD_REVISION, SqlStore, alembic_config
 from storage.tables import include_name, metadata
 
-T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TABLES = {"sites", "runs", "items", "item_versions", "changes", "events", "event_sources", "change_reviews"}
 
 
@@ -112,8 +112,17 @@ def test_runs_roundtrip_order_and_filters(store):
     third = store.begin_run("alpha", at(20))
     assert len({first, second, third}) == 3
     store.finish_run(
-        first, finished_at=at(5), status="finished", finish_reason="finished",
-        pages=3, items=40, new=10, updated=2, removed=1, reappeared=1, errors=0,
+        first,
+        finished_at=at(5),
+        status="finished",
+        finish_reason="finished",
+        pages=3,
+        items=40,
+        new=10,
+        updated=2,
+        removed=1,
+        reappeared=1,
+        errors=0,
         stats={"downloader/request_count": 3, "start_time": at(0), "tags": {"x"}},
     )
     runs = store.runs()
@@ -124,7 +133,13 @@ def test_runs_roundtrip_order_and_filters(store):
     done = runs[-1]
     assert (done.site, done.status, done.finish_reason) == ("alpha", "finished", "finished")
     assert (done.pages, done.items, done.new, done.updated, done.removed, done.reappeared, done.errors) == (
-        3, 40, 10, 2, 1, 1, 0,
+        3,
+        40,
+        10,
+        2,
+        1,
+        1,
+        0,
     )
     assert done.started_at == at(0) and done.finished_at == at(5)
     assert done.stats == {"downloader/request_count": 3, "start_time": at(0).isoformat(), "tags": ["x"]}
@@ -151,7 +166,10 @@ def test_new_item_roundtrip(store):
     stored = store.get_item("alpha:1")
     assert stored is not None
     assert (stored.id, stored.site, stored.url, stored.canonical_url) == (
-        "alpha:1", "alpha", item["url"], item["canonical_url"],
+        "alpha:1",
+        "alpha",
+        item["url"],
+        item["canonical_url"],
     )
     assert (stored.title, stored.published, stored.status) == ("Title 1", "2025-02-01", "active")
     assert (stored.content_hash, stored.extractor_version, stored.version) == ("hash-1", "1", 1)
@@ -164,13 +182,28 @@ def test_new_item_roundtrip(store):
 
     [change] = store.changes()
     assert isinstance(change, ChangeRecord)
-    assert (change.run_id, change.item_id, change.site, change.kind, change.version) == (run, "alpha:1", "alpha", "new", 1)
+    assert (change.run_id, change.item_id, change.site, change.kind, change.version) == (
+        run,
+        "alpha:1",
+        "alpha",
+        "new",
+        1,
+    )
     assert (change.url, change.title, change.detected_at) == (item["url"], "Title 1", at(1))
     assert change.changed_fields == ["title", "body"] and change.diff == {"title": [None, "Title 1"]}
 
     assert store.known_items("alpha") == {
-        "alpha:1": KnownItem("alpha:1", item["url"], "hash-1", "1", "active", "https://alpha.example/news", 2, at(1),
-                              published=item["published"])
+        "alpha:1": KnownItem(
+            "alpha:1",
+            item["url"],
+            "hash-1",
+            "1",
+            "active",
+            "https://alpha.example/news",
+            2,
+            at(1),
+            published=item["published"],
+        )
     }
     assert store.get_item("missing") is None and store.versions("missing") == []
 
@@ -187,7 +220,12 @@ def test_version_written_only_when_hash_changes(store):
     assert [(v.version, v.content_hash) for v in versions] == [(1, "hash-1"), (2, "hash-1b")]
     assert versions[1].data["title"] == "Second"
     stored = store.get_item("alpha:1")
-    assert (stored.version, stored.content_hash, stored.first_seen_at, stored.last_seen_at) == (2, "hash-1b", at(1), at(3))
+    assert (stored.version, stored.content_hash, stored.first_seen_at, stored.last_seen_at) == (
+        2,
+        "hash-1b",
+        at(1),
+        at(3),
+    )
     assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("updated", 1), ("new", 1)]
 
 
@@ -232,7 +270,11 @@ def test_removed_and_reappeared(store):
     assert store.known_items("alpha")["alpha:1"].status == "removed"
     [removed] = store.changes(kinds=["removed"])
     assert (removed.item_id, removed.run_id, removed.changed_fields, removed.diff, removed.version) == (
-        "alpha:1", run, [], None, 1,
+        "alpha:1",
+        run,
+        [],
+        None,
+        1,
     )
     assert removed.detected_at == at(5) and removed.title == "Title 1"
 
@@ -262,11 +304,17 @@ def test_changes_filters_order_and_titles(store):
     store.mark_removed(None, ["beta:1"], at(4))
 
     assert [(c.site, c.kind) for c in store.changes()] == [
-        ("beta", "removed"), ("alpha", "updated"), ("beta", "new"), ("alpha", "new"),
+        ("beta", "removed"),
+        ("alpha", "updated"),
+        ("beta", "new"),
+        ("alpha", "new"),
     ]
     assert [c.kind for c in store.changes(site="alpha")] == ["updated", "new"]
     assert [c.kind for c in store.changes(since=at(3))] == ["removed", "updated"]
-    assert [c.kind for c in store.changes(since=at(3).astimezone(timezone(timedelta(hours=5))))] == ["removed", "updated"]
+    assert [c.kind for c in store.changes(since=at(3).astimezone(timezone(timedelta(hours=5))))] == [
+        "removed",
+        "updated",
+    ]
     assert [c.site for c in store.changes(kinds=["new"])] == ["beta", "alpha"]
     assert [c.kind for c in store.changes(site="beta", kinds=["new", "removed"], limit=1)] == ["removed"]
     assert store.changes(site="gamma") == [] and store.changes(kinds=[]) == []
@@ -298,26 +346,40 @@ def test_datetimes_come_back_utc_aware(store):
     run = store.begin_run("alpha", datetime(2025, 3, 1, 14, 0, tzinfo=plus_two))
     naive = datetime(2025, 3, 1, 12, 30)  # naive means UTC
     store.save_items(run, [ItemWrite(make_item(1, fetched_at="2025-03-01T13:00:00+01:00"), "new", naive)])
-    store.finish_run(run, finished_at=datetime(2025, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))),
-                     status="finished", finish_reason="finished")
+    store.finish_run(
+        run,
+        finished_at=datetime(2025, 3, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))),
+        status="finished",
+        finish_reason="finished",
+    )
     [r] = store.runs()
     assert r.started_at == at(0) and r.finished_at == at(60)
     stored = store.get_item("alpha:1")
     [version] = store.versions("alpha:1")
     [change] = store.changes()
     known = store.known_items("alpha")["alpha:1"]
-    for value in (r.started_at, r.finished_at, stored.first_seen_at, stored.last_seen_at,
-                  version.fetched_at, change.detected_at, known.last_seen_at):
+    for value in (
+        r.started_at,
+        r.finished_at,
+        stored.first_seen_at,
+        stored.last_seen_at,
+        version.fetched_at,
+        change.detected_at,
+        known.last_seen_at,
+    ):
         assert_utc(value)
     assert stored.first_seen_at == at(30) and version.fetched_at == at(0)
 
 
 def test_batch_with_repeated_ids(store):
-    store.save_items(None, [
-        ItemWrite(make_item(1), "new", at(1)),
-        ItemWrite(make_item(1, "h2"), "updated", at(2), ["body"]),
-        ItemWrite(make_item(1, "h2", position={"listing": "L", "page": 4}), "unchanged", at(3)),
-    ])
+    store.save_items(
+        None,
+        [
+            ItemWrite(make_item(1), "new", at(1)),
+            ItemWrite(make_item(1, "h2"), "updated", at(2), ["body"]),
+            ItemWrite(make_item(1, "h2", position={"listing": "L", "page": 4}), "unchanged", at(3)),
+        ],
+    )
     stored = store.get_item("alpha:1")
     assert (stored.version, stored.content_hash, stored.first_seen_at, stored.last_seen_at) == (2, "h2", at(1), at(3))
     assert [v.version for v in store.versions("alpha:1")] == [1, 2]
@@ -365,10 +427,18 @@ def test_nul_characters_are_dropped(store):
 
 
 def test_nul_characters_are_dropped_deep_in_an_item(store):
-    event = {"name": "Forum\x00", "participants": [{"name": "Bai\x00 Chunli", "title": None}], "attendance": {"participants": 3}}
+    event = {
+        "name": "Forum\x00",
+        "participants": [{"name": "Bai\x00 Chunli", "title": None}],
+        "attendance": {"participants": 3},
+    }
     store.save_items(None, [ItemWrite(make_item(1, event=event, body="no nul, only a backslash: \\x00"), "new", at(1))])
     stored = store.get_item("alpha:1").data
-    assert stored["event"] == {"name": "Forum", "participants": [{"name": "Bai Chunli", "title": None}], "attendance": {"participants": 3}}
+    assert stored["event"] == {
+        "name": "Forum",
+        "participants": [{"name": "Bai Chunli", "title": None}],
+        "attendance": {"participants": 3},
+    }
     assert stored["body"] == "no nul, only a backslash: \\x00"
 
 
@@ -406,11 +476,10 @@ def test_context_manager_closes(store_url):
 
 
 def test_sqlite_pragmas(tmp_path):
-    with open_store(str(tmp_path / "sub" / "x.db")) as opened:
-        with opened.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    with open_store(str(tmp_path / "sub" / "x.db")) as opened, opened.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
     assert (tmp_path / "sub" / "x.db").exists()
 
 

@@ -21,15 +21,32 @@ T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 HOSTILE = '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">'
 
 
-def make_item(n: int, site: str = "alpha", title: str | None = None, body: str | None = None,
-              url: str | None = None, version: str = "a") -> dict:
+def make_item(
+    n: int,
+    site: str = "alpha",
+    title: str | None = None,
+    body: str | None = None,
+    url: str | None = None,
+    version: str = "a",
+) -> dict:
     return {
-        "id": f"{site[:1]}{n:015x}", "site": site, "url": url or f"https://{site}.example/news/{n}.html",
-        "canonical_url": None, "title": title or f"{site.title()} news number {n}", "published": "2026-10-01",
-        "published_raw": "Oct 1, 2026", "source": site.upper(), "section": ["News"], "language": "en",
-        "summary": None, "body": body or f"Paragraph about academy item {n}.\n\nSecond paragraph {n}.",
-        "images": [], "fetched_at": T0.isoformat(), "content_hash": f"{version}{n:063x}"[:64],
-        "extractor_version": "1", "event": None,
+        "id": f"{site[:1]}{n:015x}",
+        "site": site,
+        "url": url or f"https://{site}.example/news/{n}.html",
+        "canonical_url": None,
+        "title": title or f"{site.title()} news number {n}",
+        "published": "2026-10-01",
+        "published_raw": "Oct 1, 2026",
+        "source": site.upper(),
+        "section": ["News"],
+        "language": "en",
+        "summary": None,
+        "body": body or f"Paragraph about academy item {n}.\n\nSecond paragraph {n}.",
+        "images": [],
+        "fetched_at": T0.isoformat(),
+        "content_hash": f"{version}{n:063x}"[:64],
+        "extractor_version": "1",
+        "event": None,
     }
 
 
@@ -46,16 +63,31 @@ def fill(url: str, alpha: int = 60, beta: int = 10) -> dict:
         runs = {}
         for site, count in (("alpha", alpha), ("beta", beta)):
             runs[site] = store.begin_run(site, T0)
-            store.save_items(runs[site], [ItemWrite(make_item(n, site), "new", T0 + timedelta(hours=n))
-                                          for n in range(count)])
+            store.save_items(
+                runs[site], [ItemWrite(make_item(n, site), "new", T0 + timedelta(hours=n)) for n in range(count)]
+            )
         first = make_item(1)
-        update(store, runs["alpha"], first, T0 + timedelta(days=5),
-               body=first["body"].replace("academy item 1.", "academy item 1, water security and food."))
-        update(store, runs["alpha"], make_item(2), T0 + timedelta(days=5, hours=1), title="Alpha news number 2 (corrected)")
+        update(
+            store,
+            runs["alpha"],
+            first,
+            T0 + timedelta(days=5),
+            body=first["body"].replace("academy item 1.", "academy item 1, water security and food."),
+        )
+        update(
+            store, runs["alpha"], make_item(2), T0 + timedelta(days=5, hours=1), title="Alpha news number 2 (corrected)"
+        )
         for site, count in (("alpha", alpha), ("beta", beta)):
-            store.finish_run(runs[site], finished_at=T0 + timedelta(days=5, hours=2), status="ok",
-                             finish_reason="finished", pages=2, items=count, new=count,
-                             stats={"newswatch/listing/pages": 2, "newswatch/dates/parsed": count})
+            store.finish_run(
+                runs[site],
+                finished_at=T0 + timedelta(days=5, hours=2),
+                status="ok",
+                finish_reason="finished",
+                pages=2,
+                items=count,
+                new=count,
+                stats={"newswatch/listing/pages": 2, "newswatch/dates/parsed": count},
+            )
     return runs
 
 
@@ -77,6 +109,7 @@ def csrf(client: TestClient) -> str:
 
 # -- JSON API: filters and paging ---------------------------------------------------------------
 
+
 def test_changes_paging_is_stable_and_complete(client):
     first = client.get("/api/changes", params={"per_page": 50}).json()
     assert first["total"] == 72 and first["pages"] == 2 and len(first["changes"]) == 50
@@ -93,7 +126,8 @@ def test_changes_filters(client):
     assert updated["total"] == 2 and {c["kind"] for c in updated["changes"]} == {"updated"}
     body = next(c for c in updated["changes"] if c["changed_fields"] == ["body"])
     assert ["+", "water security and food."] in body["diff"]["body"]["words"] or any(
-        op == "+" and "water" in text for op, text in body["diff"]["body"]["words"])
+        op == "+" and "water" in text for op, text in body["diff"]["body"]["words"]
+    )
     beta = client.get("/api/changes", params={"site": "beta"}).json()
     assert beta["total"] == 10 and {c["site"] for c in beta["changes"]} == {"beta"}
     both = client.get("/api/changes", params=[("kind", "new"), ("kind", "updated"), ("site", "alpha")]).json()
@@ -113,7 +147,7 @@ def test_feed_page_filters_rows(client):
     beta = client.get("/changes", params={"site": "beta"}).text
     assert set(re.findall(r'data-site="(\w+)"', beta)) == {"beta"}
     full = client.get("/changes").text
-    assert len(re.findall(r'data-kind=', full)) == 50 and "?page=2" in full
+    assert len(re.findall(r"data-kind=", full)) == 50 and "?page=2" in full
 
 
 def test_item_versions_and_diff(client):
@@ -132,8 +166,16 @@ def test_item_versions_and_diff(client):
 
 def test_openapi_documents_the_api(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/changes", "/api/items/{item_id}", "/api/items/{item_id}/versions", "/api/items/{item_id}/diff",
-                 "/api/events", "/api/sites", "/api/search", "/api/changes/{change_id}/review"):
+    for path in (
+        "/api/changes",
+        "/api/items/{item_id}",
+        "/api/items/{item_id}/versions",
+        "/api/items/{item_id}/diff",
+        "/api/events",
+        "/api/sites",
+        "/api/search",
+        "/api/changes/{change_id}/review",
+    ):
         assert path in spec["paths"], path
     assert "ChangeList" in spec["components"]["schemas"]
     docs = client.get("/docs")
@@ -143,12 +185,16 @@ def test_openapi_documents_the_api(client):
 
 # -- reviews ------------------------------------------------------------------------------------
 
+
 def test_review_through_the_form_persists(app_url, client):
     page = client.get("/changes", params={"kind": "updated"}).text
     change_id = int(re.search(r'id="change-(\d+)"', page)[1])
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    done = client.post(f"/changes/{change_id}/review", data={"status": "reviewed", "csrf_token": token,
-                                                             "next": "/changes?kind=updated"}, follow_redirects=False)
+    done = client.post(
+        f"/changes/{change_id}/review",
+        data={"status": "reviewed", "csrf_token": token, "next": "/changes?kind=updated"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303 and done.headers["location"].startswith("/changes?kind=updated")
     with TestClient(create_app(app_url)) as fresh:  # a new process would see it: it is in the database
         reviewed = fresh.get("/api/changes", params={"review": "reviewed"}).json()
@@ -163,15 +209,26 @@ def test_review_through_the_form_persists(app_url, client):
 def test_review_through_the_api(client):
     change_id = client.get("/api/changes", params={"kind": "updated"}).json()["changes"][0]["id"]
     token = csrf(client)
-    done = client.post(f"/api/changes/{change_id}/review", json={"status": "false_positive", "note": "typo fix"},
-                       headers={"X-CSRF-Token": token})
+    done = client.post(
+        f"/api/changes/{change_id}/review",
+        json={"status": "false_positive", "note": "typo fix"},
+        headers={"X-CSRF-Token": token},
+    )
     assert done.status_code == 200 and done.json()["review"]["status"] == "false_positive"
     assert done.json()["review"]["note"] == "typo fix"
     assert client.get("/api/changes", params={"review": "false_positive"}).json()["total"] == 1
-    assert client.post("/api/changes/999999/review", json={"status": "reviewed"},
-                       headers={"X-CSRF-Token": token}).status_code == 404
-    assert client.post(f"/api/changes/{change_id}/review", json={"status": "liked"},
-                       headers={"X-CSRF-Token": token}).status_code == 422
+    assert (
+        client.post(
+            "/api/changes/999999/review", json={"status": "reviewed"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/changes/{change_id}/review", json={"status": "liked"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 422
+    )
 
 
 def test_review_is_deleted_with_its_change(store):
@@ -181,6 +238,7 @@ def test_review_is_deleted_with_its_change(store):
     store.review_change(change.id, "reviewed", "ok", T0)
     assert store.get_change(change.id).review.note == "ok"
     import sqlalchemy as sa
+
     with store.engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM changes"))
         assert conn.execute(sa.text("SELECT count(*) FROM change_reviews")).scalar() == 0
@@ -189,6 +247,7 @@ def test_review_is_deleted_with_its_change(store):
 
 
 # -- CSRF and origin checks ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_post_without_valid_csrf_token_is_refused(client):
@@ -218,8 +277,9 @@ def test_cross_site_post_is_refused_even_with_a_token(client):
     assert client.post(url, data=form, headers={"Origin": "null"}).status_code == 403
     assert client.post(url, data=form, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert client.post(url, data=form, headers={"Sec-Fetch-Site": "same-site"}).status_code == 403
-    ok = client.post(url, data=form, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
-                     follow_redirects=False)
+    ok = client.post(
+        url, data=form, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+    )
     assert ok.status_code == 303
 
 
@@ -231,6 +291,7 @@ def test_csrf_cookie_is_httponly_and_strict(tmp_path):
 
 
 # -- access token -------------------------------------------------------------------------------
+
 
 def test_token_guards_every_request(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
@@ -250,8 +311,24 @@ def test_token_guards_every_request(tmp_path):
 
 def test_serve_refuses_a_public_address_without_token(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_TOKEN"}
-    done = subprocess.run([sys.executable, "-m", "newswatch", "--db", f"sqlite:///{tmp_path / 'x.db'}", "serve",
-                           "--host", "0.0.0.0", "--port", "1"], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newswatch",
+            "--db",
+            f"sqlite:///{tmp_path / 'x.db'}",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "NEWSWATCH_TOKEN" in lines[0] and "Traceback" not in done.stderr
@@ -259,6 +336,7 @@ def test_serve_refuses_a_public_address_without_token(tmp_path):
 
 def test_is_local_and_redirect_targets():
     from newswatch.web.security import is_local
+
     assert is_local("127.0.0.1") and is_local("localhost") and is_local("::1") and not is_local("0.0.0.0")
     assert safe_next("/changes?x=1") == "/changes?x=1"
     for bad in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", None):
@@ -267,14 +345,28 @@ def test_is_local_and_redirect_targets():
 
 # -- search -------------------------------------------------------------------------------------
 
+
 def test_search_on_both_backends(client):
     found = client.get("/api/search", params={"q": "water security"}).json()
     assert [h["item_id"] for h in found["hits"]] == [make_item(1)["id"]]
     assert "water" in found["hits"][0]["snippet"] and "<mark>" in found["hits"][0]["snippet_html"]
     assert client.get("/api/search", params={"q": "corrected"}).json()["total"] == 1  # the title, after an update
     assert client.get("/api/search", params={"q": "Alpha", "site": "beta"}).json()["total"] == 0
-    for nasty in ('"unbalanced', "AND", "water AND", "NEAR(", "*", "title:", "a OR", "-", "'); DROP TABLE items; --",
-                  "(((", "\x00", "^", "water*"):
+    for nasty in (
+        '"unbalanced',
+        "AND",
+        "water AND",
+        "NEAR(",
+        "*",
+        "title:",
+        "a OR",
+        "-",
+        "'); DROP TABLE items; --",
+        "(((",
+        "\x00",
+        "^",
+        "water*",
+    ):
         r = client.get("/api/search", params={"q": nasty})
         assert r.status_code == 200, nasty
         assert client.get("/search", params={"q": nasty}).status_code == 200, nasty
@@ -285,8 +377,9 @@ def test_search_on_both_backends(client):
 def test_search_snippets_are_escaped(store_url):
     with open_store(store_url) as store:
         run = store.begin_run("alpha", T0)
-        store.save_items(run, [ItemWrite(make_item(1, title="Hostile " + HOSTILE, body="Before " + HOSTILE + " after"),
-                                         "new", T0)])
+        store.save_items(
+            run, [ItemWrite(make_item(1, title="Hostile " + HOSTILE, body="Before " + HOSTILE + " after"), "new", T0)]
+        )
     with TestClient(create_app(store_url)) as c:
         page = c.get("/search", params={"q": "hostile"}).text
         assert "<script>window" not in page and "<img src=x" not in page
@@ -306,15 +399,32 @@ def test_fts5_query_sanitising():
 
 # -- untrusted URLs and headers -----------------------------------------------------------------
 
+
 def test_only_http_urls_become_links(tmp_path):
     url = f"sqlite:///{tmp_path / 'x.db'}"
     with open_store(url) as store:
         run = store.begin_run("alpha", T0)
-        store.save_items(run, [ItemWrite(make_item(1, url="javascript:window.__pwned=1"), "new", T0),
-                               ItemWrite(make_item(2, url="https://alpha.example/ok.html"), "new", T0)])
-        store.save_event_links([EventLink(make_item(1)["id"], "alpha", {"name": "Forum " + HOSTILE, "type": "forum"}),
-                                EventLink(make_item(2)["id"], "alpha", {"name": "Forum", "type": "forum"},
-                                          event_id=f"ev-{make_item(1)['id']}", linked_by="text", similarity=0.9)], T0)
+        store.save_items(
+            run,
+            [
+                ItemWrite(make_item(1, url="javascript:window.__pwned=1"), "new", T0),
+                ItemWrite(make_item(2, url="https://alpha.example/ok.html"), "new", T0),
+            ],
+        )
+        store.save_event_links(
+            [
+                EventLink(make_item(1)["id"], "alpha", {"name": "Forum " + HOSTILE, "type": "forum"}),
+                EventLink(
+                    make_item(2)["id"],
+                    "alpha",
+                    {"name": "Forum", "type": "forum"},
+                    event_id=f"ev-{make_item(1)['id']}",
+                    linked_by="text",
+                    similarity=0.9,
+                ),
+            ],
+            T0,
+        )
     with TestClient(create_app(url)) as c:
         for path in (f"/items/{make_item(1)['id']}", "/events", "/changes", "/search?q=alpha"):
             page = c.get(path).text
@@ -325,8 +435,16 @@ def test_only_http_urls_become_links(tmp_path):
         assert len(events) == 1 and len(events[0]["sources"]) == 2
         assert "&lt;script&gt;" in c.get("/events").text
     assert http_url("https://a.example/x") and http_url("HTTP://a.example")
-    for bad in ("javascript:alert(1)", " https://a.example", "java\tscript:x", "data:text/html,x", "https:x",
-                'https://a.example/"onmouseover=x', None, 42):
+    for bad in (
+        "javascript:alert(1)",
+        " https://a.example",
+        "java\tscript:x",
+        "data:text/html,x",
+        "https:x",
+        'https://a.example/"onmouseover=x',
+        None,
+        42,
+    ):
         assert http_url(bad) is None, bad
 
 
@@ -354,6 +472,7 @@ def test_sites_and_events_pages(tmp_path):
         assert 'class="bar new"' not in c.get("/sites").text  # changes older than the window are not drawn
     from newswatch.config import load_config
     from newswatch.crawling.runner import site_names
+
     with TestClient(create_app(url, config=load_config(config, site_names()))) as c:
         sites = {s["name"]: s for s in c.get("/api/sites").json()}
         assert sites["cae"]["next_run"] is not None and "estimated" in sites["cae"]["schedule"]

@@ -35,8 +35,10 @@ def _check_sections(value: str | None, sites: list[str], classes: dict) -> None:
     for site in sites:
         unknown = [s for s in wanted if s not in classes[site].sections]
         if unknown:
-            raise click.BadParameter(f"unknown section {', '.join(unknown)} for {site}; known: "
-                                     f"{', '.join(classes[site].sections)}", param_hint="-s NEWSWATCH_SECTIONS")
+            raise click.BadParameter(
+                f"unknown section {', '.join(unknown)} for {site}; known: {', '.join(classes[site].sections)}",
+                param_hint="-s NEWSWATCH_SECTIONS",
+            )
 
 
 class _Progress:
@@ -78,8 +80,14 @@ class _Progress:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site that has a spider.")
 @click.option("--url", metavar="URL", help="Crawl a listing page with the generic spider.")
 @click.option("--name", metavar="NAME", help="Site name for --url (default: from the host).")
-@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.",
+)
 @click.pass_context
 def crawl(ctx, sites, all_sites, url, name, overrides):
     """Crawl sites (SITE..., --all, or --url LISTING) and flag new, updated, removed and reappeared items.
@@ -105,13 +113,16 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
     if url:
         site = name or site_name_for(_check_url(url))
         if site in known:
-            raise click.BadParameter(f"{site!r} is a site with its own spider; choose another --name", param_hint="--name")
+            raise click.BadParameter(
+                f"{site!r} is a site with its own spider; choose another --name", param_hint="--name"
+            )
         jobs = [(GENERIC, {"url": url, "name": site})]
     else:
         unknown = [s for s in sites if s not in known]
         if unknown:
-            raise click.BadParameter(f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(known)}",
-                                     param_hint="SITE")
+            raise click.BadParameter(
+                f"unknown site {', '.join(map(repr, unknown))}; known sites: {', '.join(known)}", param_hint="SITE"
+            )
         jobs = [(s, {}) for s in (known if all_sites else dict.fromkeys(sites))]
         _check_sections(settings.get("NEWSWATCH_SECTIONS"), [s for s, _ in jobs], spider_classes(settings))
     names = [kw.get("name", spider) for spider, kw in jobs]
@@ -137,6 +148,9 @@ def _summary(runs) -> None:
     for run in runs:
         if run is None:
             continue
-        table.add_row(run.site, run.status, *(str(getattr(run, c)) for c in
-                      ("pages", "items", "new", "updated", "removed", "reappeared", "errors")))
+        table.add_row(
+            run.site,
+            run.status,
+            *(str(getattr(run, c)) for c in ("pages", "items", "new", "updated", "removed", "reappeared", "errors")),
+        )
     Console(width=None if sys.stdout.isatty() else 100).print(table)

@@ -7,7 +7,7 @@ import re
 import sys
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,6 +116,7 @@ def _print(value) -> str:
 
 # --- new-site ----------------------------------------------------------------------------------
 
+
 @cli.command("new-site")
 @click.argument("name")
 @click.argument("url")
@@ -123,8 +124,9 @@ def _print(value) -> str:
 def new_site(name, url, root):
     """Scaffold a spider for a new site, from its news listing URL."""
     if not _NAME.match(name) or keyword.iskeyword(name) or name in ("base", "generic"):
-        raise click.BadParameter(f"{name!r} is not a usable site name: use lower-case letters, digits and _",
-                                 param_hint="NAME")
+        raise click.BadParameter(
+            f"{name!r} is not a usable site name: use lower-case letters, digits and _", param_hint="NAME"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
@@ -142,21 +144,32 @@ def new_site(name, url, root):
     prefix = re.sub(r"/[^/]*\.\w+$", "", prefix)  # a listing file (news.html): its folder
     article_path = "^" + re.escape(prefix + "/").replace("\\/", "/") + ".+"
     cls = "".join(w.capitalize() for w in name.split("_") if w) + "Spider"
-    module.write_text(SPIDER_TEMPLATE.format(
-        host=parts.hostname, name=name, cls=cls, base_url=f"{parts.scheme}://{parts.netloc}",
-        listing_path=listing_path, article_path=article_path), encoding="utf-8")
+    module.write_text(
+        SPIDER_TEMPLATE.format(
+            host=parts.hostname,
+            name=name,
+            cls=cls,
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            listing_path=listing_path,
+            article_path=article_path,
+        ),
+        encoding="utf-8",
+    )
     pages = checkout / PAGES / name
     pages.mkdir(parents=True, exist_ok=True)
-    click.echo(f"Created {module.relative_to(checkout)} ({cls}) and {pages.relative_to(checkout)}/\n"
-               f"Next:\n"
-               f"  1. fill in the TODOs of spiders/{name}.py (institution, sections, listings, article_path, selectors)\n"
-               f"  2. newswatch fixture save {name} ARTICLE-URL   (a few articles of different kinds)\n"
-               f"  3. correct tests/fixtures/pages/{name}/*/expected.json where the extraction is wrong\n"
-               f"  4. pytest tests/test_page_fixtures.py -k {name}   until green\n"
-               f"  5. newswatch check {name} --live")
+    click.echo(
+        f"Created {module.relative_to(checkout)} ({cls}) and {pages.relative_to(checkout)}/\n"
+        f"Next:\n"
+        f"  1. fill in the TODOs of spiders/{name}.py (institution, sections, listings, article_path, selectors)\n"
+        f"  2. newswatch fixture save {name} ARTICLE-URL   (a few articles of different kinds)\n"
+        f"  3. correct tests/fixtures/pages/{name}/*/expected.json where the extraction is wrong\n"
+        f"  4. pytest tests/test_page_fixtures.py -k {name}   until green\n"
+        f"  5. newswatch check {name} --live"
+    )
 
 
 # --- fixture save ------------------------------------------------------------------------------
+
 
 @cli.group()
 def fixture():
@@ -191,16 +204,19 @@ def fixture_save(site, url, case, root, force):
     if folder.exists() and not force:
         raise click.ClickException(f"{folder.relative_to(checkout)} exists; choose another --name or use --force")
     body, headers, status = fetch(url)
-    folder = save_fixture(checkout / PAGES, site, case, url, body, headers, datetime.now(timezone.utc), status)
+    folder = save_fixture(checkout / PAGES, site, case, url, body, headers, datetime.now(UTC), status)
     item = __import__("json").loads((folder / "expected.json").read_text("utf-8"))
     click.echo(f"Saved {folder.relative_to(checkout)}/ (body.html {len(body)} bytes, meta.json, expected.json)")
     width = max(len(k) for k in item)
     for key, value in item.items():
         click.echo(f"  {key:<{width}}  {_print(value)}")
-    click.echo(f"Review expected.json (correct any wrong value), then: pytest tests/test_page_fixtures.py -k '{site}:{case}:'")
+    click.echo(
+        f"Review expected.json (correct any wrong value), then: pytest tests/test_page_fixtures.py -k '{site}:{case}:'"
+    )
 
 
 # --- check -------------------------------------------------------------------------------------
+
 
 def _report(title: str, report: dict) -> None:
     """Print one coverage report: a table of fields, then unparsed dates and errors."""
@@ -277,7 +293,9 @@ def check(site, live, articles, base_url, root):
     if fixtures:
         _report(f"{site}: {len(fixtures)} saved fixture(s) in {PAGES / site}", coverage(fixtures)[site])
     else:
-        click.echo(f"No saved fixtures for {site} in {PAGES / site}; add some with `newswatch fixture save {site} URL`.")
+        click.echo(
+            f"No saved fixtures for {site} in {PAGES / site}; add some with `newswatch fixture save {site} URL`."
+        )
         if not live:
             sys.exit(1)
     if live:

@@ -20,7 +20,9 @@ def _when(e) -> str:
 
 
 @cli.command()
-@click.option("--since", metavar="ISO-TIME|AGE", help="Only events first reported or updated since then (7d, 2026-11-01).")
+@click.option(
+    "--since", metavar="ISO-TIME|AGE", help="Only events first reported or updated since then (7d, 2026-11-01)."
+)
 @click.option("--site", metavar="SITE", help="Only events reported by this site.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many, most recently updated first.")
@@ -37,18 +39,45 @@ def events(ctx, since, site, fmt, limit):
     finally:
         store.close()
     if fmt == "json":
-        _echo_json([
-            {"id": e.id, **e.data, "first_seen_at": e.first_seen_at.isoformat(timespec="seconds"),
-             "updated_at": e.updated_at.isoformat(timespec="seconds"),
-             "sources": [{"site": s.site, "item_id": s.item_id, "url": s.url, "title": s.title,
-                          "published": s.published, "linked_by": s.linked_by, "similarity": s.similarity}
-                         for s in e.sources]}
-            for e in records
-        ])
+        _echo_json(
+            [
+                {
+                    "id": e.id,
+                    **e.data,
+                    "first_seen_at": e.first_seen_at.isoformat(timespec="seconds"),
+                    "updated_at": e.updated_at.isoformat(timespec="seconds"),
+                    "sources": [
+                        {
+                            "site": s.site,
+                            "item_id": s.item_id,
+                            "url": s.url,
+                            "title": s.title,
+                            "published": s.published,
+                            "linked_by": s.linked_by,
+                            "similarity": s.similarity,
+                        }
+                        for s in e.sources
+                    ],
+                }
+                for e in records
+            ]
+        )
     elif not records:
         click.echo("No events.")
     else:
-        _table(None, ["when", "type", "event", "place", "mode", "sources"],
-               [[_when(e), e.type, e.name + (f" ({e.acronym})" if e.acronym else ""), _place(e), e.mode,
-                 "; ".join(f"{s.site}: {s.item_id}" for s in e.sources)] for e in records],
-               wrap=("event", "place", "sources"))
+        _table(
+            None,
+            ["when", "type", "event", "place", "mode", "sources"],
+            [
+                [
+                    _when(e),
+                    e.type,
+                    e.name + (f" ({e.acronym})" if e.acronym else ""),
+                    _place(e),
+                    e.mode,
+                    "; ".join(f"{s.site}: {s.item_id}" for s in e.sources),
+                ]
+                for e in records
+            ],
+            wrap=("event", "place", "sources"),
+        )

@@ -52,14 +52,30 @@ def changes(ctx, site, since, kinds, fmt, limit):
         records = store.changes(site=site, since=when, kinds=wanted, limit=limit)
     finally:
         store.close()
-    rows = [{"id": c.id, "kind": c.kind, "site": c.site, "url": c.url, "title": c.title,
-             "detected_at": c.detected_at.isoformat(timespec="seconds"), "changed_fields": c.changed_fields,
-             "item_id": c.item_id, "version": c.version, "run_id": c.run_id} for c in records]
+    rows = [
+        {
+            "id": c.id,
+            "kind": c.kind,
+            "site": c.site,
+            "url": c.url,
+            "title": c.title,
+            "detected_at": c.detected_at.isoformat(timespec="seconds"),
+            "changed_fields": c.changed_fields,
+            "item_id": c.item_id,
+            "version": c.version,
+            "run_id": c.run_id,
+        }
+        for c in records
+    ]
     if fmt == "json":
         _echo_json(rows)
     elif fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["kind", "site", "url", "title", "detected_at", "changed_fields"], lineterminator="\n")
+        writer = csv.DictWriter(
+            out,
+            fieldnames=list(rows[0]) if rows else ["kind", "site", "url", "title", "detected_at", "changed_fields"],
+            lineterminator="\n",
+        )
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "changed_fields": ",".join(row["changed_fields"])})
@@ -67,9 +83,21 @@ def changes(ctx, site, since, kinds, fmt, limit):
     elif not rows:
         click.echo("No changes.")
     else:
-        _table(None, ["detected", "kind", "site", "title", "changed", "item"],
-               [[r["detected_at"][:16].replace("T", " "), r["kind"], r["site"], r["title"],
-                 ", ".join(r["changed_fields"]), r["item_id"]] for r in rows])
+        _table(
+            None,
+            ["detected", "kind", "site", "title", "changed", "item"],
+            [
+                [
+                    r["detected_at"][:16].replace("T", " "),
+                    r["kind"],
+                    r["site"],
+                    r["title"],
+                    ", ".join(r["changed_fields"]),
+                    r["item_id"],
+                ]
+                for r in rows
+            ],
+        )
 
 
 @cli.command()
@@ -87,9 +115,11 @@ def show(ctx, ref):
         versions = store.versions(item.id)
     finally:
         store.close()
-    click.echo(f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
-               f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
-               f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}")
+    click.echo(
+        f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
+        f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}"
+    )
     for prev, cur in zip([None, *versions], versions):
         click.echo(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
         if prev is None:
@@ -105,7 +135,9 @@ def show(ctx, ref):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", metavar="URL", help="The pages' URL: picks the site's extraction (else the generic one).")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), help="Default: json for one file, jsonl for several.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), help="Default: json for one file, jsonl for several."
+)
 def extract(files, url, fmt):
     """Run a site's extraction on saved pages and print the items."""
     from newswatch.extraction import extract_file
@@ -130,16 +162,35 @@ def sites(fmt):
         if name == "generic":
             continue
         inst = cls.institution or {}
-        rows.append({"name": name, "institution": inst.get("name"), "acronym": inst.get("acronym"),
-                     "former_names": inst.get("former_names", []), "base_url": cls.base_url,
-                     "sections": list(cls.sections), "live_checked": cls.live_checked})
+        rows.append(
+            {
+                "name": name,
+                "institution": inst.get("name"),
+                "acronym": inst.get("acronym"),
+                "former_names": inst.get("former_names", []),
+                "base_url": cls.base_url,
+                "sections": list(cls.sections),
+                "live_checked": cls.live_checked,
+            }
+        )
     if fmt == "json":
         _echo_json(rows)
     else:
-        _table(None, ["site", "institution", "url", "sections", "live-checked"],
-               [[r["name"], f"{r['institution']} ({r['acronym']})" + "".join(f"\nformerly {n}" for n in r["former_names"]),
-                 r["base_url"], ", ".join(r["sections"]), r["live_checked"]] for r in rows],
-               wrap=("institution", "sections", "live-checked"))
+        _table(
+            None,
+            ["site", "institution", "url", "sections", "live-checked"],
+            [
+                [
+                    r["name"],
+                    f"{r['institution']} ({r['acronym']})" + "".join(f"\nformerly {n}" for n in r["former_names"]),
+                    r["base_url"],
+                    ", ".join(r["sections"]),
+                    r["live_checked"],
+                ]
+                for r in rows
+            ],
+            wrap=("institution", "sections", "live-checked"),
+        )
 
 
 @cli.command()

@@ -17,16 +17,29 @@ def run_row(run) -> dict:
     """A run as a flat dict: its counters plus its health and the reason for it."""
     running = run.status == "running"
     return {
-        "id": run.id, "site": run.site, "started_at": _time(run.started_at), "finished_at": _time(run.finished_at),
-        "status": run.status, "finish_reason": run.finish_reason, "pages": run.pages, "items": run.items,
-        "new": run.new, "updated": run.updated, "removed": run.removed, "reappeared": run.reappeared,
-        "errors": run.errors, "health": None if running else classify(run), "explanation": explain(run),
+        "id": run.id,
+        "site": run.site,
+        "started_at": _time(run.started_at),
+        "finished_at": _time(run.finished_at),
+        "status": run.status,
+        "finish_reason": run.finish_reason,
+        "pages": run.pages,
+        "items": run.items,
+        "new": run.new,
+        "updated": run.updated,
+        "removed": run.removed,
+        "reappeared": run.reappeared,
+        "errors": run.errors,
+        "health": None if running else classify(run),
+        "explanation": explain(run),
     }
 
 
 @cli.command()
 @click.option("--site", metavar="SITE", help="Only this site.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many, newest first.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many, newest first."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def runs(ctx, site, limit, fmt):
@@ -42,11 +55,27 @@ def runs(ctx, site, limit, fmt):
     elif not rows:
         click.echo(f"No runs of {site}." if site else "No runs.")
     else:
-        _table(None, ["site", "started", "finished", "status", "pages", "items", "new", "upd", "rem", "err", "health"],
-               [[r["site"], _short(r["started_at"]), _finished(r), _status(r), r["pages"], r["items"], r["new"],
-                 r["updated"], r["removed"], r["errors"],
-                 f"{r['health']}: {r['explanation']}" if r["health"] else r["explanation"]] for r in rows],
-               wrap=("health",))
+        _table(
+            None,
+            ["site", "started", "finished", "status", "pages", "items", "new", "upd", "rem", "err", "health"],
+            [
+                [
+                    r["site"],
+                    _short(r["started_at"]),
+                    _finished(r),
+                    _status(r),
+                    r["pages"],
+                    r["items"],
+                    r["new"],
+                    r["updated"],
+                    r["removed"],
+                    r["errors"],
+                    f"{r['health']}: {r['explanation']}" if r["health"] else r["explanation"],
+                ]
+                for r in rows
+            ],
+            wrap=("health",),
+        )
 
 
 def _short(value: str | None) -> str:

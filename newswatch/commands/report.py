@@ -47,14 +47,28 @@ def _write(path: Path, text: str) -> None:
 
 
 @cli.command()
-@click.option("--since", default="7d", show_default=True, metavar="ISO-TIME|AGE",
-              help="Changes detected since then (7d, 12h, 2026-11-01).")
+@click.option(
+    "--since",
+    default="7d",
+    show_default=True,
+    metavar="ISO-TIME|AGE",
+    help="Changes detected since then (7d, 12h, 2026-11-01).",
+)
 @click.option("--site", metavar="SITE", help="Only this site.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="md, html (one self-contained page), json or csv (one row per change); "
-                   "default: from the -o file's extension, else md.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the report to FILE instead of printing it.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="md, html (one self-contained page), json or csv (one row per change); "
+    "default: from the -o file's extension, else md.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the report to FILE instead of printing it.",
+)
 @click.pass_context
 def report(ctx, since, site, fmt, output):
     """Report the changes since a time, grouped by site: counts, new items with summaries,
@@ -75,5 +89,7 @@ def report(ctx, since, site, fmt, output):
         click.echo(text, nl=False)
         return
     _write(output, text)
-    click.echo(f"Wrote the {fmt} report ({data.total} change{'s' if data.total != 1 else ''}, "
-               f"{len(data.events)} event{'s' if len(data.events) != 1 else ''}) to {output}")
+    click.echo(
+        f"Wrote the {fmt} report ({data.total} change{'s' if data.total != 1 else ''}, "
+        f"{len(data.events)} event{'s' if len(data.events) != 1 else ''}) to {output}"
+    )

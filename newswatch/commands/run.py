@@ -12,8 +12,13 @@ from newswatch.cli import cli
 
 
 @cli.command("run")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Sites and schedules (default: ./newswatch.toml, else the packaged default).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Sites and schedules (default: ./newswatch.toml, else the packaged default).",
+)
 @click.pass_context
 def run_command(ctx, config_path):
     """Crawl every configured site on its schedule until stopped (SIGTERM or Ctrl-C).
@@ -39,6 +44,7 @@ def run_command(ctx, config_path):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     enabled = [s.name for s in config.sites.values() if s.enabled]
-    click.echo(f"newswatch run: {len(enabled)} site(s) from {path} into {mask_url(db)}; stop with Ctrl-C or SIGTERM",
-               err=True)
+    click.echo(
+        f"newswatch run: {len(enabled)} site(s) from {path} into {mask_url(db)}; stop with Ctrl-C or SIGTERM", err=True
+    )
     sys.exit(run(config, db))

@@ -35,15 +35,19 @@ def scheduled_runs(url: str, sites: list[str]) -> dict[str, datetime | None] | N
     try:
         url = normalise_url(url)
         parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-                and not Path(parsed.database).exists():
+        if (
+            parsed.get_backend_name() == "sqlite"
+            and parsed.database not in (None, "", ":memory:")
+            and not Path(parsed.database).exists()
+        ):
             return None  # opening it would create an empty database file
         store = SQLAlchemyJobStore(url=url, tablename=JOBS_TABLE)
     except StoreError as exc:
         raise click.ClickException(str(exc))
     except (SQLAlchemyError, ImportError) as exc:
-        raise click.ClickException(f"cannot open database {mask_url(url)}: {describe_error(exc)}; "
-                                   "check [storage] url, --db or NEWSWATCH_DB")
+        raise click.ClickException(
+            f"cannot open database {mask_url(url)}: {describe_error(exc)}; check [storage] url, --db or NEWSWATCH_DB"
+        )
     ids = {job_id(site): site for site in sites}
     try:
         if not inspect(store.engine).has_table(JOBS_TABLE):
@@ -56,13 +60,15 @@ def scheduled_runs(url: str, sites: list[str]) -> dict[str, datetime | None] | N
             try:
                 job = store.lookup_job(jid)
                 when = job.next_run_time if job else None
-            except Exception:  # noqa: BLE001  (its target is not importable here: use the stored timestamp)
+            except Exception:
                 when = datetime.fromtimestamp(stamp, UTC) if stamp is not None else None
             runs[ids[jid]] = when.astimezone(UTC) if when else None
         return runs
     except SQLAlchemyError as exc:
-        raise click.ClickException(f"cannot read the scheduler's jobs from {mask_url(url)}: {describe_error(exc)}; "
-                                   "check [storage] url, --db or NEWSWATCH_DB")
+        raise click.ClickException(
+            f"cannot read the scheduler's jobs from {mask_url(url)}: {describe_error(exc)}; "
+            "check [storage] url, --db or NEWSWATCH_DB"
+        )
     finally:
         store.engine.dispose()
 
@@ -81,15 +87,28 @@ def schedule_rows(config, url: str, now: datetime) -> list[dict]:
             source = "scheduled" if when else "paused"
         else:
             when, source = next_run(site, now), "estimated"
-        rows.append({"site": site.name, "spider": site.spider, "url": site.url, "trigger": describe(site),
-                     "enabled": site.enabled, "next_run": when.isoformat(timespec="seconds") if when else None,
-                     "source": source})
+        rows.append(
+            {
+                "site": site.name,
+                "spider": site.spider,
+                "url": site.url,
+                "trigger": describe(site),
+                "enabled": site.enabled,
+                "next_run": when.isoformat(timespec="seconds") if when else None,
+                "source": source,
+            }
+        )
     return rows
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Config file (default: ./newswatch.toml, else the packaged default).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Config file (default: ./newswatch.toml, else the packaged default).",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def schedule(ctx, config_path, fmt):
@@ -125,6 +144,12 @@ def _print_table(path: Path, rows: list[dict]) -> None:
     for col in ("site", "crawls", "trigger", "enabled", "next run (UTC)", "source"):
         table.add_column(col, overflow="fold", no_wrap=col != "crawls")
     for r in rows:
-        table.add_row(r["site"], f"spider {r['spider']}" if r["spider"] else r["url"], r["trigger"],
-                      "yes" if r["enabled"] else "no", (r["next_run"] or "—")[:16].replace("T", " "), r["source"])
+        table.add_row(
+            r["site"],
+            f"spider {r['spider']}" if r["spider"] else r["url"],
+            r["trigger"],
+            "yes" if r["enabled"] else "no",
+            (r["next_run"] or "—")[:16].replace("T", " "),
+            r["source"],
+        )
     Console(width=None if sys.stdout.isatty() else 120).print(table)

@@ -11,11 +11,20 @@ from newswatch.cli import cli
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; any but loopback needs NEWSWATCH_TOKEN.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback needs NEWSWATCH_TOKEN.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Scheduler config whose next run times the sites page shows (default: none).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Scheduler config whose next run times the sites page shows (default: none).",
+)
 @click.pass_context
 def serve(ctx, host, port, config_path):
     """Serve the dashboard: change feed with reviews, item diffs, events, sites, search, Atom feeds, /api.
@@ -27,8 +36,10 @@ def serve(ctx, host, port, config_path):
 
     token = os.environ.get(TOKEN_ENV) or None
     if not is_local(host) and not token:
-        raise click.ClickException(f"refusing to listen on {host} without an access token: "
-                                   f"set {TOKEN_ENV} (every request must then carry it), or use --host 127.0.0.1")
+        raise click.ClickException(
+            f"refusing to listen on {host} without an access token: "
+            f"set {TOKEN_ENV} (every request must then carry it), or use --host 127.0.0.1"
+        )
     config = None
     if config_path is not None:
         from newswatch.config import ConfigError, load_config

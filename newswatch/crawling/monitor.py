@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
@@ -18,7 +18,7 @@ META = "newswatch"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class MonitorExtension:
@@ -48,12 +48,19 @@ class MonitorExtension:
     def spider_opened(self, spider):
         inst = getattr(spider, "institution", {}) or {}
         aliases = [a for a in [inst.get("acronym"), *inst.get("former_names", [])] if a]
-        self.store.upsert_site(SiteRecord(
-            name=spider.name, title=inst.get("name") or spider.name, base_url=getattr(spider, "base_url", ""),
-            aliases=aliases, live_checked=getattr(spider, "live_checked", None)))
+        self.store.upsert_site(
+            SiteRecord(
+                name=spider.name,
+                title=inst.get("name") or spider.name,
+                base_url=getattr(spider, "base_url", ""),
+                aliases=aliases,
+                live_checked=getattr(spider, "live_checked", None),
+            )
+        )
         run_id = self.store.begin_run(spider.name, _now())
-        session = CrawlSession(store=self.store, site=spider.name, run_id=run_id,
-                               known=self.store.known_items(spider.name))
+        session = CrawlSession(
+            store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
+        )
         self.crawler.newswatch_session = session
         spider.article_filter = ArticleFilter(session, policy_from_settings(self.crawler.settings), self.crawler.stats)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
@@ -84,13 +91,22 @@ class MonitorExtension:
                 requests.append(req)
         stats = self.crawler.stats.get_stats()
         if self.recheck and run_status(facts_from_stats(stats, "finished")) != "failed":
-            reached = {k.removeprefix("newswatch/listing/reached/"): v for k, v in stats.items()
-                       if k.startswith("newswatch/listing/reached/")}
-            accounted = session.seen | session.listed_fresh | {
-                session.id_for(u) for u in session.unchanged_urls | session.gone_urls}
+            reached = {
+                k.removeprefix("newswatch/listing/reached/"): v
+                for k, v in stats.items()
+                if k.startswith("newswatch/listing/reached/")
+            }
+            accounted = (
+                session.seen
+                | session.listed_fresh
+                | {session.id_for(u) for u in session.unchanged_urls | session.gone_urls}
+            )
             for known in session.known.values():
-                if (known.status == "active" and known.id not in accounted
-                        and position_reached((known.listing, known.page), reached)):
+                if (
+                    known.status == "active"
+                    and known.id not in accounted
+                    and position_reached((known.listing, known.page), reached)
+                ):
                     requests.append(spider.article_request(known.url, known.listing, known.page, recheck=True))
         for req in requests:
             self.crawler.engine.crawl(req)
@@ -123,15 +139,27 @@ class MonitorExtension:
             stats.set_value(f"newswatch/changes/{kind}", counts.get(kind, 0))
         stats.set_value("newswatch/run/status", status)
         values = stats.get_stats()
-        errors = sum(int(v) for k, v in values.items()
-                     if k.startswith("newswatch/") and k.endswith(("/failed", "/blocked", "/errors", "/empty")))
+        errors = sum(
+            int(v)
+            for k, v in values.items()
+            if k.startswith("newswatch/") and k.endswith(("/failed", "/blocked", "/errors", "/empty"))
+        )
         self.store.finish_run(
-            session.run_id, finished_at=now, status=status, finish_reason=reason,
+            session.run_id,
+            finished_at=now,
+            status=status,
+            finish_reason=reason,
             pages=int(values.get("response_received_count", 0)),
-            items=counts.get("new", 0) + counts.get("updated", 0) + counts.get("unchanged", 0)
-            + counts.get("reappeared", 0) + counts.get("rebaselined", 0),
-            new=counts.get("new", 0), updated=counts.get("updated", 0), removed=len(removed),
-            reappeared=counts.get("reappeared", 0), errors=errors,
+            items=counts.get("new", 0)
+            + counts.get("updated", 0)
+            + counts.get("unchanged", 0)
+            + counts.get("reappeared", 0)
+            + counts.get("rebaselined", 0),
+            new=counts.get("new", 0),
+            updated=counts.get("updated", 0),
+            removed=len(removed),
+            reappeared=counts.get("reappeared", 0),
+            errors=errors,
             stats={k: v for k, v in values.items() if isinstance(v, (int, float, str))},
         )
         if gone and status != "ok":

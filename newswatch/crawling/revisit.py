@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from newswatch.crawling.session import CrawlSession
 from newswatch.revisit import RevisitPolicy
@@ -10,8 +10,10 @@ from newswatch.revisit import RevisitPolicy
 
 def policy_from_settings(settings) -> RevisitPolicy:
     """NEWSWATCH_REVISIT_RECENT_DAYS and NEWSWATCH_REVISIT_OLDER_HOURS as a RevisitPolicy."""
-    return RevisitPolicy(recent_days=settings.getint("NEWSWATCH_REVISIT_RECENT_DAYS", 30),
-                         older_every=timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_OLDER_HOURS", 168)))
+    return RevisitPolicy(
+        recent_days=settings.getint("NEWSWATCH_REVISIT_RECENT_DAYS", 30),
+        older_every=timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_OLDER_HOURS", 168)),
+    )
 
 
 class ArticleFilter:
@@ -25,7 +27,7 @@ class ArticleFilter:
         self.session = session
         self.policy = policy
         self.stats = stats
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self, url: str) -> bool:
         known = self.session.known.get(self.session.id_for(url))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
-from scrapy import signals
 
 from newswatch.crawling.gctune import tune_for_crawl
 from newswatch.event.workers import workers_for
@@ -49,8 +49,12 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
         crawler = process.create_crawler(spider)
         site = kwargs.get("name", spider)
         if on_event is not None:
-            crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "page"), signal=signals.response_received, weak=False)
-            crawler.signals.connect(lambda *a, site=site, **k: on_event(site, "item"), signal=signals.item_scraped, weak=False)
+            crawler.signals.connect(
+                lambda *a, site=site, **k: on_event(site, "page"), signal=signals.response_received, weak=False
+            )
+            crawler.signals.connect(
+                lambda *a, site=site, **k: on_event(site, "item"), signal=signals.item_scraped, weak=False
+            )
         process.crawl(crawler, **kwargs)
     tune_for_crawl()
     process.start()

@@ -49,5 +49,5 @@ class CrawlSession:
         return self._by_url.get(url) or item_id(canonical_url(url))
 
     @staticmethod
-    def of(crawler) -> "CrawlSession | None":
+    def of(crawler) -> CrawlSession | None:
         return getattr(crawler, "newswatch_session", None)

@@ -79,6 +79,6 @@ class Database(MutableMapping):
         self.close()
 
 
-def open(file: str, flag: str = "r", mode: int = 0o666) -> Database:  # noqa: A001 - the dbm API's name
+def open(file: str, flag: str = "r", mode: int = 0o666) -> Database:
     """Open a cache database like dbm.open (``mode`` is accepted for compatibility)."""
     return Database(str(file), flag)

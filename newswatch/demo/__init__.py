@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 SITE = Path(__file__).resolve().parent / "site"
@@ -27,10 +27,26 @@ def crawl_command(db: str, base_url: str, cache_dir: str | Path, *extra: str) ->
     Every article is rechecked on every run (NEWSWATCH_REVISIT_OLDER_HOURS=0), so edits to the
     demo's older articles show up whatever today's date is.
     """
-    return [sys.executable, "-m", "newswatch", "--db", db, "crawl", "cae",
-            "-s", f"NEWSWATCH_BASE_URL={base_url}", "-s", "NEWSWATCH_SECTIONS=col2003",
-            "-s", f"HTTPCACHE_DIR={cache_dir}", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", "NEWSWATCH_REVISIT_OLDER_HOURS=0", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "newswatch",
+        "--db",
+        db,
+        "crawl",
+        "cae",
+        "-s",
+        f"NEWSWATCH_BASE_URL={base_url}",
+        "-s",
+        "NEWSWATCH_SECTIONS=col2003",
+        "-s",
+        f"HTTPCACHE_DIR={cache_dir}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "NEWSWATCH_REVISIT_OLDER_HOURS=0",
+        *extra,
+    ]
 
 
 def run_demo() -> int:
@@ -43,7 +59,7 @@ def run_demo() -> int:
         for version, what in STEPS:
             server.set_version(version)
             print(f"=== {version}: {what}", flush=True)
-            started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            started = datetime.now(UTC).isoformat(timespec="seconds")
             subprocess.run(crawl_command(db, server.url, Path(tmp) / "httpcache"))
             subprocess.run([sys.executable, "-m", "newswatch", "--db", db, "changes", "--since", started])
             print(flush=True)

@@ -14,8 +14,27 @@ from functools import lru_cache
 from importlib import resources
 
 HONORIFICS = (
-    "Academician", "Professor", "Prof", "Dr", "Mr", "Mrs", "Ms", "Miss", "Madam", "Sir", "Dame", "Lord",
-    "H.E", "HE", "His Excellency", "Her Excellency", "Excellency", "Ambassador", "Academic", "Engr", "Eng",
+    "Academician",
+    "Professor",
+    "Prof",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Madam",
+    "Sir",
+    "Dame",
+    "Lord",
+    "H.E",
+    "HE",
+    "His Excellency",
+    "Her Excellency",
+    "Excellency",
+    "Ambassador",
+    "Academic",
+    "Engr",
+    "Eng",
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+)+"

@@ -29,10 +29,16 @@ _HAPPENED = re.compile(
     r"will be hosted|will run)\b|举行|举办|召开|开幕|会见|签署|访问|启动",
     re.I,
 )
-_FUTURE = re.compile(r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|will run|upcoming)\b|将于", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|will run|upcoming)\b|将于",
+    re.I,
+)
 #: Sentences that say how the event itself was held (a later "online meeting next year" does not count).
-_FORMAT = re.compile(r"\b(?:was|were|is|are)\s+(?:held|conducted|organi[sz]ed|broadcast|streamed|run)|took place|format|"
-                     r"attended|participated|joined", re.I)
+_FORMAT = re.compile(
+    r"\b(?:was|were|is|are)\s+(?:held|conducted|organi[sz]ed|broadcast|streamed|run)|took place|format|"
+    r"attended|participated|joined",
+    re.I,
+)
 _SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
@@ -45,7 +51,9 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-def _event_dates(title: str, sentences: list[str], published: date | None, future: bool) -> tuple[str | None, str | None]:
+def _event_dates(
+    title: str, sentences: list[str], published: date | None, future: bool
+) -> tuple[str | None, str | None]:
     """The event's dates: in the first sentence saying it happened, else the dateline, else the title."""
     ordered = [s for s in sentences[:8] if _HAPPENED.search(s)] + sentences[:1] + [title]
     for sentence in ordered:
@@ -94,11 +102,13 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     lead = " ".join(sentences[:3])
     if reports_no_event(title, lead):
         return None
-    kind = event_type(title) or next((event_type(s) for s in sentences[:3] if _HAPPENED.search(s) and event_type(s)), None)
+    kind = event_type(title) or next(
+        (event_type(s) for s in sentences[:3] if _HAPPENED.search(s) and event_type(s)), None
+    )
     if kind is None:
         return None
     name, acronym = event_name(title, body)
-    if name is None or kind in ("visit", "signing") and event_type(name) not in (kind, None):
+    if name is None or (kind in ("visit", "signing") and event_type(name) not in (kind, None)):
         name = title
     pub = _published(published)
     future = bool(_FUTURE.search(lead))

@@ -92,7 +92,7 @@ def from_bytes(data: bytes | None) -> np.ndarray | None:
     """The stored signature's hash values, or None for one of an earlier scheme (recomputed when the item changes)."""
     if not data or not data.startswith(SCHEME) or len(data) != len(SCHEME) + 8 * NUM_PERM:
         return None
-    return np.frombuffer(data[len(SCHEME):], dtype=np.uint64)
+    return np.frombuffer(data[len(SCHEME) :], dtype=np.uint64)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -111,7 +111,7 @@ class BandIndex:
     def bands(values: np.ndarray) -> list[bytes]:
         raw = values.astype(np.uint64).tobytes()
         width = 8 * ROWS
-        return [raw[i * width:(i + 1) * width] for i in range(BANDS)]
+        return [raw[i * width : (i + 1) * width] for i in range(BANDS)]
 
     def insert(self, key: str, values: np.ndarray) -> None:
         self.remove(key)
@@ -161,7 +161,7 @@ def events_agree(a: dict, b: dict, similarity: float = 0.0) -> bool:
     for key in ("city", "country"):
         if la.get(key) and lb.get(key) and la[key] != lb[key]:
             return False
-    if a.get("acronym") and a.get("acronym") == b.get("acronym") or similarity >= CLOSE_TEXT:
+    if (a.get("acronym") and a.get("acronym") == b.get("acronym")) or similarity >= CLOSE_TEXT:
         return True
     wa, wb = _name_words(a), _name_words(b)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.5
@@ -203,5 +203,13 @@ class EventLinker:
         return best
 
 
-__all__ = ["BandIndex", "EventLinker", "events_agree", "from_bytes", "shingle_hashes", "signature", "similarity",
-           "to_bytes"]
+__all__ = [
+    "BandIndex",
+    "EventLinker",
+    "events_agree",
+    "from_bytes",
+    "shingle_hashes",
+    "signature",
+    "similarity",
+    "to_bytes",
+]

@@ -13,24 +13,178 @@ from newswatch.event.entities import canonical_organisation, find_organisation, 
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
 _NOT_NAME = {
-    "academy", "academies", "association", "alliance", "university", "institute", "council", "society",
-    "organization", "organisation", "organizations", "federation", "agency", "ministry", "committee", "foundation",
-    "president", "vice", "chairman", "chair", "director", "director-general", "secretary", "secretary-general",
-    "general", "minister", "member", "members", "head", "dean", "professor", "chief", "executive", "deputy",
-    "rector", "ambassador", "commissioner", "officer", "fellow", "fellows", "former", "acting", "science",
-    "sciences", "technology", "engineering", "national", "international", "chinese", "china", "world", "forum",
-    "workshop", "conference", "symposium", "meeting", "the", "of", "and", "for", "on", "in", "at", "with",
-    "centre", "center", "department", "office", "bureau", "school", "college", "programme", "program", "group",
-    "division", "board", "nations", "united", "republic", "people's", "party", "government", "embassy", "on",
-    "covid-19", "during", "after", "before", "when", "while", "this", "that", "these", "he", "she", "they", "his",
-    "her", "their", "it", "its", "we", "our", "mr", "ms", "both", "all", "also", "leaders", "representatives",
-    "speakers", "experts", "scientists", "guests", "delegates", "participants", "prize", "award", "medal",
-    "laureate", "nobel", "opening", "closing", "ceremony", "session", "panel", "keynote", "day", "week",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "laboratory", "lab", "hospital", "company", "corporation", "group", "network", "initiative", "project",
-    "summit", "congress", "assembly", "lecture", "seminar", "dialogue", "training", "course", "delegation",
-    "mou", "agreement", "memorandum", "understanding", "according", "however", "meanwhile", "moreover",
+    "academy",
+    "academies",
+    "association",
+    "alliance",
+    "university",
+    "institute",
+    "council",
+    "society",
+    "organization",
+    "organisation",
+    "organizations",
+    "federation",
+    "agency",
+    "ministry",
+    "committee",
+    "foundation",
+    "president",
+    "vice",
+    "chairman",
+    "chair",
+    "director",
+    "director-general",
+    "secretary",
+    "secretary-general",
+    "general",
+    "minister",
+    "member",
+    "members",
+    "head",
+    "dean",
+    "professor",
+    "chief",
+    "executive",
+    "deputy",
+    "rector",
+    "ambassador",
+    "commissioner",
+    "officer",
+    "fellow",
+    "fellows",
+    "former",
+    "acting",
+    "science",
+    "sciences",
+    "technology",
+    "engineering",
+    "national",
+    "international",
+    "chinese",
+    "china",
+    "world",
+    "forum",
+    "workshop",
+    "conference",
+    "symposium",
+    "meeting",
+    "the",
+    "of",
+    "and",
+    "for",
+    "on",
+    "in",
+    "at",
+    "with",
+    "centre",
+    "center",
+    "department",
+    "office",
+    "bureau",
+    "school",
+    "college",
+    "programme",
+    "program",
+    "group",
+    "division",
+    "board",
+    "nations",
+    "united",
+    "republic",
+    "people's",
+    "party",
+    "government",
+    "embassy",
+    "covid-19",
+    "during",
+    "after",
+    "before",
+    "when",
+    "while",
+    "this",
+    "that",
+    "these",
+    "he",
+    "she",
+    "they",
+    "his",
+    "her",
+    "their",
+    "it",
+    "its",
+    "we",
+    "our",
+    "mr",
+    "ms",
+    "both",
+    "all",
+    "also",
+    "leaders",
+    "representatives",
+    "speakers",
+    "experts",
+    "scientists",
+    "guests",
+    "delegates",
+    "participants",
+    "prize",
+    "award",
+    "medal",
+    "laureate",
+    "nobel",
+    "opening",
+    "closing",
+    "ceremony",
+    "session",
+    "panel",
+    "keynote",
+    "day",
+    "week",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "laboratory",
+    "lab",
+    "hospital",
+    "company",
+    "corporation",
+    "network",
+    "initiative",
+    "project",
+    "summit",
+    "congress",
+    "assembly",
+    "lecture",
+    "seminar",
+    "dialogue",
+    "training",
+    "course",
+    "delegation",
+    "mou",
+    "agreement",
+    "memorandum",
+    "understanding",
+    "according",
+    "however",
+    "meanwhile",
+    "moreover",
 }
 _TITLE_WORDS = (
     r"(?:Executive\s+|First\s+|Deputy\s+|Vice[\s-]+|Acting\s+|Former\s+|former\s+|Honorary\s+|Permanent\s+|Chief\s+|Senior\s+|Associate\s+|Assistant\s+)*"
@@ -38,7 +192,10 @@ _TITLE_WORDS = (
     r"Minister|Rector|Dean|Head|Ambassador|Commissioner|Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|"
     r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
 )
-_TITLE_START = re.compile(rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b", re.I)
+_TITLE_START = re.compile(
+    rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
+    re.I,
+)
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
 _NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
@@ -54,24 +211,54 @@ _PREFIXED = re.compile(
     rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
 )
 #: Every title _PREFIXED can match ends in one of these words: a sentence with none is not scanned for it.
-_TITLE_HINT = re.compile(r"President|Chair|Director|Secretary|Minister|Rector|Dean|Head|Ambassador|Commissioner|"
-                         r"Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|Mayor|Representative|Coordinator|"
-                         r"Officer|Treasurer|Academician|Chief|Leader")
+_TITLE_HINT = re.compile(
+    r"President|Chair|Director|Secretary|Minister|Rector|Dean|Head|Ambassador|Commissioner|"
+    r"Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|Mayor|Representative|Coordinator|"
+    r"Officer|Treasurer|Academician|Chief|Leader"
+)
 _ROLE_VERBS = [
-    ("host", re.compile(r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b", re.I)),
+    (
+        "host",
+        re.compile(
+            r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b",
+            re.I,
+        ),
+    ),
     ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
-    ("awardee", re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I)),
+    (
+        "awardee",
+        re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I),
+    ),
     ("visitor", re.compile(r"\b(?:led a|headed a|visited|paid a visit|delegation)\b", re.I)),
-    ("speaker", re.compile(
-        r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
-        r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
-        r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted)\b", re.I)),
-    ("attendee", re.compile(r"\b(?:attended|were present|was present|participated|joined|took part|among the)\b", re.I)),
+    (
+        "speaker",
+        re.compile(
+            r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
+            r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
+            r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted)\b",
+            re.I,
+        ),
+    ),
+    (
+        "attendee",
+        re.compile(r"\b(?:attended|were present|was present|participated|joined|took part|among the)\b", re.I),
+    ),
 ]
 _BY_ROLE = [
-    ("host", re.compile(r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I)),
-    ("speaker", re.compile(r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed|lecture|speech|talk|"
-                           r"keynote|address|presentation|remarks)\s+by\s*$", re.I)),
+    (
+        "host",
+        re.compile(
+            r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I
+        ),
+    ),
+    (
+        "speaker",
+        re.compile(
+            r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed|lecture|speech|talk|"
+            r"keynote|address|presentation|remarks)\s+by\s*$",
+            re.I,
+        ),
+    ),
     ("awardee", re.compile(r"\b(?:awardees?|laureates?|recipients?|winners?)\s+(?:is|are|was|were|include)\b", re.I)),
     ("attendee", re.compile(r"\battended\s+by\s*$|\bin the presence of\s*$", re.I)),
     ("visitor", re.compile(r"\bled\s+by\s*$", re.I)),
@@ -205,16 +392,19 @@ def _people_in_sentence(sentence: str) -> list[dict]:
             continue
         title, org = _title_org(", ".join(titles)) if titles else (None, None)
         end = offsets[j - 1] + len(chunks[j - 1]) if titles else offsets[i] + len(chunk)
-        found.append({"name": name, "title": title, "organisation": org, "role": None,
-                      "_end": end, "_before": before})
+        found.append({"name": name, "title": title, "organisation": org, "role": None, "_end": end, "_before": before})
         i = j if titles else i + 1
     return found
 
 
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
-    m = re.search(rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$", chunk)
-    if m and (m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])):
+    m = re.search(
+        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$", chunk
+    )
+    if m and (
+        m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])
+    ):
         return m[0]
     return chunk
 
@@ -225,7 +415,9 @@ def _head_title(chunk: str) -> str | None:
         return None
     if not _TITLE_START.match(chunk) and not re.search(r"\b(?:of|for)\b", chunk):
         # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
-        if not re.search(r"\b(?:Organi[sz]ation|Academy|Council|Agency|Foundation|Society|University)\b|\([A-Z]", chunk):
+        if not re.search(
+            r"\b(?:Organi[sz]ation|Academy|Council|Agency|Foundation|Society|University)\b|\([A-Z]", chunk
+        ):
             return None
     m = _VERB_TAIL.search(chunk)
     return chunk[: m.start()].strip() if m else chunk
@@ -235,13 +427,16 @@ def _listed(chunks: list[str], i: int) -> bool:
     """A bare name in a list of bare names ('including Hou Jianguo, Zhang Bo and Guo Huadong')."""
     window = chunks[max(0, i - 1) : i + 2]
     return sum(1 for c in window if clean_name(_tail_name(c)) or _and_names(c)) >= 2 or bool(
-        re.search(r"\bincluding\s+", chunks[i]))
+        re.search(r"\bincluding\s+", chunks[i])
+    )
 
 
 _VERB_TAIL = re.compile(
     r"\s+(?:addressed|delivered|attended|gave|spoke|presided|chaired|reported|introduced|shared|expressed|said|"
     r"signed|visited|led|met|made|were|was|also|respectively|welcomed|stressed|emphasi[sz]ed|noted|pointed|"
-    r"presented|called|talked|highlighted|took|joined|participated|facilitated|hosted|received|discussed|held|will)\b.*$", re.S)
+    r"presented|called|talked|highlighted|took|joined|participated|facilitated|hosted|received|discussed|held|will)\b.*$",
+    re.S,
+)
 
 
 def _and_names(chunk: str) -> list[str]:
@@ -259,7 +454,9 @@ def _pipe_people(text: str) -> list[dict]:
     for m in re.finditer(r"(?m)^\s*(?:\d+\.\s*)?(?P<name>[^|\n]{3,60})\|(?P<title>[^|\n]+)$", text):
         name = clean_name(m["name"].strip(" ."))
         if name:
-            title, org = _title_org(re.sub(r",\s*(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\.?\s*$", "", m["title"].strip()))
+            title, org = _title_org(
+                re.sub(r",\s*(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\.?\s*$", "", m["title"].strip())
+            )
             out.append({"name": name, "title": title, "organisation": org, "role": "speaker"})
     return out
 
@@ -276,21 +473,48 @@ def find_participants(text: str) -> list[dict]:
             for name in names:
                 if all(person_key(p["name"]) != person_key(name) for p in listed):
                     idx = sentence.find(name)
-                    listed.append({"name": name, "title": None, "organisation": None, "role": None,
-                                   "_end": idx + len(name), "_before": sentence[:idx]})
+                    listed.append(
+                        {
+                            "name": name,
+                            "title": None,
+                            "organisation": None,
+                            "role": None,
+                            "_end": idx + len(name),
+                            "_before": sentence[:idx],
+                        }
+                    )
         for m in _PREFIXED.finditer(sentence) if _TITLE_HINT.search(sentence) else ():
             org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
             if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
-                listed.append({"name": name, "title": m["title"], "organisation": org.name if org else None,
-                               "role": None, "_end": m.end(), "_before": sentence[: m.start()]})
+                listed.append(
+                    {
+                        "name": name,
+                        "title": m["title"],
+                        "organisation": org.name if org else None,
+                        "role": None,
+                        "_end": m.end(),
+                        "_before": sentence[: m.start()],
+                    }
+                )
         for m in _HONORIFIC_NAME.finditer(sentence) if _HONORIFIC_HINT.search(sentence) else ():
             name = clean_name(m["name"])
             if name and not _has(listed, name):
-                om = re.match(r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)", sentence[m.end():])
+                om = re.match(
+                    r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)",
+                    sentence[m.end() :],
+                )
                 org = canonical_organisation(om["org"]) if om else None
-                listed.append({"name": name, "title": None, "organisation": org, "role": None,
-                               "_end": m.end(), "_before": sentence[: m.start()]})
+                listed.append(
+                    {
+                        "name": name,
+                        "title": None,
+                        "organisation": org,
+                        "role": None,
+                        "_end": m.end(),
+                        "_before": sentence[: m.start()],
+                    }
+                )
         listed.sort(key=lambda p: p["_end"])
         last_end = max((p["_end"] for p in listed), default=0)
         group_role = role_of(sentence[last_end:])

@@ -16,14 +16,36 @@ from pathlib import Path
 from newswatch.event.entities import organisation_key, person_key
 
 FIELDS = (
-    "event", "type", "name", "dates", "place", "venue", "mode", "organisers", "organiser roles",
-    "participants", "participant titles", "participant organisations", "attendance",
+    "event",
+    "type",
+    "name",
+    "dates",
+    "place",
+    "venue",
+    "mode",
+    "organisers",
+    "organiser roles",
+    "participants",
+    "participant titles",
+    "participant organisations",
+    "attendance",
 )
 #: Fields scored for an article whose label lists only some ("labelled": [...]).
-_LABEL_OF = {"dates": ("start", "end"), "place": ("location",), "venue": ("location",), "name": ("name",),
-             "type": ("type",), "mode": ("mode",), "organisers": ("organisers",), "organiser roles": ("organisers",),
-             "participants": ("participants",), "participant titles": ("participants",),
-             "participant organisations": ("participants",), "attendance": ("attendance",), "event": ()}
+_LABEL_OF = {
+    "dates": ("start", "end"),
+    "place": ("location",),
+    "venue": ("location",),
+    "name": ("name",),
+    "type": ("type",),
+    "mode": ("mode",),
+    "organisers": ("organisers",),
+    "organiser roles": ("organisers",),
+    "participants": ("participants",),
+    "participant titles": ("participants",),
+    "participant organisations": ("participants",),
+    "attendance": ("attendance",),
+    "event": (),
+}
 
 
 @dataclass
@@ -87,9 +109,12 @@ def _facts(event: dict | None) -> dict[str, set]:
         "organisers": {organisation_key(o["name"]) for o in orgs},
         "organiser roles": {(organisation_key(o["name"]), o.get("role")) for o in orgs},
         "participants": {person_key(p["name"]) for p in people},
-        "participant titles": {(person_key(p["name"]), (p.get("title") or "").lower()) for p in people if p.get("title")},
-        "participant organisations": {(person_key(p["name"]), organisation_key(p["organisation"]))
-                                      for p in people if p.get("organisation")},
+        "participant titles": {
+            (person_key(p["name"]), (p.get("title") or "").lower()) for p in people if p.get("title")
+        },
+        "participant organisations": {
+            (person_key(p["name"]), organisation_key(p["organisation"])) for p in people if p.get("organisation")
+        },
         "attendance": {(k, v) for k, v in attendance.items() if v is not None},
     }
 
@@ -112,8 +137,10 @@ def score_article(report: Report, label: dict, predicted: dict | None) -> None:
             g_f, p_f = g[name], p[name]
         report.scores[name].add(g_f, p_f)
         if g_f != p_f:
-            report.misses.append(f"{label.get('_file', '?')}: {name}: expected {sorted(map(str, g_f - p_f))} "
-                                 f"got extra {sorted(map(str, p_f - g_f))}")
+            report.misses.append(
+                f"{label.get('_file', '?')}: {name}: expected {sorted(map(str, g_f - p_f))} "
+                f"got extra {sorted(map(str, p_f - g_f))}"
+            )
 
 
 def load_labels(directory: Path) -> list[dict]:

@@ -24,6 +24,8 @@ _TYPES = [
     ("other", r"Day|Week|Festival|Expo|Exhibition|Fair|Open Day|Hackathon|Competition"),
     ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会"),
 ]
+
+
 def _type_pattern(alternatives: str) -> re.Pattern:
     """English head nouns as whole words, Chinese ones anywhere (no word boundaries in Chinese)."""
     latin = [a for a in alternatives.split("|") if a.isascii()]
@@ -33,8 +35,13 @@ def _type_pattern(alternatives: str) -> re.Pattern:
 
 
 _TYPE_OF = {t: _type_pattern(p) for t, p in _TYPES}
-_SIGNING = re.compile(r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约", re.I)
-_VISIT = re.compile(r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets)\b|访问|会见|来访", re.I)
+_SIGNING = re.compile(
+    r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约",
+    re.I,
+)
+_VISIT = re.compile(
+    r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets)\b|访问|会见|来访", re.I
+)
 _NO_EVENT = re.compile(
     r"\b(?:call for (?:nominations|applications|proposals|papers)|nominations? (?:are|is) (?:now )?open|"
     r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|developed|reveal)|"
@@ -51,7 +58,9 @@ _NAME = re.compile(
 )
 #: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
 _HEAD_WORD = re.compile(rf"\b(?:{_HEAD})")
-_CJK_NAME = re.compile(r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)")
+_CJK_NAME = re.compile(
+    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)"
+)
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
 _HYBRID = re.compile(
@@ -69,16 +78,48 @@ _ONLINE = re.compile(
     re.I,
 )
 #: Every hybrid or online phrase above holds one of these (lower-cased): text with none is in person.
-_MODE_KEYS = ("online", "offline", "virtual", "hybrid", "person", "site", "mixed format", "video", "teleconf",
-              "tele-conf", "tele conf", "zoom", "teams", "webex", "tencent", "voov", "webinar", "线上", "视频会议",
-              "网络会议", "云端")
+_MODE_KEYS = (
+    "online",
+    "offline",
+    "virtual",
+    "hybrid",
+    "person",
+    "site",
+    "mixed format",
+    "video",
+    "teleconf",
+    "tele-conf",
+    "tele conf",
+    "zoom",
+    "teams",
+    "webex",
+    "tencent",
+    "voov",
+    "webinar",
+    "线上",
+    "视频会议",
+    "网络会议",
+    "云端",
+)
 _ORGANISERS = [
     ("co-host", re.compile(r"\bco-?hosted\s+by\b|共同主办", re.I)),
-    ("co-organiser", re.compile(r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办", re.I)),
+    (
+        "co-organiser",
+        re.compile(
+            r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办",
+            re.I,
+        ),
+    ),
     ("host", re.compile(r"\b(?:hosted|convened)\s+by\b|主办", re.I)),
     ("organiser", re.compile(r"\b(?:organi[sz]ed|arranged|run)\s+by\b|承办", re.I)),
     ("sponsor", re.compile(r"\b(?:sponsored|funded|financed)\s+by\b|赞助", re.I)),
-    ("supporter", re.compile(r"\b(?:supported\s+by|under\s+the\s+(?:auspices|patronage)\s+of|with\s+(?:the\s+)?support\s+(?:of|from))\b|支持", re.I)),
+    (
+        "supporter",
+        re.compile(
+            r"\b(?:supported\s+by|under\s+the\s+(?:auspices|patronage)\s+of|with\s+(?:the\s+)?support\s+(?:of|from))\b|支持",
+            re.I,
+        ),
+    ),
 ]
 _ACTIVE = re.compile(
     r"^(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*)){0,14})\s+"
@@ -86,17 +127,69 @@ _ACTIVE = re.compile(
     r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
 )
 #: Every organiser phrase and active verb holds one of these: a sentence with none is skipped unscanned.
-_ORGANISER_KEYS = ("host", "organi", "conven", "arranged", "run by", "sponsor", "funded", "financed", "support",
-                   "auspices", "patronage", "collaboration", "cooperation", "partnership", "主办", "协办", "承办",
-                   "赞助", "支持")
-_VERB_ROLE = {"co-hosted": "co-host", "co-organizes": "co-organiser", "co-organises": "co-organiser", "cohosted": "co-host", "co-hosts": "co-host", "cohosts": "co-host",
-              "hosted": "host", "hosts": "host", "convened": "host", "convenes": "host", "co-organized": "co-organiser",
-              "co-organised": "co-organiser", "coorganized": "co-organiser", "organized": "organiser",
-              "organised": "organiser", "organizes": "organiser", "organises": "organiser", "sponsored": "sponsor"}
+_ORGANISER_KEYS = (
+    "host",
+    "organi",
+    "conven",
+    "arranged",
+    "run by",
+    "sponsor",
+    "funded",
+    "financed",
+    "support",
+    "auspices",
+    "patronage",
+    "collaboration",
+    "cooperation",
+    "partnership",
+    "主办",
+    "协办",
+    "承办",
+    "赞助",
+    "支持",
+)
+_VERB_ROLE = {
+    "co-hosted": "co-host",
+    "co-organizes": "co-organiser",
+    "co-organises": "co-organiser",
+    "cohosted": "co-host",
+    "co-hosts": "co-host",
+    "cohosts": "co-host",
+    "hosted": "host",
+    "hosts": "host",
+    "convened": "host",
+    "convenes": "host",
+    "co-organized": "co-organiser",
+    "co-organised": "co-organiser",
+    "coorganized": "co-organiser",
+    "organized": "organiser",
+    "organised": "organiser",
+    "organizes": "organiser",
+    "organises": "organiser",
+    "sponsored": "sponsor",
+}
 _NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "a hundred": 100, "one hundred": 100, "hundreds": None, "a thousand": 1000, "one thousand": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a hundred": 100,
+    "one hundred": 100,
+    "hundreds": None,
+    "a thousand": 1000,
+    "one thousand": 1000,
 }
 _NUM = r"(?P<{0}>\d{{1,3}}(?:,\d{{3}})+|\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _PEOPLE_WORDS = (
@@ -107,17 +200,26 @@ _PEOPLE_WORDS = (
 #: "more than 200 experts (from 21 countries)", matched on the lower-cased text from the count on.
 _COUNTED = re.compile(
     r"(?<![\w.,-])(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?"
-    + _NUM.format("n") + r"\s+(?:[\w-]+\s+){0,4}?(?P<who>" + _PEOPLE_WORDS + r")\b"
-    r"(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c")
+    + _NUM.format("n")
+    + r"\s+(?:[\w-]+\s+){0,4}?(?P<who>"
+    + _PEOPLE_WORDS
+    + r")\b"
+    r"(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
+    + _NUM.format("c")
     + r"\s+(?:countries|nations|economies|countries and regions))?"
 )
 #: "… experts from 21 countries" without a count of people: the countries, then the people word before them.
-_FROM_COUNTRIES = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c")
-                             + r"\s+(?:countries|nations|economies)")
+_FROM_COUNTRIES = re.compile(
+    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
+    + _NUM.format("c")
+    + r"\s+(?:countries|nations|economies)"
+)
 _WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
 #: Where a count can first be: no statement of attendance starts more than a few words before one.
 _FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
-_COUNTRIES_ONLY = re.compile(r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I)
+_COUNTRIES_ONLY = re.compile(
+    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I
+)
 _CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 
 
@@ -129,7 +231,9 @@ def event_type(text: str) -> str | None:
     for kind, pattern in _TYPE_OF.items():
         for m in pattern.finditer(text):
             # The head noun that ends the event's name wins: "Award Ceremony" is a ceremony.
-            if m.start() < best[0] or (kind != best[1] and text[m.start():m.start() + 1].isupper() and m.start() <= best[0] + 12):
+            if m.start() < best[0] or (
+                kind != best[1] and text[m.start() : m.start() + 1].isupper() and m.start() <= best[0] + 12
+            ):
                 best = (m.start(), kind)
             break
     if best[1] is None and _VISIT.search(text):
@@ -144,7 +248,9 @@ def _last_head(text: str) -> str | None:
     m = _NAME.search(text)
     if not m:
         return None
-    name = re.split(r"\s+(?:in|at|during|within|under|on the sidelines of)\s+(?:the\s+)?(?=[A-Z0-9])", m["name"], maxsplit=1)[0]
+    name = re.split(
+        r"\s+(?:in|at|during|within|under|on the sidelines of)\s+(?:the\s+)?(?=[A-Z0-9])", m["name"], maxsplit=1
+    )[0]
     heads = [(mm.end(), kind) for kind, pattern in _TYPE_OF.items() for mm in pattern.finditer(name)]
     if not heads:
         return None
@@ -155,7 +261,11 @@ def _last_head(text: str) -> str | None:
 
 def reports_no_event(title: str, lead: str) -> bool:
     """True for research results, calls, obituaries and statements (unless the title names an event)."""
-    return bool(_NO_EVENT.search(title) or re.search(r"\bstatement\b", title, re.I) or (_NO_EVENT.search(lead[:300]) and event_type(title) is None))
+    return bool(
+        _NO_EVENT.search(title)
+        or re.search(r"\bstatement\b", title, re.I)
+        or (_NO_EVENT.search(lead[:300]) and event_type(title) is None)
+    )
 
 
 def event_name(title: str, body: str) -> tuple[str | None, str | None]:
@@ -166,7 +276,7 @@ def event_name(title: str, body: str) -> tuple[str | None, str | None]:
             if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
                 acronym = m["acronym"]
                 if acronym is None:
-                    am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end():])
+                    am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
                     acronym = am["a"] if am else None
                 return name, acronym
     m = _CJK_NAME.search(title) or _CJK_NAME.search(body[:500])
@@ -183,9 +293,18 @@ def _names(text: str):
 
 def _tidy_name(name: str) -> str | None:
     words = name.split()
-    while words and (words[0] in _LOWER_OK or words[0] in ("On", "In", "At", "During", "After", "As", "From") or words[0].lower() == "the"):
+    while words and (
+        words[0] in _LOWER_OK
+        or words[0] in ("On", "In", "At", "During", "After", "As", "From")
+        or words[0].lower() == "the"
+    ):
         words = words[1:]
-    if words and find_organisation(words[0]) is not None and len(words) > 3 and words[1] in ("Co-hosts", "Hosts", "Holds", "Organizes"):
+    if (
+        words
+        and find_organisation(words[0]) is not None
+        and len(words) > 3
+        and words[1] in ("Co-hosts", "Hosts", "Holds", "Organizes")
+    ):
         words = words[2:]
     return " ".join(words) or None
 
@@ -207,7 +326,11 @@ def mentions_mode(text: str) -> bool:
 
 def _split_orgs(text: str) -> list[str]:
     """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
-    text = re.split(r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s", text + " ", maxsplit=1)[0]
+    text = re.split(
+        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
+        text + " ",
+        maxsplit=1,
+    )[0]
     parts: list[str] = []
     seps: list[str] = []
     depth, cur = 0, ""
@@ -277,7 +400,9 @@ def find_organisers(title: str, text: str) -> list[dict]:
     m = _ACTIVE.match(title)
     if m:
         for org in _split_orgs(m["orgs"]):
-            if find_organisation(org) is not None or re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org):
+            if find_organisation(org) is not None or re.search(
+                r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org
+            ):
                 add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
     for sentence in re.split(r"(?<=[.!?。])\s+", text):
         low = sentence.lower()
@@ -285,12 +410,16 @@ def find_organisers(title: str, text: str) -> list[dict]:
             continue
         for role, pattern in _ORGANISERS:
             for m in pattern.finditer(sentence):
-                for org in _split_orgs(sentence[m.end():].lstrip()):
+                for org in _split_orgs(sentence[m.end() :].lstrip()):
                     add(org, role)
         m = _ACTIVE.match(sentence)
-        if m and re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]):
+        if m and re.search(
+            r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]
+        ):
             for org in _split_orgs(m["orgs"]):
-                if find_organisation(org) is not None or re.search(r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association)\b", org):
+                if find_organisation(org) is not None or re.search(
+                    r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association)\b", org
+                ):
                     add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
     return found
 
@@ -321,11 +450,11 @@ def find_attendance(text: str) -> dict | None:
         if m["who"] == "institutions":
             continue
         n, c = _number(m["n"]), _number(m["c"])
-        if n is not None and (n < 5 or 1900 <= n <= 2100 and "," not in m["n"]):
+        if n is not None and (n < 5 or (1900 <= n <= 2100 and "," not in m["n"])):
             n = None
         if n is not None and c is None:
             cm = _COUNTRIES_ONLY.search(low, m.end(), m.end() + 80)
-            c = _number(cm["c"]) if cm and "." not in low[m.end(): cm.start()] else None
+            c = _number(cm["c"]) if cm and "." not in low[m.end() : cm.start()] else None
         if n is not None or c is not None:
             found.append((m.start(), n, c))
             break
@@ -343,5 +472,12 @@ def find_attendance(text: str) -> dict | None:
     return None
 
 
-__all__ = ["event_mode", "event_name", "event_type", "find_attendance", "find_organisers", "mentions_mode",
-           "reports_no_event"]
+__all__ = [
+    "event_mode",
+    "event_name",
+    "event_type",
+    "find_attendance",
+    "find_organisers",
+    "mentions_mode",
+    "reports_no_event",
+]

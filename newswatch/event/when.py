@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-
 _MON = r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>(?:19|20)\d\d)"
@@ -25,9 +24,15 @@ def _g(pattern: str, name: str) -> str:
 # Order matters: longer forms first; each yields d1 m1 [y1] d2 [m2] y2 groups.
 _PATTERNS = [
     # from 30 November to 2 December 2022 / 30 November 2022 - 2 December 2022
-    re.compile(rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    re.compile(
+        rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
+        re.I,
+    ),
     # November 30 to December 2, 2022
-    re.compile(rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_MON, 'm2')}\s+{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
+    re.compile(
+        rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_MON, 'm2')}\s+{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
+        re.I,
+    ),
     # 13-14 May 2019 / 13 to 14 May
     re.compile(rf"\b{_g(_DAY, 'd1')}{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b", re.I),
     # September 29-30, 2020 / November 8 to 9
@@ -35,7 +40,9 @@ _PATTERNS = [
     # 4 November 2020 / 4 November
     re.compile(rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?\b", re.I),
     # November 8, 2020 / December 28
-    re.compile(rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?\b(?!\s*(?:%|per\s*cent|percent))", re.I),
+    re.compile(
+        rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?\b(?!\s*(?:%|per\s*cent|percent))", re.I
+    ),
     # 2020-11-08
     re.compile(r"\b(?P<y1>(?:19|20)\d\d)-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)\b"),
     # 2024年5月25日至26日 / 2024年5月25日至6月2日 / 5月25日
@@ -68,7 +75,9 @@ class DateSpan:
     explicit_year: bool
 
 
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 
 
 def _month(value: str) -> int:

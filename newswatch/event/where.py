@@ -13,17 +13,70 @@ from functools import lru_cache
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Short country names news uses that ISO's official names do not cover.
 _COUNTRY_NAMES = {
-    "united states": "US", "the united states": "US", "usa": "US", "u.s.": "US", "us": "US", "america": "US",
-    "united kingdom": "GB", "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "russia": "RU", "south korea": "KR", "korea": "KR", "north korea": "KP", "turkey": "TR", "türkiye": "TR",
-    "turkiye": "TR", "iran": "IR", "vietnam": "VN", "viet nam": "VN", "laos": "LA", "syria": "SY",
-    "tanzania": "TZ", "bolivia": "BO", "venezuela": "VE", "czech republic": "CZ", "czechia": "CZ",
-    "moldova": "MD", "taiwan": "TW", "hong kong": "HK", "macao": "MO", "macau": "MO", "palestine": "PS",
-    "ivory coast": "CI", "côte d'ivoire": "CI", "democratic republic of the congo": "CD", "dr congo": "CD",
-    "the netherlands": "NL", "netherlands": "NL", "the philippines": "PH", "brunei": "BN",
-    "中国": "CN", "中华人民共和国": "CN", "美国": "US", "英国": "GB", "俄罗斯": "RU", "日本": "JP", "法国": "FR",
-    "德国": "DE", "意大利": "IT", "泰国": "TH", "巴基斯坦": "PK", "肯尼亚": "KE", "奥地利": "AT", "土耳其": "TR",
-    "巴西": "BR", "智利": "CL", "印度": "IN", "新加坡": "SG", "韩国": "KR", "埃及": "EG", "南非": "ZA",
+    "united states": "US",
+    "the united states": "US",
+    "usa": "US",
+    "u.s.": "US",
+    "us": "US",
+    "america": "US",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "russia": "RU",
+    "south korea": "KR",
+    "korea": "KR",
+    "north korea": "KP",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "turkiye": "TR",
+    "iran": "IR",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "laos": "LA",
+    "syria": "SY",
+    "tanzania": "TZ",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "moldova": "MD",
+    "taiwan": "TW",
+    "hong kong": "HK",
+    "macao": "MO",
+    "macau": "MO",
+    "palestine": "PS",
+    "ivory coast": "CI",
+    "côte d'ivoire": "CI",
+    "democratic republic of the congo": "CD",
+    "dr congo": "CD",
+    "the netherlands": "NL",
+    "netherlands": "NL",
+    "the philippines": "PH",
+    "brunei": "BN",
+    "中国": "CN",
+    "中华人民共和国": "CN",
+    "美国": "US",
+    "英国": "GB",
+    "俄罗斯": "RU",
+    "日本": "JP",
+    "法国": "FR",
+    "德国": "DE",
+    "意大利": "IT",
+    "泰国": "TH",
+    "巴基斯坦": "PK",
+    "肯尼亚": "KE",
+    "奥地利": "AT",
+    "土耳其": "TR",
+    "巴西": "BR",
+    "智利": "CL",
+    "印度": "IN",
+    "新加坡": "SG",
+    "韩国": "KR",
+    "埃及": "EG",
+    "南非": "ZA",
 }
 #: Small places that share a name with a big city elsewhere; the big one wins unless a country says otherwise.
 _MIN_POPULATION_CJK = 300_000
@@ -91,10 +144,10 @@ def city(name: str) -> City | None:
 
 
 _CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-_IN_PLACE = re.compile(
-    rf"\b(?:in|at)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?"
+_IN_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?")
+_DATELINE = re.compile(
+    rf"^\s*(?P<a>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){{0,2}})(?:,\s*(?P<b>{_CAP}))?\s*[,(]\s*(?:\d|[A-Z][a-z]+\.?\s+\d)"
 )
-_DATELINE = re.compile(rf"^\s*(?P<a>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){{0,2}})(?:,\s*(?P<b>{_CAP}))?\s*[,(]\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
 
 
 def _trim(words: str) -> list[str]:
@@ -109,13 +162,67 @@ def _trim(words: str) -> list[str]:
     return out
 
 
-_BREAKS = {"On", "From", "During", "In", "At", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-           "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December", "The", "This", "Prof", "Dr", "Mr", "Ms"}
+_BREAKS = {
+    "On",
+    "From",
+    "During",
+    "In",
+    "At",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "The",
+    "This",
+    "Prof",
+    "Dr",
+    "Mr",
+    "Ms",
+}
 #: Regions and directions that GeoNames also knows as small towns.
-_NOT_CITIES = {"asia", "africa", "europe", "america", "americas", "oceania", "pacific", "arctic", "antarctica",
-               "central", "eastern", "western", "southern", "northern", "latin", "middle", "the", "science",
-               "university", "academy", "national", "international", "belt", "road", "china", "asean"}
+_NOT_CITIES = {
+    "asia",
+    "africa",
+    "europe",
+    "america",
+    "americas",
+    "oceania",
+    "pacific",
+    "arctic",
+    "antarctica",
+    "central",
+    "eastern",
+    "western",
+    "southern",
+    "northern",
+    "latin",
+    "middle",
+    "the",
+    "science",
+    "university",
+    "academy",
+    "national",
+    "international",
+    "belt",
+    "road",
+    "china",
+    "asean",
+}
 
 
 def resolve(a: str, b: str | None) -> tuple[str | None, str | None]:
@@ -161,9 +268,13 @@ def find_place_cjk(text: str) -> tuple[str | None, str | None, int]:
     """The first gazetteer city (or country) named in Chinese text."""
     _, cjk = _gazetteer()
     best: tuple[int, City | None, str | None] = (len(text) + 1, None, None)
-    for m in re.finditer(r"在([\u4e00-\u9fff]{2,6})(?:举行|举办|召开|开幕|启动|会见|签署)|([\u4e00-\u9fff]{2,3})(?:市|举行)", text):
+    for m in re.finditer(
+        r"在([\u4e00-\u9fff]{2,6})(?:举行|举办|召开|开幕|启动|会见|签署)|([\u4e00-\u9fff]{2,3})(?:市|举行)", text
+    ):
         group = m[1] or m[2] or ""
-        subs = sorted({group[i:j] for i in range(len(group)) for j in range(i + 2, len(group) + 1)}, key=len, reverse=True)
+        subs = sorted(
+            {group[i:j] for i in range(len(group)) for j in range(i + 2, len(group) + 1)}, key=len, reverse=True
+        )
         for name in subs:
             found = cjk.get(name) or cjk.get(name + "市")
             if found is not None and m.start() < best[0]:

@@ -63,8 +63,13 @@ class _Worker:
     def __init__(self, owner: EventWorkers):
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH")) if p)}
         self.owner = owner
-        self.process = subprocess.Popen([sys.executable, *COMMAND, "--nice", str(NICENESS)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, *COMMAND, "--nice", str(NICENESS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
         self.inbox, self.outbox = self.process.stdout.fileno(), self.process.stdin.fileno()
         for fd in (self.inbox, self.outbox):
             os.set_blocking(fd, False)
@@ -127,7 +132,7 @@ class _Worker:
         while True:
             try:
                 answered = self._next_answer()
-            except Exception as exc:  # noqa: BLE001  (a garbled answer: this worker cannot be trusted any more)
+            except Exception as exc:
                 self.owner._lost(self, exc)
                 return
             if answered is None:
@@ -142,7 +147,7 @@ class _Worker:
         size = HEADER.unpack_from(self.received)[0]
         if len(self.received) < HEADER.size + size:
             return None
-        results = pickle.loads(self.received[HEADER.size: HEADER.size + size])
+        results = pickle.loads(self.received[HEADER.size : HEADER.size + size])
         if not self.batches or not isinstance(results, list) or len(results) != len(self.batches[0]):
             raise ValueError("an answer that matches no batch")
         del self.received[: HEADER.size + size]
@@ -278,7 +283,7 @@ class EventWorkers:
             worker = min(self._procs, key=lambda w: len(w.batches))
             if len(worker.batches) >= self.DEPTH:
                 return
-            batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH:]
+            batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH :]
             self._due = bool(self._pending)  # what stays behind has waited at least as long
             if self._pending:
                 self._first = time.monotonic()
@@ -324,4 +329,12 @@ class EventWorkers:
         self._answer(left, None, error)
 
 
-__all__ = ["EventWorkers", "WorkersBroken", "analyse", "analyse_many", "default_workers", "signature_text", "workers_for"]
+__all__ = [
+    "EventWorkers",
+    "WorkersBroken",
+    "analyse",
+    "analyse_many",
+    "default_workers",
+    "signature_text",
+    "workers_for",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from newswatch.changes import FLAG_KINDS
@@ -177,8 +177,12 @@ class _Versions:
 
 def _entry(change: ChangeRecord, data: dict[str, Any]) -> Entry:
     return Entry(
-        kind=change.kind, item_id=change.item_id, url=change.url, title=change.title or data.get("title"),
-        published=data.get("published"), detected_at=change.detected_at,
+        kind=change.kind,
+        item_id=change.item_id,
+        url=change.url,
+        title=change.title or data.get("title"),
+        published=data.get("published"),
+        detected_at=change.detected_at,
         summary=summarise(data) if change.kind == "new" else None,
         changed_fields=list(change.changed_fields),
         diff=field_changes(list(change.changed_fields), change.diff) if change.kind != "new" else [],
@@ -190,12 +194,30 @@ def _event(record: EventRecord) -> EventEntry:
     location = data.get("location") or {}
     organisers = [o.get("name") for o in data.get("organisers") or [] if isinstance(o, dict) and o.get("name")]
     return EventEntry(
-        id=record.id, name=record.name, acronym=record.acronym, type=record.type, start=record.start,
-        end=record.end, venue=location.get("venue") if isinstance(location, dict) else None,
-        city=record.city, country=record.country, mode=record.mode, organisers=organisers,
+        id=record.id,
+        name=record.name,
+        acronym=record.acronym,
+        type=record.type,
+        start=record.start,
+        end=record.end,
+        venue=location.get("venue") if isinstance(location, dict) else None,
+        city=record.city,
+        country=record.country,
+        mode=record.mode,
+        organisers=organisers,
         updated_at=record.updated_at,
-        sources=[EventSourceEntry(site=s.site, item_id=s.item_id, url=s.url, title=s.title, published=s.published,
-                                  linked_by=s.linked_by, similarity=s.similarity) for s in record.sources],
+        sources=[
+            EventSourceEntry(
+                site=s.site,
+                item_id=s.item_id,
+                url=s.url,
+                title=s.title,
+                published=s.published,
+                linked_by=s.linked_by,
+                similarity=s.similarity,
+            )
+            for s in record.sources
+        ],
     )
 
 
@@ -211,14 +233,27 @@ def build_report(store: Store, since: datetime | None, site: str | None = None, 
         entry = _entry(change, versions.data(change.item_id, change.version))
         by_site.setdefault(change.site, {}).setdefault(change.kind, []).append(entry)
     sites = [
-        SiteReport(site=name, institution=institutions.get(name),
-                   counts={kind: len(kinds.get(kind, [])) for kind in FLAG_KINDS},
-                   **{kind: kinds.get(kind, []) for kind in FLAG_KINDS})
+        SiteReport(
+            site=name,
+            institution=institutions.get(name),
+            counts={kind: len(kinds.get(kind, [])) for kind in FLAG_KINDS},
+            **{kind: kinds.get(kind, []) for kind in FLAG_KINDS},
+        )
         for name, kinds in sorted(by_site.items())
     ]
     events = [_event(e) for e in store.events(since=since, site=site)]
-    return Report(generated_at=now or datetime.now(timezone.utc), since=since, site=site, sites=sites, events=events)
+    return Report(generated_at=now or datetime.now(UTC), since=since, site=site, sites=sites, events=events)
 
 
-__all__ = ["Entry", "EventEntry", "EventSourceEntry", "FieldChange", "Report", "SiteReport", "build_report",
-           "field_changes", "summarise", "web_url"]
+__all__ = [
+    "Entry",
+    "EventEntry",
+    "EventSourceEntry",
+    "FieldChange",
+    "Report",
+    "SiteReport",
+    "build_report",
+    "field_changes",
+    "summarise",
+    "web_url",
+]

@@ -42,8 +42,10 @@ def plain(value: Any) -> str:
 def heading(report: Report) -> str:
     """What the report covers, in one line."""
     n_sites = len(report.sites)
-    return (f"Changes detected since {when(report.since)} · generated {when(report.generated_at)} · "
-            f"{report.total} change{'s' if report.total != 1 else ''} on {n_sites} site{'s' if n_sites != 1 else ''}")
+    return (
+        f"Changes detected since {when(report.since)} · generated {when(report.generated_at)} · "
+        f"{report.total} change{'s' if report.total != 1 else ''} on {n_sites} site{'s' if n_sites != 1 else ''}"
+    )
 
 
 def counts_line(site: SiteReport) -> str:
@@ -79,7 +81,11 @@ def md_code(value: str) -> str:
 def md_fence(text: str, indent: str = "  ") -> list[str]:
     """A fenced block (longer than any backtick run inside) holding ``text`` verbatim."""
     fence = "`" * max(3, max((len(r) for r in re.findall(r"`{3,}", text)), default=0) + 1)
-    return [f"{indent}{fence}text", *(f"{indent}{line}" if line else "" for line in text.splitlines()), f"{indent}{fence}"]
+    return [
+        f"{indent}{fence}text",
+        *(f"{indent}{line}" if line else "" for line in text.splitlines()),
+        f"{indent}{fence}",
+    ]
 
 
 def _md_change(change: FieldChange) -> list[str]:
@@ -91,8 +97,10 @@ def _md_change(change: FieldChange) -> list[str]:
 
 
 def _md_entry(entry: Entry) -> list[str]:
-    facts = [f"published {md_text(entry.published)}" if entry.published else "no publication date",
-             f"detected {when(entry.detected_at)}"]
+    facts = [
+        f"published {md_text(entry.published)}" if entry.published else "no publication date",
+        f"detected {when(entry.detected_at)}",
+    ]
     if entry.changed_fields:
         facts.append("changed: " + md_text(", ".join(entry.changed_fields)))
     lines = [f"- **{md_link(entry.title, entry.url)}** · " + " · ".join(facts)]
@@ -113,8 +121,11 @@ def _md_event(event: EventEntry) -> list[str]:
         lines.append("  organisers: " + md_text(", ".join(event.organisers)))
     for s in event.sources:
         how = "its own report" if s.linked_by == "self" else f"linked by {md_text(s.linked_by)}"
-        lines.append(f"  - {md_text(s.site)}: {md_link(s.title, s.url)}"
-                     + (f" · published {md_text(s.published)}" if s.published else "") + f" · {how}")
+        lines.append(
+            f"  - {md_text(s.site)}: {md_link(s.title, s.url)}"
+            + (f" · published {md_text(s.published)}" if s.published else "")
+            + f" · {how}"
+        )
     return lines
 
 
@@ -163,7 +174,19 @@ def to_csv(report: Report) -> str:
     for site in report.sites:
         for kind in FLAG_KINDS:
             for e in site.entries(kind):
-                writer.writerow([csv_cell(v) for v in (
-                    site.site, e.kind, e.detected_at.isoformat(timespec="seconds"), e.item_id, e.url,
-                    plain(e.title) if e.title else "", e.published, ";".join(e.changed_fields))])
+                writer.writerow(
+                    [
+                        csv_cell(v)
+                        for v in (
+                            site.site,
+                            e.kind,
+                            e.detected_at.isoformat(timespec="seconds"),
+                            e.item_id,
+                            e.url,
+                            plain(e.title) if e.title else "",
+                            e.published,
+                            ";".join(e.changed_fields),
+                        )
+                    ]
+                )
     return out.getvalue()

@@ -28,9 +28,20 @@ MAX_PER_PAGE = 200
 def change_model(row: ReviewedChange) -> m.Change:
     c, r = row.change, row.review
     review = m.Review(status=r.status, note=r.note, reviewed_at=r.reviewed_at) if r else None
-    return m.Change(id=c.id, kind=c.kind, site=c.site, item_id=c.item_id, version=c.version, url=c.url,
-                    title=c.title, detected_at=c.detected_at, changed_fields=c.changed_fields, diff=c.diff,
-                    run_id=c.run_id, review=review)
+    return m.Change(
+        id=c.id,
+        kind=c.kind,
+        site=c.site,
+        item_id=c.item_id,
+        version=c.version,
+        url=c.url,
+        title=c.title,
+        detected_at=c.detected_at,
+        changed_fields=c.changed_fields,
+        diff=c.diff,
+        run_id=c.run_id,
+        review=review,
+    )
 
 
 @router.get("/csrf", response_model=m.CsrfToken, summary="A CSRF token for POST requests")
@@ -39,17 +50,25 @@ def csrf(request: Request) -> m.CsrfToken:
 
 
 @router.get("/changes", response_model=m.ChangeList, summary="The change feed, filtered and paged")
-def changes(site: str | None = None,
-            kind: list[str] = Query(default=[], description="new, updated, removed, reappeared (repeatable)"),
-            date_from: str | None = Query(default=None, alias="from", description="first day, YYYY-MM-DD (UTC)"),
-            date_to: str | None = Query(default=None, alias="to", description="last day, YYYY-MM-DD (UTC)"),
-            review: str | None = Query(default=None, description="all, unreviewed, reviewed, false_positive"),
-            page: int = Query(default=1, ge=1), per_page: int = Query(default=50, ge=1, le=MAX_PER_PAGE),
-            store=Depends(get_store)) -> m.ChangeList:
+def changes(
+    site: str | None = None,
+    kind: list[str] = Query(default=[], description="new, updated, removed, reappeared (repeatable)"),
+    date_from: str | None = Query(default=None, alias="from", description="first day, YYYY-MM-DD (UTC)"),
+    date_to: str | None = Query(default=None, alias="to", description="last day, YYYY-MM-DD (UTC)"),
+    review: str | None = Query(default=None, description="all, unreviewed, reviewed, false_positive"),
+    page: int = Query(default=1, ge=1),
+    per_page: int = Query(default=50, ge=1, le=MAX_PER_PAGE),
+    store=Depends(get_store),
+) -> m.ChangeList:
     filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
     result, pages = feed_page(store, filters, per_page)
-    return m.ChangeList(total=result.total, page=filters.page, per_page=per_page, pages=pages,
-                        changes=[change_model(row) for row in result.rows])
+    return m.ChangeList(
+        total=result.total,
+        page=filters.page,
+        per_page=per_page,
+        pages=pages,
+        changes=[change_model(row) for row in result.rows],
+    )
 
 
 @router.get("/changes/{change_id}", response_model=m.Change, summary="One change with its review")
@@ -60,8 +79,11 @@ def change(change_id: int, store=Depends(get_store)) -> m.Change:
     return change_model(row)
 
 
-@router.post("/changes/{change_id}/review", response_model=m.Change,
-             summary="Mark a change reviewed or a false positive, or undo that (needs X-CSRF-Token)")
+@router.post(
+    "/changes/{change_id}/review",
+    response_model=m.Change,
+    summary="Mark a change reviewed or a false positive, or undo that (needs X-CSRF-Token)",
+)
 def review(change_id: int, body: m.ReviewIn, store=Depends(get_store)) -> m.Change:
     if store.get_change(change_id) is None:
         raise HTTPException(404, f"no change {change_id}")
@@ -77,71 +99,146 @@ def item(item_id: str, store=Depends(get_store)) -> m.Item:
     found = store.get_item(item_id)
     if found is None:
         raise HTTPException(404, f"no item {item_id}")
-    return m.Item(id=found.id, site=found.site, url=found.url, canonical_url=found.canonical_url,
-                  title=found.title, published=found.published, status=found.status, version=found.version,
-                  first_seen_at=found.first_seen_at, last_seen_at=found.last_seen_at, data=found.data)
+    return m.Item(
+        id=found.id,
+        site=found.site,
+        url=found.url,
+        canonical_url=found.canonical_url,
+        title=found.title,
+        published=found.published,
+        status=found.status,
+        version=found.version,
+        first_seen_at=found.first_seen_at,
+        last_seen_at=found.last_seen_at,
+        data=found.data,
+    )
 
 
 @router.get("/items/{item_id}/versions", response_model=list[m.Version], summary="An item's versions, oldest first")
 def versions(item_id: str, store=Depends(get_store)) -> list[m.Version]:
     if store.get_item(item_id) is None:
         raise HTTPException(404, f"no item {item_id}")
-    return [m.Version(version=v.version, content_hash=v.content_hash, extractor_version=v.extractor_version,
-                      fetched_at=v.fetched_at, run_id=v.run_id, data=v.data) for v in store.versions(item_id)]
+    return [
+        m.Version(
+            version=v.version,
+            content_hash=v.content_hash,
+            extractor_version=v.extractor_version,
+            fetched_at=v.fetched_at,
+            run_id=v.run_id,
+            data=v.data,
+        )
+        for v in store.versions(item_id)
+    ]
 
 
-@router.get("/items/{item_id}/diff", response_model=m.Diff,
-            summary="What changed between two versions (default: the latest change)")
+@router.get(
+    "/items/{item_id}/diff",
+    response_model=m.Diff,
+    summary="What changed between two versions (default: the latest change)",
+)
 def diff(item_id: str, a: int | None = None, b: int | None = None, store=Depends(get_store)) -> m.Diff:
     if store.get_item(item_id) is None:
         raise HTTPException(404, f"no item {item_id}")
     stored = store.versions(item_id)
     first, second = default_pair(stored)
     result = version_diff(stored, a or first, b or second)
-    return m.Diff(item_id=item_id, a=result.a.version, b=result.b.version,
-                  fields=[m.FieldChange(field=f.name, words=f.words, old=f.old, new=f.new) for f in result.fields])
+    return m.Diff(
+        item_id=item_id,
+        a=result.a.version,
+        b=result.b.version,
+        fields=[m.FieldChange(field=f.name, words=f.words, old=f.old, new=f.new) for f in result.fields],
+    )
 
 
 @router.get("/events", response_model=list[m.Event], summary="Events with their sources, recently updated first")
-def events(since: str | None = Query(default=None, description="updated on or after this day, YYYY-MM-DD"),
-           site: str | None = None, limit: int = Query(default=100, ge=1, le=1000),
-           store=Depends(get_store)) -> list[m.Event]:
+def events(
+    since: str | None = Query(default=None, description="updated on or after this day, YYYY-MM-DD"),
+    site: str | None = None,
+    limit: int = Query(default=100, ge=1, le=1000),
+    store=Depends(get_store),
+) -> list[m.Event]:
     day = parse_day(since, "since")
     start = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
-    return [m.Event(id=e.id, name=e.name, acronym=e.acronym, type=e.type, start=e.start, end=e.end, city=e.city,
-                    country=e.country, mode=e.mode, data=e.data, first_seen_at=e.first_seen_at,
-                    updated_at=e.updated_at,
-                    sources=[m.EventSource(item_id=s.item_id, site=s.site, url=s.url, title=s.title,
-                                           published=s.published, linked_by=s.linked_by, similarity=s.similarity)
-                             for s in e.sources])
-            for e in store.events(since=start, site=site or None, limit=limit)]
+    return [
+        m.Event(
+            id=e.id,
+            name=e.name,
+            acronym=e.acronym,
+            type=e.type,
+            start=e.start,
+            end=e.end,
+            city=e.city,
+            country=e.country,
+            mode=e.mode,
+            data=e.data,
+            first_seen_at=e.first_seen_at,
+            updated_at=e.updated_at,
+            sources=[
+                m.EventSource(
+                    item_id=s.item_id,
+                    site=s.site,
+                    url=s.url,
+                    title=s.title,
+                    published=s.published,
+                    linked_by=s.linked_by,
+                    similarity=s.similarity,
+                )
+                for s in e.sources
+            ],
+        )
+        for e in store.events(since=start, site=site or None, limit=limit)
+    ]
 
 
 @router.get("/sites", response_model=list[m.Site], summary="Each site's health, last and next run, changes per day")
 def sites(request: Request, store=Depends(get_store)) -> list[m.Site]:
-    rows, _ = sites_overview(store, request.app.state.config, request.app.state.db_url,
-                             request.app.state.clock())
+    rows, _ = sites_overview(store, request.app.state.config, request.app.state.db_url, request.app.state.clock())
     out = []
     for row in rows:
         run = row.last_run
-        out.append(m.Site(
-            name=row.name, title=row.title, health=row.health, explanation=row.explanation,
-            last_run_id=run.id if run else None, last_run_status=run.status if run else None,
-            last_run_started_at=run.started_at if run else None, last_run_finished_at=run.finished_at if run else None,
-            next_run=row.next_run, schedule=row.schedule,
-            days=[m.DayCount(day=d.day, new=d.new, updated=d.updated, removed=d.removed, reappeared=d.reappeared)
-                  for d in row.days]))
+        out.append(
+            m.Site(
+                name=row.name,
+                title=row.title,
+                health=row.health,
+                explanation=row.explanation,
+                last_run_id=run.id if run else None,
+                last_run_status=run.status if run else None,
+                last_run_started_at=run.started_at if run else None,
+                last_run_finished_at=run.finished_at if run else None,
+                next_run=row.next_run,
+                schedule=row.schedule,
+                days=[
+                    m.DayCount(day=d.day, new=d.new, updated=d.updated, removed=d.removed, reappeared=d.reappeared)
+                    for d in row.days
+                ],
+            )
+        )
     return out
 
 
 @router.get("/search", response_model=m.SearchResults, summary="Full-text search over items' title and body")
-def search(q: str = Query(description="words, \"a phrase\", OR, -word, prefix*"), site: str | None = None,
-           page: int = Query(default=1, ge=1), per_page: int = Query(default=20, ge=1, le=MAX_PER_PAGE),
-           store=Depends(get_store)) -> m.SearchResults:
+def search(
+    q: str = Query(description='words, "a phrase", OR, -word, prefix*'),
+    site: str | None = None,
+    page: int = Query(default=1, ge=1),
+    per_page: int = Query(default=20, ge=1, le=MAX_PER_PAGE),
+    store=Depends(get_store),
+) -> m.SearchResults:
     if len(q) > 500:
         raise BadRequest("q: at most 500 characters")
     result = store.search(q, site=site or None, limit=per_page, offset=(page - 1) * per_page)
-    hits = [m.SearchHit(item_id=h.item_id, site=h.site, url=h.url, title=h.title, published=h.published,
-                        status=h.status, snippet=plain_snippet(h.snippet), snippet_html=str(highlight(h.snippet)))
-            for h in result.hits]
+    hits = [
+        m.SearchHit(
+            item_id=h.item_id,
+            site=h.site,
+            url=h.url,
+            title=h.title,
+            published=h.published,
+            status=h.status,
+            snippet=plain_snippet(h.snippet),
+            snippet_html=str(highlight(h.snippet)),
+        )
+        for h in result.hits
+    ]
     return m.SearchResults(query=q, total=result.total, page=page, per_page=per_page, hits=hits)

@@ -32,8 +32,9 @@ def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def templates_env() -> Jinja2Templates:
     """Jinja2 with autoescaping on for every template, and the filters the pages use."""
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters.update(http_url=http_url, when=_when, show=show_value)
     env.globals.update(KIND_LABELS=KIND_LABELS, REVIEW_LABELS=REVIEW_LABELS)
     return Jinja2Templates(env=env)
@@ -61,14 +62,17 @@ def _docs_page(request: Request) -> HTMLResponse:
         for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
     )
     cdn = "https://cdn.jsdelivr.net"
-    csp = (f"default-src 'none'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
-           f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'; "
-           "base-uri 'none'")
+    csp = (
+        f"default-src 'none'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
+        f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'"
+    )
     return HTMLResponse(body, headers={"Content-Security-Policy": csp})
 
 
-def create_app(db_url: str | None, token: str | None = None, config=None,
-               clock: Callable[[], datetime] | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None, token: str | None = None, config=None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
     """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
 
     ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times; ``clock`` (the
@@ -87,11 +91,18 @@ def create_app(db_url: str | None, token: str | None = None, config=None,
     async def csrf(request: Request) -> None:
         await guard.check_csrf(request)
 
-    app = FastAPI(title="newswatch", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json", dependencies=[Depends(csrf)],
-                  description="Flagged changes of watched news sites: the change feed with reviews, items "
-                              "and their versions, diffs, events, site health and full-text search. "
-                              "POST requests need the X-CSRF-Token header (GET /api/csrf) and its cookie.")
+    app = FastAPI(
+        title="newswatch",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        dependencies=[Depends(csrf)],
+        description="Flagged changes of watched news sites: the change feed with reviews, items "
+        "and their versions, diffs, events, site health and full-text search. "
+        "POST requests need the X-CSRF-Token header (GET /api/csrf) and its cookie.",
+    )
     app.state.store, app.state.guard, app.state.config = store, guard, config
     app.state.db_url = db_url
     app.state.clock = clock or (lambda: datetime.now(UTC))
@@ -113,8 +124,9 @@ def create_app(db_url: str | None, token: str | None = None, config=None,
     async def http_error(request: Request, exc: StarletteHTTPException):
         if request.url.path.startswith(("/api/", "/openapi")):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, "error.html", status_code=exc.status_code, status=exc.status_code,
-                      message=str(exc.detail))
+        return render(
+            request, "error.html", status_code=exc.status_code, status=exc.status_code, message=str(exc.detail)
+        )
 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:

@@ -15,9 +15,12 @@ def bar_chart(days: list[str], counts: list[DailyChanges], label: str) -> Markup
     by_day = {c.day: c for c in counts}
     peak = max((c.total for c in counts), default=0)
     width = len(days) * (BAR + GAP)
-    parts = [Markup('<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-                    'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>').format(
-        w=width, h=HEIGHT + AXIS, t=label)]
+    parts = [
+        Markup(
+            '<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+            'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>'
+        ).format(w=width, h=HEIGHT + AXIS, t=label)
+    ]
     parts.append(Markup('<line class="axis" x1="0" y1="{y}" x2="{w}" y2="{y}"/>').format(y=HEIGHT + 0.5, w=width))
     for i, day in enumerate(days):
         x = i * (BAR + GAP)
@@ -35,15 +38,21 @@ def bar_chart(days: list[str], counts: list[DailyChanges], label: str) -> Markup
                 continue
             height = max(HEIGHT * value / peak, 1.5)
             y -= height
-            parts.append(Markup('<rect class="bar {k}" x="{x}" y="{y:.1f}" width="{b}" height="{hh:.1f}"/>').format(
-                k=kind, x=x, y=y, b=BAR, hh=height))
+            parts.append(
+                Markup('<rect class="bar {k}" x="{x}" y="{y:.1f}" width="{b}" height="{hh:.1f}"/>').format(
+                    k=kind, x=x, y=y, b=BAR, hh=height
+                )
+            )
         parts.append(Markup("</g>"))
     for i in (0, len(days) - 1):
         if days:
             anchor = "start" if i == 0 else "end"
             x = 0 if i == 0 else width - GAP
-            parts.append(Markup('<text class="tick" x="{x}" y="{y}" text-anchor="{a}">{d}</text>').format(
-                x=x, y=HEIGHT + AXIS - 2, a=anchor, d=escape(days[i][5:])))
+            parts.append(
+                Markup('<text class="tick" x="{x}" y="{y}" text-anchor="{a}">{d}</text>').format(
+                    x=x, y=HEIGHT + AXIS - 2, a=anchor, d=escape(days[i][5:])
+                )
+            )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 

@@ -38,19 +38,41 @@ def site_names(store) -> list[str]:
 
 @router.get("/")
 @router.get("/changes")
-def changes(request: Request, site: str | None = None, kind: list[str] = Query(default=[]),
-            date_from: str | None = Query(default=None, alias="from"), date_to: str | None = Query(default=None, alias="to"),
-            review: str | None = None, page: str | None = None, store=Depends(get_store)):
+def changes(
+    request: Request,
+    site: str | None = None,
+    kind: list[str] = Query(default=[]),
+    date_from: str | None = Query(default=None, alias="from"),
+    date_to: str | None = Query(default=None, alias="to"),
+    review: str | None = None,
+    page: str | None = None,
+    store=Depends(get_store),
+):
     filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
     result, pages = feed_page(store, filters)
-    return render(request, "changes.html", nav="changes", filters=filters, result=result, pages=pages,
-                  links=page_links(filters.page, pages), sites=site_names(store), kinds=FLAG_KINDS,
-                  review_filters=REVIEW_FILTERS, here=request.url.path + ("?" + request.url.query if request.url.query else ""))
+    return render(
+        request,
+        "changes.html",
+        nav="changes",
+        filters=filters,
+        result=result,
+        pages=pages,
+        links=page_links(filters.page, pages),
+        sites=site_names(store),
+        kinds=FLAG_KINDS,
+        review_filters=REVIEW_FILTERS,
+        here=request.url.path + ("?" + request.url.query if request.url.query else ""),
+    )
 
 
 @router.post("/changes/{change_id}/review")
-def review(change_id: int, status: str = Form(...), note: str | None = Form(default=None),
-           next_url: str | None = Form(default=None, alias="next"), store=Depends(get_store)):
+def review(
+    change_id: int,
+    status: str = Form(...),
+    note: str | None = Form(default=None),
+    next_url: str | None = Form(default=None, alias="next"),
+    store=Depends(get_store),
+):
     if status == "unreviewed":
         store.unreview_change(change_id)
     elif status in ("reviewed", "false_positive"):
@@ -76,13 +98,25 @@ def item(request: Request, item_id: str, a: int | None = None, b: int | None = N
     diff = version_diff(versions, a, b) if versions else None
     event = store.event_of_item(item_id)
     changes = store.change_page(item_id=item_id, limit=100).rows
-    return render(request, "item.html", item=found, summary=item_summary(found), versions=versions, a=a, b=b,
-                  diff=diff, event=event, changes=changes, here=request.url.path + "?" + request.url.query)
+    return render(
+        request,
+        "item.html",
+        item=found,
+        summary=item_summary(found),
+        versions=versions,
+        a=a,
+        b=b,
+        diff=diff,
+        event=event,
+        changes=changes,
+        here=request.url.path + "?" + request.url.query,
+    )
 
 
 @router.get("/events")
-def events(request: Request, site: str | None = None, limit: int = Query(default=100, ge=1, le=1000),
-           store=Depends(get_store)):
+def events(
+    request: Request, site: str | None = None, limit: int = Query(default=100, ge=1, le=1000), store=Depends(get_store)
+):
     found = store.events(site=site or None, limit=limit)
     return render(request, "events.html", nav="events", events=found, site=site, sites=site_names(store))
 
@@ -91,20 +125,36 @@ def events(request: Request, site: str | None = None, limit: int = Query(default
 def sites(request: Request, store=Depends(get_store)):
     app = request.app
     rows, days = sites_overview(store, app.state.config, app.state.db_url, app.state.clock())
-    charts = {row.name: bar_chart(days, row.days, f"Changes per day on {row.name}, last {len(days)} days")
-              for row in rows}
-    return render(request, "sites.html", nav="sites", rows=rows, charts=charts, days=days,
-                  scheduled=app.state.config is not None)
+    charts = {
+        row.name: bar_chart(days, row.days, f"Changes per day on {row.name}, last {len(days)} days") for row in rows
+    }
+    return render(
+        request, "sites.html", nav="sites", rows=rows, charts=charts, days=days, scheduled=app.state.config is not None
+    )
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", site: str | None = None, page: int = Query(default=1, ge=1),
-           store=Depends(get_store)):
-    result = store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE) \
-        if q.strip() else None
+def search(
+    request: Request, q: str = "", site: str | None = None, page: int = Query(default=1, ge=1), store=Depends(get_store)
+):
+    result = (
+        store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE)
+        if q.strip()
+        else None
+    )
     pages = max(1, -(-result.total // SEARCH_PER_PAGE)) if result else 1
-    return render(request, "search.html", nav="search", q=q, site=site, result=result, page=page, pages=pages,
-                  highlight=highlight, sites=site_names(store))
+    return render(
+        request,
+        "search.html",
+        nav="search",
+        q=q,
+        site=site,
+        result=result,
+        page=page,
+        pages=pages,
+        highlight=highlight,
+        sites=site_names(store),
+    )
 
 
 def _feed(request: Request, store, site: str | None) -> Response:

@@ -22,8 +22,10 @@ CSRF_COOKIE = "nw_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # no-referrer would make browsers send "Origin: null" on POSTs
@@ -89,8 +91,14 @@ class Guard:
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             target = request.url.path + ("?" + urlencode(rest) if rest else "")
             response = RedirectResponse(target, status_code=303)
-            response.set_cookie(SESSION_COOKIE, self._session_value(), httponly=True, samesite="strict",
-                                secure=request.url.scheme == "https", path="/")
+            response.set_cookie(
+                SESSION_COOKIE,
+                self._session_value(),
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
             return response
         message = "access token required: send Authorization: Bearer TOKEN, or open a page once with ?token=TOKEN"
         if request.url.path.startswith("/api/"):
@@ -143,10 +151,12 @@ class Guard:
         cookie = request.cookies.get(CSRF_COOKIE)
         given = request.headers.get(CSRF_HEADER)
         if given is None and request.headers.get("content-type", "").startswith(
-                ("application/x-www-form-urlencoded", "multipart/form-data")):
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             given = (await request.form()).get(CSRF_FIELD)
-        if not (self.csrf_valid(cookie) and isinstance(given, str)
-                and hmac.compare_digest(given.encode(), cookie.encode())):
+        if not (
+            self.csrf_valid(cookie) and isinstance(given, str) and hmac.compare_digest(given.encode(), cookie.encode())
+        ):
             raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")
 
     def finish(self, request: Request, response: Response) -> Response:
@@ -158,9 +168,10 @@ class Guard:
             response.headers.setdefault("Cache-Control", "no-store")
         new = getattr(request.state, "new_csrf", None)
         if new:
-            response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
-                                secure=request.url.scheme == "https", path="/")
+            response.set_cookie(
+                CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+            )
         return response
 
 
-__all__ = ["CSP", "Guard", "LOCAL_HOSTS", "TOKEN_ENV", "http_url", "is_local", "safe_next"]
+__all__ = ["CSP", "LOCAL_HOSTS", "TOKEN_ENV", "Guard", "http_url", "is_local", "safe_next"]

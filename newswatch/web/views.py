@@ -49,8 +49,15 @@ class FeedFilters:
     page: int = 1
 
     @classmethod
-    def parse(cls, site: str | None, kinds: list[str] | None, date_from: str | None, date_to: str | None,
-              review: str | None, page: int | str | None) -> FeedFilters:
+    def parse(
+        cls,
+        site: str | None,
+        kinds: list[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+        review: str | None,
+        page: int | str | None,
+    ) -> FeedFilters:
         wanted = tuple(k for k in dict.fromkeys(kinds or []) if k)
         unknown = [k for k in wanted if k not in FLAG_KINDS]
         if unknown:
@@ -79,8 +86,14 @@ class FeedFilters:
 
     def query(self, **changes: Any) -> str:
         """This filter's query string, with some values changed (page=2 …)."""
-        values = {"site": self.site, "kind": list(self.kinds), "from": self.date_from, "to": self.date_to,
-                  "review": self.review, "page": self.page if self.page > 1 else None}
+        values = {
+            "site": self.site,
+            "kind": list(self.kinds),
+            "from": self.date_from,
+            "to": self.date_to,
+            "review": self.review,
+            "page": self.page if self.page > 1 else None,
+        }
         values.update(changes)
         pairs = []
         for key, value in values.items():
@@ -93,9 +106,15 @@ class FeedFilters:
 
 def feed_page(store: Store, filters: FeedFilters, per_page: int = PER_PAGE) -> tuple[ChangePage, int]:
     """The filtered page of the change feed and the number of pages."""
-    page = store.change_page(site=filters.site, kinds=list(filters.kinds) or None, since=filters.since,
-                             until=filters.until, review=filters.review, limit=per_page,
-                             offset=(filters.page - 1) * per_page)
+    page = store.change_page(
+        site=filters.site,
+        kinds=list(filters.kinds) or None,
+        since=filters.since,
+        until=filters.until,
+        review=filters.review,
+        limit=per_page,
+        offset=(filters.page - 1) * per_page,
+    )
     return page, max(1, math.ceil(page.total / per_page))
 
 
@@ -111,6 +130,7 @@ def page_links(current: int, pages: int, around: int = 2) -> list[int | None]:
 
 
 # -- item versions ------------------------------------------------------------------------------
+
 
 def show_value(value: Any) -> str:
     """A field value as text for the old/new columns."""
@@ -166,14 +186,19 @@ def version_diff(versions: list[VersionRecord], a: int, b: int) -> VersionDiff:
     old, new = by_number[a].data, by_number[b].data
     names = changed_fields(old, new)
     names += [n for n in ("url", "canonical_url", "published_raw", "language") if old.get(n) != new.get(n)]
-    diffs = [FieldDiff(n, words=word_diff(old.get(n), new.get(n))) if n in TEXT_FIELDS
-             else FieldDiff(n, old=old.get(n), new=new.get(n)) for n in names]
+    diffs = [
+        FieldDiff(n, words=word_diff(old.get(n), new.get(n)))
+        if n in TEXT_FIELDS
+        else FieldDiff(n, old=old.get(n), new=new.get(n))
+        for n in names
+    ]
     order = {n: i for i, n in enumerate(TRACKED_FIELDS)}
     diffs.sort(key=lambda d: order.get(d.name, len(order)))
     return VersionDiff(by_number[a], by_number[b], diffs)
 
 
 # -- sites --------------------------------------------------------------------------------------
+
 
 @dataclass
 class SiteRow:
@@ -202,9 +227,10 @@ def _schedule(config, db_url: str | None, now: datetime) -> dict[str, tuple[date
 
     try:
         rows = schedule_rows(config, db_url, now)
-    except Exception as exc:  # noqa: BLE001  (a broken job store must not take the page down)
-        return {stored_site(config, name): (None, f"unknown ({str(exc).splitlines()[0][:80]})")
-                for name in config.sites}
+    except Exception as exc:
+        return {
+            stored_site(config, name): (None, f"unknown ({str(exc).splitlines()[0][:80]})") for name in config.sites
+        }
     out = {}
     for row in rows:
         when = datetime.fromisoformat(row["next_run"]) if row["next_run"] else None
@@ -212,8 +238,9 @@ def _schedule(config, db_url: str | None, now: datetime) -> dict[str, tuple[date
     return out
 
 
-def sites_overview(store: Store, config=None, db_url: str | None = None, now: datetime | None = None,
-                   days: int = CHART_DAYS) -> tuple[list[SiteRow], list[str]]:
+def sites_overview(
+    store: Store, config=None, db_url: str | None = None, now: datetime | None = None, days: int = CHART_DAYS
+) -> tuple[list[SiteRow], list[str]]:
     """Every known site (registered, crawled, scheduled) with its health, and the chart's days."""
     from newswatch.health import classify, explain
 
@@ -230,11 +257,18 @@ def sites_overview(store: Store, config=None, db_url: str | None = None, now: da
         run = latest.get(name)
         finished = run is not None and run.status != "running"
         when, source = scheduled.get(name, (None, "not scheduled"))
-        rows.append(SiteRow(
-            name=name, title=registered[name].title if name in registered else None, last_run=run,
-            health=classify(run) if finished else ("running" if run else None),
-            explanation=explain(run) if run else None, next_run=when, schedule=source, days=daily.get(name, []),
-        ))
+        rows.append(
+            SiteRow(
+                name=name,
+                title=registered[name].title if name in registered else None,
+                last_run=run,
+                health=classify(run) if finished else ("running" if run else None),
+                explanation=explain(run) if run else None,
+                next_run=when,
+                schedule=source,
+                days=daily.get(name, []),
+            )
+        )
     chart_days = [(first + timedelta(days=i)).isoformat() for i in range(days)]
     return rows, chart_days
 
@@ -242,13 +276,30 @@ def sites_overview(store: Store, config=None, db_url: str | None = None, now: da
 def item_summary(item: StoredItem) -> dict[str, Any]:
     """The fields the item page lists, from the latest stored data."""
     data = item.data
-    return {"source": data.get("source"), "section": " › ".join(data.get("section") or []) or None,
-            "language": data.get("language"), "published_raw": data.get("published_raw"),
-            "canonical_url": item.canonical_url}
+    return {
+        "source": data.get("source"),
+        "section": " › ".join(data.get("section") or []) or None,
+        "language": data.get("language"),
+        "published_raw": data.get("published_raw"),
+        "canonical_url": item.canonical_url,
+    }
 
 
-__all__ = ["BadRequest", "FeedFilters", "PER_PAGE", "SiteRow", "VersionDiff", "default_pair", "feed_page",
-           "highlight", "page_links", "plain_snippet", "show_value", "sites_overview", "version_diff"]
+__all__ = [
+    "PER_PAGE",
+    "BadRequest",
+    "FeedFilters",
+    "SiteRow",
+    "VersionDiff",
+    "default_pair",
+    "feed_page",
+    "highlight",
+    "page_links",
+    "plain_snippet",
+    "show_value",
+    "sites_overview",
+    "version_diff",
+]
 
 
 def highlight(snippet: str) -> Markup:

@@ -75,9 +75,7 @@ def upgrade() -> None:
         sa.Column("last_run_id", sa.Integer, nullable=True),
         sa.Column("data", _json(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_items"),
-        sa.ForeignKeyConstraint(
-            ["last_run_id"], ["runs.id"], name="fk_items_last_run_id_runs", ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["last_run_id"], ["runs.id"], name="fk_items_last_run_id_runs", ondelete="SET NULL"),
     )
     op.create_index("ix_items_site", "items", ["site"])
     op.create_index("ix_items_url", "items", ["url"])
@@ -95,16 +93,10 @@ def upgrade() -> None:
         sa.Column("run_id", sa.Integer, nullable=True),
         sa.Column("data", _json(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_item_versions"),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["items.id"], name="fk_item_versions_item_id_items", ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["runs.id"], name="fk_item_versions_run_id_runs", ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name="fk_item_versions_item_id_items", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name="fk_item_versions_run_id_runs", ondelete="SET NULL"),
     )
-    op.create_index(
-        "ix_item_versions_item_id_version", "item_versions", ["item_id", "version"], unique=True
-    )
+    op.create_index("ix_item_versions_item_id_version", "item_versions", ["item_id", "version"], unique=True)
 
     op.create_table(
         "changes",
@@ -118,12 +110,8 @@ def upgrade() -> None:
         sa.Column("diff", _json(), nullable=True),
         sa.Column("version", sa.Integer, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_changes"),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["runs.id"], name="fk_changes_run_id_runs", ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["items.id"], name="fk_changes_item_id_items", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name="fk_changes_run_id_runs", ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name="fk_changes_item_id_items", ondelete="CASCADE"),
     )
     op.create_index("ix_changes_site_detected_at", "changes", ["site", "detected_at"])
     op.create_index("ix_changes_detected_at", "changes", ["detected_at"])

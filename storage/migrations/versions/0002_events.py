@@ -54,9 +54,7 @@ def upgrade() -> None:
         sa.Column("signature", sa.LargeBinary, nullable=True),
         sa.Column("linked_at", _ts(), nullable=False),
         sa.PrimaryKeyConstraint("item_id", name="pk_event_sources"),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["items.id"], name="fk_event_sources_item_id_items", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name="fk_event_sources_item_id_items", ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["event_id"], ["events.id"], name="fk_event_sources_event_id_events", ondelete="CASCADE"
         ),
