@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test demo bench clean chromium
+.PHONY: install run test lint demo bench clean chromium
 CHROMIUM := /usr/bin/chromium
 
 $(STAMP): pyproject.toml
@@ -24,6 +24,11 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# Lint and format check (rules in pyproject.toml); run by CI before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 demo: $(STAMP)
 	$(BIN)/python -m newswatch.demo
