@@ -16,6 +16,8 @@ _MONTHS["sept"] = 9
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _EN_MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
 _EN_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I)
+#: An all-numeric day and month before the year: "03 06, 2024", "13.05.2019" (read only when the site is day first).
+_NUMERIC_DM_Y = re.compile(r"(\d{1,2})[ ./-](\d{1,2}),?[ ./-]?\s*(\d{4})")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _HAS_YEAR = re.compile(r"(?<!\d)(1[89]|20)\d{2}(?!\d)")
 _PREFIX = re.compile(r"^\s*(published|posted|date|release date|updated|发布时间|发布日期|日期|时间)\s*[:：]?\s*", re.I)
@@ -56,7 +58,7 @@ def _exact(raw: str) -> tuple[datetime, bool] | None:
 
 
 @lru_cache(maxsize=32)
-def _parser(languages: tuple[str, ...] | None):
+def _parser(languages: tuple[str, ...] | None, day_first: bool = False):
     """One dateparser parser per language set: building one costs far more than a parse.
 
     Page languages come as "en-GB" or "zh_CN": dateparser knows the primary subtags.
@@ -64,14 +66,15 @@ def _parser(languages: tuple[str, ...] | None):
     from dateparser.date import DateDataParser  # imported on first use: most dates take the fast path
 
     primary = tuple(dict.fromkeys(code.replace("_", "-").split("-")[0].lower() for code in languages or ()))
-    return DateDataParser(languages=list(primary) or None, settings=_SETTINGS)
+    settings = {**_SETTINGS, "DATE_ORDER": "DMY"} if day_first else _SETTINGS
+    return DateDataParser(languages=list(primary) or None, settings=settings)
 
 
-def _search(text: str, languages: tuple[str, ...] | None) -> datetime | None:
+def _search(text: str, languages: tuple[str, ...] | None, day_first: bool = False) -> datetime | None:
     """dateparser in the page's languages, then in any language (a Chinese date on an English page)."""
     for langs in (languages, None) if languages else (None,):
         try:
-            parsed = _parser(langs).get_date_data(text).date_obj
+            parsed = _parser(langs, day_first).get_date_data(text).date_obj
         except ValueError:  # a language dateparser does not know
             continue
         if parsed is not None:
@@ -80,11 +83,14 @@ def _search(text: str, languages: tuple[str, ...] | None) -> datetime | None:
 
 
 @lru_cache(maxsize=4096)
-def parse_date(raw: str | None, tz: str | None = None, languages: tuple[str, ...] | None = None) -> str | None:
+def parse_date(
+    raw: str | None, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool = False
+) -> str | None:
     """ISO date ('2020-11-09') or datetime with offset ('2020-09-22T10:31:00+08:00') from a raw string.
 
     A string with a time keeps it (with the site's UTC offset ``tz`` when given); one without a
-    full day, month and year gives None rather than a guessed date.
+    full day, month and year gives None rather than a guessed date. ``day_first`` is the site's
+    declared order for all-numeric dates: "03 06, 2024" is 3 June 2024 on a day-first site.
     """
     if not raw:
         return None
@@ -92,10 +98,15 @@ def parse_date(raw: str | None, tz: str | None = None, languages: tuple[str, ...
     if not text:
         return None
     found = _exact(text)
+    if found is None and day_first and (m := _NUMERIC_DM_Y.fullmatch(text)):
+        try:
+            found = datetime(int(m[3]), int(m[2]), int(m[1])), False
+        except ValueError:
+            return None  # 31 02, 2024: not a date
     if found is None:
         if not (_HAS_YEAR.search(text) or re.search(r"\d{4}\s*年", text)):
             return None
-        parsed = _search(text, languages)
+        parsed = _search(text, languages, day_first)
         if parsed is None:
             return None
         found = (parsed, bool(_HAS_TIME.search(text)))

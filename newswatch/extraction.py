@@ -54,6 +54,7 @@ def extract_item(cls: type, html: str, url: str, fetched_at: str | None = None) 
     raw.update(url=url, site=site, fetched_at=fetched_at)
     if not raw.get("language"):
         raw["language"] = cls.language
-    item = finish_item(raw, getattr(cls, "timezone", None), tuple(filter(None, [raw.get("language")])) or None)
+    languages = tuple(filter(None, [raw.get("language")])) or None
+    item = finish_item(raw, getattr(cls, "timezone", None), languages, getattr(cls, "day_first", False))
     item["extractor_version"] = cls.version_tag()
     return item

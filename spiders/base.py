@@ -47,6 +47,10 @@ class NewsSpider(scrapy.Spider):
     language: str | None = "en"
     #: UTC offset of the site's publication times, e.g. "+08:00".
     timezone: str | None = None
+    #: The site writes all-numeric dates day first ("03 06, 2024" is 3 June): read by the dates step.
+    day_first: bool = False
+    #: Other host names serving the same site (e.g. without "www."), accepted by ``matches``.
+    aliases: tuple[str, ...] = ()
     #: Bump when this site's selectors change: stored items are re-baselined, not flagged.
     extractor_version: str = "1"
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
@@ -265,8 +269,8 @@ class NewsSpider(scrapy.Spider):
     def matches(cls, url: str) -> bool:
         """True when ``url`` is an article of this site (used to pick a site for saved pages)."""
         parts = urlsplit(url)
-        host = urlsplit(cls.base_url).hostname
-        return parts.hostname == host and re.search(cls.article_path, parts.path) is not None
+        hosts = {urlsplit(cls.base_url).hostname, *cls.aliases}
+        return parts.hostname in hosts and re.search(cls.article_path, parts.path) is not None
 
     # helpers for subclasses
     @staticmethod

@@ -47,7 +47,7 @@ FIELDS = (
 
 
 def _cases():
-    for site, spider in SPIDERS.items():
+    for site in SPIDERS:
         for path in sorted((SITES / site / "expected").glob("*.json")):
             expected = json.loads(path.read_text("utf-8"))
             for field in FIELDS:
@@ -63,7 +63,7 @@ def extract(site: str, url_path: str) -> dict:
     raw = spider.extract_html(html, url)
     raw["url"] = url
     raw["language"] = raw.get("language") or spider.language
-    return finish_item(raw, spider.timezone, (raw["language"],))
+    return finish_item(raw, spider.timezone, (raw["language"],), spider.day_first)
 
 
 @pytest.mark.parametrize("site, expected, field", list(_cases()))
