@@ -35,7 +35,10 @@ def test_cas_seed_story_is_the_forum_of_the_cae_seed():
 
 
 #: Listing pages of each saved site and the listing depth reached per section (pagination followed).
-LISTINGS = {"cas": (3, {"news": 2, "research_news": 1}), "cast": (2, {"col471": 2})}
+LISTINGS = {
+    "cas": (8, {"news": 2, "headlines": 1, "research-news": 2, "cas-in-media": 3}),
+    "cast": (2, {"col471": 2}),
+}
 
 
 @pytest.mark.parametrize("site", sorted(SPIDERS))
