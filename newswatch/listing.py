@@ -7,7 +7,7 @@ articles, and which one leads to the next page of the listing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 
@@ -112,17 +112,20 @@ _MIN_WORDS = 3
 _HEADLINE_WORDS = 5
 
 
-def article_links(sel: Selector, page_url: str) -> list[str]:
+def article_links(sel: Selector, page_url: str, accept: Callable[[str], bool] | None = None) -> list[str]:
     """Absolute article URLs of a listing page, in page order, without duplicates.
 
     Links are grouped by URL shape (digits and slugs generalised); groups that sit
     deeper than the listing and carry headline-like text or numbered paths are kept, and
     so are repeated slug links beside the listing (``/<slug>/`` next to ``/news/``).
+    A site that knows its article URLs passes ``accept``: the links outside page chrome it accepts.
     """
     base = _base_url(sel, page_url)
     links = _candidates(sel.xpath(_LINKS_OUTSIDE_CHROME), base, page_url)
     if not links:  # a page-wide wrapper carrying e.g. "has-sidebar" hid everything
         links = _candidates(sel.xpath(_LINKS_OUTSIDE_LANDMARKS), base, page_url)
+    if accept is not None:
+        return [url for url in links if accept(url)]
 
     listing_depth = _depth(page_url)
     groups: dict[str, list[str]] = {}

@@ -32,9 +32,17 @@ class GenericSpider(NewsSpider):
     live_checked = "generic extraction (trafilatura, htmldate, extruct)"
     #: The news listing a subclass watches; `--url` gives it for the plain generic spider.
     start_url: str | None = None
+    #: A site with several news listings: section key → listing URL (the first is ``start_url``).
+    listings: dict[str, str] = {}
+    # ``article_path``, when a subclass declares it, is matched against the path plus "?query"
+    # (when there is one): links outside page chrome that it accepts are articles too, beside
+    # those the generic link discovery finds (shapes it would miss: "/?p=123", a sibling folder).
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if cls.listings:
+            cls.start_url = next(iter(cls.listings.values()))
+            cls.sections = {key: key.replace("-", " ").capitalize() for key in cls.listings}
         if cls.start_url:  # the site's origin, shown by `newswatch sites` before any crawl
             parts = urlsplit(cls.start_url)
             cls.base_url = f"{parts.scheme}://{parts.netloc}"
@@ -44,22 +52,41 @@ class GenericSpider(NewsSpider):
         if not url:
             raise ValueError("the generic spider needs a listing URL: -a url=https://…")
         base = kwargs.pop("base_url", None)
-        if base and self.start_url and url == self.start_url:  # NEWSWATCH_BASE_URL: serve from a mirror
-            parts = urlsplit(url)
-            url = base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+        self._mirror = base.rstrip("/") if base and self.start_url and url == self.start_url else None
+        url = self._mirrored(url)  # NEWSWATCH_BASE_URL: serve from a mirror
         site = name or (self.name if type(self) is not GenericSpider else site_name_for(url))
         super().__init__(name=site, **kwargs)
         self.start_url = url
         self.base_url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
-        self.sections = {"news": "News"}
+        if not type(self).listings:
+            self.sections = {"news": "News"}
+        known = self.article_path != NewsSpider.article_path
+        self._accept = re.compile(self.article_path).search if known else None
         if not self.institution:
             self.institution = {"name": urlsplit(url).hostname, "acronym": None, "former_names": []}
 
+    def _mirrored(self, url: str) -> str:
+        """A URL of the site on the mirror given by NEWSWATCH_BASE_URL (unchanged without one)."""
+        if not self._mirror:
+            return url
+        parts = urlsplit(url)
+        return self._mirror + parts.path + (f"?{parts.query}" if parts.query else "")
+
     def listing_url(self, section: str, page: int) -> str:
-        return self.start_url
+        listings = type(self).listings
+        return self._mirrored(listings[section]) if listings else self.start_url
+
+    def is_article_url(self, url: str) -> bool:
+        """True when ``url`` has the shape of one of the site's articles (``article_path``)."""
+        parts = urlsplit(url)
+        return bool(self._accept and self._accept(parts.path + (f"?{parts.query}" if parts.query else "")))
 
     def article_links(self, response) -> list[str]:
-        return article_links(response.selector, response.url)
+        found = article_links(response.selector, response.url)
+        if self._accept:
+            seen = set(found)
+            found += [u for u in article_links(response.selector, response.url, self.is_article_url) if u not in seen]
+        return found
 
     def next_page(self, response, section, page):
         return next_page(response.selector, response.url)

@@ -37,7 +37,7 @@ def test_cas_seed_story_is_the_forum_of_the_cae_seed():
 #: Listing pages of each saved site and the listing depth reached per section (pagination followed).
 LISTINGS = {
     "cas": (8, {"news": 2, "headlines": 1, "research-news": 2, "cas-in-media": 3}),
-    "cast": (2, {"col471": 2}),
+    "cast": (3, {"col471": 2, "fzlm/syzsxx": 1}),
 }
 
 
