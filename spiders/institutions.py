@@ -39,6 +39,8 @@ class NasSpider(GenericSpider):
     name = "nas"
     institution = {"name": "National Academy of Sciences", "acronym": "NAS", "former_names": [], "country": "US"}
     start_url = "https://www.nasonline.org/news/"
+    #: The older /news-and-multimedia/news/<name>.html articles.
+    article_path = r"^/news-and-multimedia/news/[^/]+\.html$"
     live_checked = LIVE_CHECKED
 
 
@@ -54,6 +56,8 @@ class RoyalSocietySpider(GenericSpider):
     name = "royalsociety"
     institution = {"name": "Royal Society", "acronym": "RS", "former_names": [], "country": "GB"}
     start_url = "https://royalsociety.org/news/"
+    #: /news/<YYYY>/<MM>/<slug>/ (older: /news/<YYYY>/<slug>/).
+    article_path = r"^/news/\d{4}/(?:\d{2}/)?[a-z0-9]+(?:-[a-z0-9]+)*/?$"
     live_checked = LIVE_CHECKED
 
 
@@ -83,6 +87,8 @@ class OeawSpider(GenericSpider):
     name = "oeaw"
     institution = {"name": "Austrian Academy of Sciences", "acronym": "OeAW", "former_names": [], "country": "AT"}
     start_url = "https://www.oeaw.ac.at/en/news"
+    #: /en/news/<slug>.
+    article_path = r"^/en/news/[a-z0-9]+(?:-[a-z0-9]+)+/?$"
     live_checked = LIVE_CHECKED
 
 
@@ -135,6 +141,8 @@ class NstdaSpider(GenericSpider):
         "country": "TH",
     }
     start_url = "https://www.nstda.or.th/en/news/"
+    #: /en/news/news-years-<YYYY>/<slug>.html.
+    article_path = r"^/en/news/news-years-\d{4}/[^/]+\.html$"
     live_checked = LIVE_CHECKED
 
 
@@ -181,6 +189,8 @@ class UnescoSpider(GenericSpider):
         "country": None,
     }
     start_url = "https://www.unesco.org/en/natural-sciences/news"
+    #: /en/articles/<slug>, outside the listing's folder.
+    article_path = r"^/en/articles/[a-z0-9]+(?:-[a-z0-9]+)+$"
     live_checked = LIVE_CHECKED
 
 
