@@ -13,9 +13,10 @@ from spiders.anso import AnsoSpider
 from spiders.cae import CaeSpider
 from spiders.cas import CasSpider
 from spiders.cast import CastSpider
+from spiders.cast_zh import CastZhSpider
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
-SPIDERS = {"cae": CaeSpider, "anso": AnsoSpider, "cas": CasSpider, "cast": CastSpider}
+SPIDERS = {"cae": CaeSpider, "anso": AnsoSpider, "cas": CasSpider, "cast": CastSpider, "cast_zh": CastZhSpider}
 #: Page furniture that must never reach a body.
 CHROME = (
     "Font size",

@@ -13,6 +13,7 @@ from spiders.anso import AnsoSpider
 from spiders.cae import CaeSpider
 from spiders.cas import CasSpider
 from spiders.cast import CastSpider
+from spiders.cast_zh import CastZhSpider
 
 ACCEPTED = [
     # ANSO: both hosts, camelCase sections, headline slides
@@ -47,6 +48,9 @@ ACCEPTED = [
     (CastSpider, "http://english.cast.org.cn/art/2019/7/2/art_1249_97880.html"),
     (CastSpider, "http://english.cast.org.cn/fzlm/syzsxx/art/2023/art_d392d598f87149acad43d44ff651aff2.html"),
     (CastSpider, "http://english.cast.org.cn/fzlm/syzsxx/art/2024/art_98fe0e8f980c460ca5945d2e01bbce89.html"),
+    # CAST's Chinese site
+    (CastZhSpider, "https://www.cast.org.cn/xw/MTBD/art/2024/art_fc467c326e0d4983907ad612c00102b4.html"),
+    (CastZhSpider, "https://www.cast.org.cn/xw/tzgg/ZH/art/2025/art_5c1e2f3a4b5d46e7a8b9c0d1e2f3a4b5.html"),
 ]
 
 REJECTED = [
@@ -68,6 +72,9 @@ REJECTED = [
     (CastSpider, "http://english.cast.org.cn/fzlm/syzsxx/index.html"),
     (CastSpider, "http://english.cast.org.cn/fzlm/syzsxx/art/2023/art_d392d598.html"),
     (CastSpider, "http://english.cast.org.cn/api/unit/list.json"),
+    (CastSpider, "https://www.cast.org.cn/xw/MTBD/art/2024/art_fc467c326e0d4983907ad612c00102b4.html"),  # other site
+    (CastZhSpider, "https://www.cast.org.cn/xw/tzgg/ZH/index.html"),
+    (CastZhSpider, "https://www.cast.org.cn/art/2020/8/12/art_1441_130443.html"),
 ]
 
 
@@ -99,6 +106,8 @@ def test_other_url_is_rejected(spider, url):
         (CasSpider, "cas-in-media", "https://english.cas.cn/newsroom/cas-in-media/index.shtml"),
         (CasSpider, "headlines", "https://english.cas.cn/newsroom/headlines/index.shtml"),
         (CastSpider, "fzlm/syzsxx", "https://english.cast.org.cn/fzlm/syzsxx/index.html"),
+        (CastZhSpider, "xw/tzgg/ZH", "https://www.cast.org.cn/xw/tzgg/ZH/index.html"),
+        (CastZhSpider, "xw/MTBD", "https://www.cast.org.cn/xw/MTBD/index.html"),
     ],
 )
 def test_every_news_section_is_crawled(spider, section, first_listing):
