@@ -1,0 +1,43 @@
+"""Checks on the code itself that lint rules alone do not pin down."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("newswatch", "spiders", "pipelines", "storage")
+SOURCES = sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py"))
+
+
+def duplicate_literals(tree: ast.AST) -> list[tuple[int, object]]:
+    """(line, value) of every constant written twice in one set or dict-key literal."""
+    found = []
+    for node in ast.walk(tree):
+        elements = node.elts if isinstance(node, ast.Set) else node.keys if isinstance(node, ast.Dict) else []
+        seen: set[object] = set()
+        for element in elements:
+            if isinstance(element, ast.Constant):
+                if element.value in seen:
+                    found.append((element.lineno, element.value))
+                seen.add(element.value)
+    return found
+
+
+def test_the_duplicate_finder_finds_duplicates():
+    tree = ast.parse('WORDS = {"on", "group", "on"}\nKEYS = {"a": 1, "a": 2}\nOK = {"x", "y"}')
+    assert duplicate_literals(tree) == [(1, "on"), (2, "a")]
+
+
+def test_no_set_or_dict_literal_repeats_an_entry():
+    """A repeated entry in a word list is a typo for a word that was meant and is missing."""
+    repeated = {
+        str(path.relative_to(ROOT)): duplicate_literals(ast.parse(path.read_text(encoding="utf-8"))) for path in SOURCES
+    }
+    assert {path: found for path, found in repeated.items() if found} == {}
+
+
+def test_name_stop_words_keep_the_words_that_were_written_twice():
+    from newswatch.event.people import _NOT_NAME
+
+    assert {"on", "group"} <= _NOT_NAME
