@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import click
 import parsel
 
+from newswatch.errors import NotAPageError
 from newswatch.process import finish_item
 from newswatch.text import decode_html
 
@@ -28,10 +28,10 @@ def extract_file(path: Path, url: str | None = None) -> dict:
     """The item newswatch would store for a saved page (``url`` defaults to the page's canonical link)."""
     body = path.read_bytes()
     if not body.strip():
-        raise click.ClickException(f"{path}: empty file, not a saved page")
+        raise NotAPageError(f"{path}: empty file, not a saved page")
     html, _ = decode_html(body, None)
     if "<" not in html:
-        raise click.ClickException(f"{path}: not an HTML page")
+        raise NotAPageError(f"{path}: not an HTML page")
     if url is None:
         sel = parsel.Selector(text=html)
         url = (
