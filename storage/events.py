@@ -10,9 +10,7 @@ import sqlalchemy as sa
 
 from . import tables as t
 from .records import EventLink, EventRecord, EventSignature, EventSource
-from .writes import utc
-
-IN_CHUNK = 500
+from .writes import IN_CHUNK, chunks, utc
 
 
 def event_columns(event: dict[str, Any]) -> dict[str, Any]:
@@ -34,10 +32,6 @@ def event_columns(event: dict[str, Any]) -> dict[str, Any]:
 def own_event_id(item_id: str) -> str:
     """The id of the event an item reports when no other source reported it first."""
     return f"ev-{item_id}"
-
-
-def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
-    return [values[i : i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
 
 
 class EventsMixin:
@@ -106,7 +100,7 @@ class EventsMixin:
                     list(refills.values()),
                 )
             touched -= set(refills)
-            for chunk in _chunks(sorted(touched)):
+            for chunk in chunks(sorted(touched)):
                 conn.execute(sa.update(t.events).where(e.id.in_(chunk)).values(updated_at=at))
             sources = [
                 {
@@ -190,8 +184,7 @@ class EventsMixin:
     def _sources(conn: sa.Connection, event_ids: Sequence[str]) -> dict[str, list[EventSource]]:
         s, it = t.event_sources.c, t.items.c
         out: dict[str, list[EventSource]] = {}
-        for start in range(0, len(event_ids), IN_CHUNK):
-            chunk = list(event_ids[start : start + IN_CHUNK])
+        for chunk in chunks(list(event_ids)):
             query = (
                 sa.select(s.event_id, s.item_id, s.site, it.url, it.title, it.published, s.linked_by, s.similarity)
                 .join(t.items, it.id == s.item_id)

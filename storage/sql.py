@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .records import (
 )
 from .reviews import ReviewsMixin
 from .search import SearchMixin
-from .writes import plan_writes, utc, utc_or_none
+from .writes import chunks, plan_writes, utc, utc_or_none
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
@@ -36,7 +36,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0003"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
-IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
 
 _ITEM_COLUMNS = (
     t.items.c.id,
@@ -62,11 +61,6 @@ def alembic_config():
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
-
-
-def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
@@ -399,7 +393,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         """Current (version, content_hash) of the given items that exist."""
         c = t.items.c
         state: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = conn.execute(sa.select(c.id, c.version, c.content_hash).where(c.id.in_(chunk)))
             state.update((row[0], (row[1], row[2])) for row in rows)
         return state
@@ -436,7 +430,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             return
         c = t.items.c
         with self._writer.begin() as conn:
-            for chunk in _chunks(list(dict.fromkeys(ids))):
+            for chunk in chunks(list(dict.fromkeys(ids))):
                 conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
@@ -445,7 +439,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         c = t.items.c
         at = utc(at)
         with self._writer.begin() as conn:
-            for chunk in _chunks(list(dict.fromkeys(ids))):
+            for chunk in chunks(list(dict.fromkeys(ids))):
                 live = conn.execute(
                     sa.select(c.id, c.site, c.version).where(c.id.in_(chunk), c.status != ITEM_REMOVED)
                 ).all()
