@@ -1,4 +1,4 @@
-"""Events and their sources: the part of :class:`SqlStore` that links items reporting one event."""
+"""Events and their sources: the part of :class:`Store` that links items reporting one event."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import tables as t
+from .base import StoreBase
 from .records import EventLink, EventRecord, EventSignature, EventSource
 from .writes import IN_CHUNK, chunks, utc
 
@@ -34,13 +35,11 @@ def own_event_id(item_id: str) -> str:
     return f"ev-{item_id}"
 
 
-class EventsMixin:
-    """Store methods for events; expects ``engine``, ``_writer`` and ``_insert`` from SqlStore."""
-
-    engine: sa.Engine
-    _writer: sa.Engine
+class EventsMixin(StoreBase):
+    """Store methods for events and the items that report them."""
 
     def event_signatures(self, exclude_items: list[str] | None = None) -> list[EventSignature]:
+        """Every linked item's signature and event (for near-duplicate search), minus ``exclude_items``."""
         s, e = t.event_sources.c, t.events.c
         query = sa.select(s.item_id, s.event_id, s.site, s.signature, e.data).join(t.events, e.id == s.event_id)
         excluded = set(exclude_items or ())
@@ -143,6 +142,7 @@ class EventsMixin:
             conn.execute(sa.delete(t.events).where(e.id.in_(gone)))
 
     def unlink_events(self, item_ids: list[str]) -> None:
+        """Detach items that no longer report an event; events left with no source are deleted."""
         if not item_ids:
             return
         s = t.event_sources.c
@@ -157,6 +157,7 @@ class EventsMixin:
         site: str | None = None,
         limit: int | None = None,
     ) -> list[EventRecord]:
+        """Events with their sources, most recently updated first, filtered by update time and site."""
         e, s = t.events.c, t.event_sources.c
         query = sa.select(t.events).order_by(e.updated_at.desc(), e.start.desc(), e.id)
         if since is not None:
@@ -171,6 +172,7 @@ class EventsMixin:
         return [self._event_record(r, sources.get(r["id"], [])) for r in rows]
 
     def event_of_item(self, item_id: str) -> EventRecord | None:
+        """The event an item reports, with all its sources, or None."""
         e, s = t.events.c, t.event_sources.c
         query = sa.select(t.events).where(e.id == sa.select(s.event_id).where(s.item_id == item_id).scalar_subquery())
         with self.engine.connect() as conn:
