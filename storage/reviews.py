@@ -42,7 +42,7 @@ class ReviewsMixin(StoreBase):
             if conn.execute(sa.select(t.changes.c.id).where(t.changes.c.id == change_id)).first() is None:
                 raise KeyError(f"no change with id {change_id}")
             conn.execute(stmt)
-        return ChangeReview(change_id=change_id, **values)
+        return ChangeReview(change_id=change_id, status=status, note=note, reviewed_at=at)
 
     def unreview_change(self, change_id: int) -> None:
         """Forget a change's review (a no-op when it has none)."""
@@ -166,10 +166,10 @@ class ReviewsMixin(StoreBase):
         """Changes per site, UTC day and kind since ``since``, ordered by site and day."""
         ch = t.changes.c
         if self.dialect == "postgresql":
-            day = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
+            day_text = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
         else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS…'
-            day = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
-        day = day.label("day")
+            day_text = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
+        day = day_text.label("day")
         query = (
             sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
             .where(ch.detected_at >= utc(since))

@@ -162,7 +162,9 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
         stmt = sa.insert(t.runs).values(site=site, started_at=utc(started_at), status="running", stats={}, **counters)
         with self._writer.begin() as conn:
-            return int(conn.execute(stmt).inserted_primary_key[0])
+            key = conn.execute(stmt).inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish_run(
         self,
