@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from newswatch.text import comparable
 
@@ -71,7 +72,7 @@ def word_diff(old: str | None, new: str | None) -> list[list[str]]:
 
 def field_diff(old: dict, new: dict, fields: list[str]) -> dict:
     """Per changed field: a word diff for text fields, old and new values for the others."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for f in fields:
         if f in TEXT_FIELDS:
             out[f] = {"words": word_diff(old.get(f), new.get(f))}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from newswatch.text import clean_body, clean_paragraphs, normalize_space
 
 TEXT_FIELDS = ("title", "published_raw", "source", "summary")
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "canonical_url": None,
     "title": None,
     "published": None,

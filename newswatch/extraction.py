@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import click
 import parsel
 
+from newswatch.errors import NotAPageError
 from newswatch.process import finish_item
 from newswatch.text import decode_html
 
 
-def spider_for(url: str | None):
+def spider_for(url: str | None) -> Any:
     """The spider class whose article URLs match ``url``; the generic spider otherwise."""
     from newswatch.crawling.runner import spider_classes
 
@@ -28,10 +29,10 @@ def extract_file(path: Path, url: str | None = None) -> dict:
     """The item newswatch would store for a saved page (``url`` defaults to the page's canonical link)."""
     body = path.read_bytes()
     if not body.strip():
-        raise click.ClickException(f"{path}: empty file, not a saved page")
+        raise NotAPageError(f"{path}: empty file, not a saved page")
     html, _ = decode_html(body, None)
     if "<" not in html:
-        raise click.ClickException(f"{path}: not an HTML page")
+        raise NotAPageError(f"{path}: not an HTML page")
     if url is None:
         sel = parsel.Selector(text=html)
         url = (
@@ -43,7 +44,7 @@ def extract_file(path: Path, url: str | None = None) -> dict:
     return extract_item(spider_for(url), html, url, fetched)
 
 
-def extract_item(cls: type, html: str, url: str, fetched_at: str | None = None) -> dict:
+def extract_item(cls: Any, html: str, url: str, fetched_at: str | None = None) -> dict:
     """The item a spider class makes of a page's HTML, finished as the crawl pipelines do."""
     raw = cls.extract_html(html, url)
     site = cls.name

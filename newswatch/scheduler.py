@@ -25,11 +25,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Config
+from newswatch.schedule import JOB_PREFIX
+from newswatch.schedule import job_id as schedule_job_id
 from newswatch.triggers import trigger_for
 
 logger = logging.getLogger(__name__)
 
-JOB_PREFIX = "crawl:"
 DIGEST_JOB = "digest"
 DIGEST_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 #: Seconds a crawl gets to close cleanly (and record its run) after SIGTERM before it is killed.
@@ -151,7 +152,7 @@ def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
     existing = {job.id: job for job in scheduler.get_jobs()}
     wanted = [site for site in config.sites.values() if site.enabled]
     for rank, site in enumerate(wanted):
-        job_id = JOB_PREFIX + site.name
+        job_id = schedule_job_id(site.name)
         previous = existing.get(job_id)
         first = now + config.scheduler.stagger * rank
         # Keep a future run time; a run missed while stopped is caught up, staggered.

@@ -14,6 +14,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
+from newswatch.crawling import META
 from newswatch.htmltext import block_texts, images
 from newswatch.text import decode_html, normalize_space
 
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 #: Answers that mean the site refuses newswatch, rather than failing.
 BLOCKED_STATUSES = frozenset({401, 403, 429})
 #: request.meta key carrying a request's role ("listing" or "article") and its listing position.
-META = "newswatch"
 
 
 class NewsSpider(scrapy.Spider):

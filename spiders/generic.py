@@ -74,7 +74,7 @@ class GenericSpider(NewsSpider):
 
     def listing_url(self, section: str, page: int) -> str:
         listings = type(self).listings
-        return self._mirrored(listings[section]) if listings else self.start_url
+        return self._mirrored(listings[section]) if listings else self.start_url or ""
 
     def is_article_url(self, url: str) -> bool:
         """True when ``url`` has the shape of one of the site's articles (``article_path``)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from .base import Store, StoreError
+from .base import StoreError
 from .engine import DEFAULT_URL
 from .records import (
     ChangeRecord,
@@ -22,6 +22,7 @@ from .records import (
     StoredItem,
     VersionRecord,
 )
+from .sql import Store
 
 ENV_VAR = "NEWSWATCH_DB"
 
@@ -38,9 +39,7 @@ def open_store(url: str | None = None) -> Store:
 
     Raises :class:`StoreError` with a one-line message if it cannot be opened.
     """
-    from .sql import SqlStore
-
-    store = SqlStore(resolve_url(url))
+    store = Store(resolve_url(url))
     try:
         store.upgrade()
     except BaseException:

@@ -1,4 +1,4 @@
-"""Events and their sources: the part of :class:`SqlStore` that links items reporting one event."""
+"""Events and their sources: the part of :class:`Store` that links items reporting one event."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import tables as t
+from .base import StoreBase
 from .records import EventLink, EventRecord, EventSignature, EventSource
-from .writes import utc
-
-IN_CHUNK = 500
+from .writes import IN_CHUNK, chunks, utc
 
 
 def event_columns(event: dict[str, Any]) -> dict[str, Any]:
@@ -36,17 +35,11 @@ def own_event_id(item_id: str) -> str:
     return f"ev-{item_id}"
 
 
-def _chunks(values: Sequence[str]) -> list[Sequence[str]]:
-    return [values[i : i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
-
-
-class EventsMixin:
-    """Store methods for events; expects ``engine``, ``_writer`` and ``_insert`` from SqlStore."""
-
-    engine: sa.Engine
-    _writer: sa.Engine
+class EventsMixin(StoreBase):
+    """Store methods for events and the items that report them."""
 
     def event_signatures(self, exclude_items: list[str] | None = None) -> list[EventSignature]:
+        """Every linked item's signature and event (for near-duplicate search), minus ``exclude_items``."""
         s, e = t.event_sources.c, t.events.c
         query = sa.select(s.item_id, s.event_id, s.site, s.signature, e.data).join(t.events, e.id == s.event_id)
         excluded = set(exclude_items or ())
@@ -100,14 +93,14 @@ class EventsMixin:
             if inserts:
                 conn.execute(sa.insert(t.events), list(inserts.values()))
             if refills:
-                columns = {name: sa.bindparam(name) for name in event_columns({})}
+                columns: dict[str, Any] = {name: sa.bindparam(name) for name in event_columns({})}
                 conn.execute(
                     sa.update(t.events).where(e.id == sa.bindparam("b_id")).values(updated_at=at, **columns),
                     list(refills.values()),
                 )
             touched -= set(refills)
-            for chunk in _chunks(sorted(touched)):
-                conn.execute(sa.update(t.events).where(e.id.in_(chunk)).values(updated_at=at))
+            for ids in chunks(sorted(touched)):
+                conn.execute(sa.update(t.events).where(e.id.in_(ids)).values(updated_at=at))
             sources = [
                 {
                     "item_id": link.item_id,
@@ -149,6 +142,7 @@ class EventsMixin:
             conn.execute(sa.delete(t.events).where(e.id.in_(gone)))
 
     def unlink_events(self, item_ids: list[str]) -> None:
+        """Detach items that no longer report an event; events left with no source are deleted."""
         if not item_ids:
             return
         s = t.event_sources.c
@@ -163,6 +157,7 @@ class EventsMixin:
         site: str | None = None,
         limit: int | None = None,
     ) -> list[EventRecord]:
+        """Events with their sources, most recently updated first, filtered by update time and site."""
         e, s = t.events.c, t.event_sources.c
         query = sa.select(t.events).order_by(e.updated_at.desc(), e.start.desc(), e.id)
         if since is not None:
@@ -177,6 +172,7 @@ class EventsMixin:
         return [self._event_record(r, sources.get(r["id"], [])) for r in rows]
 
     def event_of_item(self, item_id: str) -> EventRecord | None:
+        """The event an item reports, with all its sources, or None."""
         e, s = t.events.c, t.event_sources.c
         query = sa.select(t.events).where(e.id == sa.select(s.event_id).where(s.item_id == item_id).scalar_subquery())
         with self.engine.connect() as conn:
@@ -190,8 +186,7 @@ class EventsMixin:
     def _sources(conn: sa.Connection, event_ids: Sequence[str]) -> dict[str, list[EventSource]]:
         s, it = t.event_sources.c, t.items.c
         out: dict[str, list[EventSource]] = {}
-        for start in range(0, len(event_ids), IN_CHUNK):
-            chunk = list(event_ids[start : start + IN_CHUNK])
+        for chunk in chunks(list(event_ids)):
             query = (
                 sa.select(s.event_id, s.item_id, s.site, it.url, it.title, it.published, s.linked_by, s.similarity)
                 .join(t.items, it.id == s.item_id)

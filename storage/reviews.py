@@ -1,5 +1,5 @@
 """Analysts' reviews of changes and the reads of the dashboard: the filtered, paged change feed,
-changes per day, each site's latest run. A :class:`SqlStore` mixin; filtering happens in SQL."""
+changes per day, each site's latest run. A :class:`Store` mixin; filtering happens in SQL."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import tables as t
+from .base import StoreBase
 from .records import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
@@ -25,16 +26,13 @@ from .writes import utc, utc_or_none
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
 
 
-class ReviewsMixin:
-    """Store methods for reviews and the change feed; expects ``engine``, ``_writer``, ``_insert``, ``dialect``."""
-
-    engine: sa.Engine
-    _writer: sa.Engine
-    dialect: str
+class ReviewsMixin(StoreBase):
+    """Store methods for reviews and the analyst's change feed."""
 
     # -- reviews ---------------------------------------------------------
 
     def review_change(self, change_id: int, status: str, note: str | None, at: datetime) -> ChangeReview:
+        """Record (or replace) an analyst's review of a change; KeyError when there is no such change."""
         if status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
         values = {"status": status, "note": (note or "").replace("\x00", "").strip() or None, "reviewed_at": utc(at)}
@@ -44,9 +42,10 @@ class ReviewsMixin:
             if conn.execute(sa.select(t.changes.c.id).where(t.changes.c.id == change_id)).first() is None:
                 raise KeyError(f"no change with id {change_id}")
             conn.execute(stmt)
-        return ChangeReview(change_id=change_id, **values)
+        return ChangeReview(change_id=change_id, status=status, note=note, reviewed_at=at)
 
     def unreview_change(self, change_id: int) -> None:
+        """Forget a change's review (a no-op when it has none)."""
         with self._writer.begin() as conn:
             conn.execute(sa.delete(t.change_reviews).where(t.change_reviews.c.change_id == change_id))
 
@@ -109,6 +108,11 @@ class ReviewsMixin:
         offset: int = 0,
         item_id: str | None = None,
     ) -> ChangePage:
+        """One page of the change log with reviews, newest first, filtered and counted in the database.
+
+        ``review`` is None (all), "unreviewed", "reviewed" or "false_positive"; ``until`` is exclusive;
+        ``item_id`` keeps one item's changes.
+        """
         ch = t.changes.c
         where = self._feed_filters(site, kinds, since, until, review, item_id)
         rows_query = (
@@ -129,6 +133,7 @@ class ReviewsMixin:
         return ChangePage(rows=[self._reviewed(r) for r in rows], total=total)
 
     def get_change(self, change_id: int) -> ReviewedChange | None:
+        """One change with its review, or None."""
         with self.engine.connect() as conn:
             row = conn.execute(self._feed_query().where(t.changes.c.id == change_id)).mappings().first()
         return None if row is None else self._reviewed(row)
@@ -158,12 +163,13 @@ class ReviewsMixin:
     # -- per-site activity -------------------------------------------------
 
     def daily_changes(self, since: datetime, site: str | None = None) -> list[DailyChanges]:
+        """Changes per site, UTC day and kind since ``since``, ordered by site and day."""
         ch = t.changes.c
         if self.dialect == "postgresql":
-            day = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
+            day_text = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
         else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS…'
-            day = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
-        day = day.label("day")
+            day_text = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
+        day = day_text.label("day")
         query = (
             sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
             .where(ch.detected_at >= utc(since))
@@ -180,6 +186,7 @@ class ReviewsMixin:
         return [DailyChanges(site=s, day=d, **kinds) for (s, d), kinds in sorted(counts.items())]
 
     def latest_runs(self) -> dict[str, RunRecord]:
+        """The newest run of every site that has one, by site."""
         r = t.runs.c
         newest = sa.select(sa.func.max(r.id)).group_by(r.site)
         with self.engine.connect() as conn:

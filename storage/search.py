@@ -1,6 +1,6 @@
 """Full-text search over items' title and body: SQLite FTS5 or PostgreSQL text search.
 
-A :class:`SqlStore` mixin. The index objects come from migration 0003. A user's query is never a
+A :class:`Store` mixin. The index objects come from migration 0003. A user's query is never a
 syntax error: for FTS5 it is rebuilt from its words as quoted terms and phrases (with ``OR``,
 ``-word`` and a trailing ``*``); PostgreSQL's ``websearch_to_tsquery`` accepts any text.
 """
@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import sqlalchemy as sa
 
+from .base import StoreBase
 from .records import MARK_END, MARK_START, SearchHit, SearchPage
 
 _CLAUSES = re.compile(r'"([^"]*)"?|(\S+)')
@@ -58,13 +59,11 @@ def fts5_query(text: str) -> str | None:
     return " ".join(out) or None
 
 
-class SearchMixin:
-    """Store method ``search``; expects ``engine`` and ``dialect`` from SqlStore."""
-
-    engine: sa.Engine
-    dialect: str
+class SearchMixin(StoreBase):
+    """Store method ``search``: full-text search of items (FTS5 on SQLite, tsvector on PostgreSQL)."""
 
     def search(self, query: str, site: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """Items whose title or body match ``query`` (user syntax, never an error), best first."""
         limit, offset = max(int(limit), 0), max(int(offset), 0)
         if self.dialect == "postgresql":
             if not (query or "").strip():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import tables as t
-from .base import Store, StoreError
+from .base import StoreError
 from .engine import HINT, create_engine, mask_url, open_error
 from .events import EventsMixin
 from .records import (
@@ -28,7 +28,7 @@ from .records import (
 )
 from .reviews import ReviewsMixin
 from .search import SearchMixin
-from .writes import plan_writes, utc, utc_or_none
+from .writes import chunks, plan_writes, utc, utc_or_none
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
@@ -36,7 +36,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0003"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
-IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
 
 _ITEM_COLUMNS = (
     t.items.c.id,
@@ -64,13 +63,8 @@ def alembic_config():
     return config
 
 
-def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
-    """Store backed by SQLite (embedded default) or PostgreSQL (shared)."""
+class Store(EventsMixin, ReviewsMixin, SearchMixin):
+    """Persistent state of newswatch (sites, runs, items, versions, changes, events) in SQLite or PostgreSQL."""
 
     def __init__(self, url: str) -> None:
         self.engine = create_engine(url)
@@ -97,6 +91,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             raise open_error(self.engine.url, exc) from exc
 
     def upgrade(self) -> None:
+        """Bring the schema to the newest migration; a no-op when already there."""
         if self._at_head():
             return
         from alembic import command
@@ -119,9 +114,6 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
             raise open_error(self.engine.url, exc) from exc
 
-    def close(self) -> None:
-        self.engine.dispose()
-
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (None when never migrated)."""
         from alembic.runtime.migration import MigrationContext
@@ -132,6 +124,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     # -- sites -----------------------------------------------------------
 
     def upsert_site(self, site: SiteRecord) -> None:
+        """Insert or replace the site registered under ``site.name``."""
         values = {
             "name": site.name,
             "title": site.title,
@@ -148,6 +141,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             conn.execute(stmt)
 
     def sites(self) -> list[SiteRecord]:
+        """All registered sites, ordered by name."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.sites).order_by(t.sites.c.name)).mappings().all()
         return [
@@ -164,10 +158,13 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     # -- runs ------------------------------------------------------------
 
     def begin_run(self, site: str, started_at: datetime) -> int:
+        """Record a crawl run with status "running" and return its id."""
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
         stmt = sa.insert(t.runs).values(site=site, started_at=utc(started_at), status="running", stats={}, **counters)
         with self._writer.begin() as conn:
-            return int(conn.execute(stmt).inserted_primary_key[0])
+            key = conn.execute(stmt).inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish_run(
         self,
@@ -185,6 +182,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         errors: int = 0,
         stats: dict[str, Any] | None = None,
     ) -> None:
+        """Close a run with its final status and counters."""
         stmt = (
             sa.update(t.runs)
             .where(t.runs.c.id == run_id)
@@ -207,6 +205,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
                 raise KeyError(f"no run with id {run_id}")
 
     def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        """Runs, newest first, optionally of one site only."""
         query = sa.select(t.runs).order_by(t.runs.c.started_at.desc(), t.runs.c.id.desc())
         if site is not None:
             query = query.where(t.runs.c.site == site)
@@ -237,6 +236,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     # -- items: reads ----------------------------------------------------
 
     def known_items(self, site: str) -> dict[str, KnownItem]:
+        """Light state of every item of a site keyed by id, in a single query."""
         c = t.items.c
         query = sa.select(
             c.id,
@@ -267,12 +267,14 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         }
 
     def get_item(self, item_id: str) -> StoredItem | None:
+        """The item with this id, or None."""
         query = sa.select(*_ITEM_COLUMNS).where(t.items.c.id == item_id)
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return None if row is None else self._stored_item(row)
 
     def find_item(self, id_or_url: str) -> StoredItem | None:
+        """The item whose id, url or canonical url equals the argument, or None."""
         c = t.items.c
         preference = sa.case((c.id == id_or_url, 0), (c.url == id_or_url, 1), else_=2)
         query = (
@@ -304,6 +306,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         )
 
     def versions(self, item_id: str) -> list[VersionRecord]:
+        """Stored versions of an item, oldest first."""
         v = t.item_versions.c
         query = sa.select(t.item_versions).where(v.item_id == item_id).order_by(v.version)
         with self.engine.connect() as conn:
@@ -328,6 +331,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         kinds: list[str] | None = None,
         limit: int | None = None,
     ) -> list[ChangeRecord]:
+        """The change log, newest first, filtered by site, time and kind."""
         ch, it, iv = t.changes.c, t.items.c, t.item_versions.c
         query = (
             sa.select(
@@ -380,6 +384,12 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     # -- items: writes ---------------------------------------------------
 
     def save_items(self, run_id: int | None, writes: list[ItemWrite]) -> None:
+        """Persist a batch of classified items in one transaction.
+
+        Upserts each item, stores a new version when its content hash differs
+        from the latest stored one, and logs a change for kinds new, updated
+        and reappeared. "unchanged" only refreshes when/where it was seen.
+        """
         if not writes:
             return
         ids = list(dict.fromkeys(str(w.item["id"]) for w in writes))
@@ -399,7 +409,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         """Current (version, content_hash) of the given items that exist."""
         c = t.items.c
         state: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             rows = conn.execute(sa.select(c.id, c.version, c.content_hash).where(c.id.in_(chunk)))
             state.update((row[0], (row[1], row[2])) for row in rows)
         return state
@@ -432,20 +442,22 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         )
 
     def touch_items(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        """Mark items as seen at ``at`` without new content (e.g. HTTP 304)."""
         if not ids:
             return
         c = t.items.c
         with self._writer.begin() as conn:
-            for chunk in _chunks(list(dict.fromkeys(ids))):
+            for chunk in chunks(list(dict.fromkeys(ids))):
                 conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
+        """Flag active items as removed and log a "removed" change for each."""
         if not ids:
             return
         c = t.items.c
         at = utc(at)
         with self._writer.begin() as conn:
-            for chunk in _chunks(list(dict.fromkeys(ids))):
+            for chunk in chunks(list(dict.fromkeys(ids))):
                 live = conn.execute(
                     sa.select(c.id, c.site, c.version).where(c.id.in_(chunk), c.status != ITEM_REMOVED)
                 ).all()
@@ -470,4 +482,4 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
                 )
 
 
-__all__ = ["SqlStore", "alembic_config"]
+__all__ = ["Store", "alembic_config"]

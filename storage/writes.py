@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .records import ITEM_ACTIVE, ItemWrite
 
 LOGGED_KINDS = frozenset({"new", "updated", "reappeared"})
 REQUIRED_KEYS = ("id", "site", "url", "content_hash", "extractor_version")
+T = TypeVar("T")
+IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
+
+
+def chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in consecutive slices of at most ``size``, for IN (...) lists and bulk statements."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def utc(value: datetime) -> datetime:

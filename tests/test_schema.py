@@ -44,3 +44,24 @@ def test_schema_command_prints_the_schema():
         [sys.executable, "-m", "newswatch", "schema"], capture_output=True, text=True, check=True
     ).stdout
     assert json.loads(out) == json.loads(json.dumps(ITEM_SCHEMA))
+
+
+def test_every_pipeline_is_either_a_pure_step_or_stateful():
+    """A new pipeline must say whether `newswatch extract` runs it: finish_item follows ITEM_PIPELINES."""
+    from newswatch.process import PURE_STEPS, STATEFUL
+    from newswatch.settings import ITEM_PIPELINES
+
+    assert set(ITEM_PIPELINES) == set(PURE_STEPS) | STATEFUL
+    assert not set(PURE_STEPS) & STATEFUL
+    order = sorted(ITEM_PIPELINES, key=ITEM_PIPELINES.__getitem__)
+    assert max(order.index(p) for p in PURE_STEPS) < min(order.index(p) for p in STATEFUL)
+
+
+def test_finish_item_runs_the_steps_in_the_pipeline_order(monkeypatch):
+    import newswatch.process as process
+
+    seen = []
+    monkeypatch.setattr(process, "ITEM_PIPELINES", {"b": 2, "a": 1, "c": 3})
+    monkeypatch.setattr(process, "PURE_STEPS", {k: (lambda i, tz, lang, k=k: seen.append(k) or i) for k in "abc"})
+    assert process.finish_item({"x": 1}) == {"x": 1}
+    assert seen == ["a", "b", "c"]

@@ -18,7 +18,7 @@ from storage import (
     StoreError,
     open_store,
 )
-from storage.sql import HEAD_REVISION, SqlStore, alembic_config
+from storage.sql import HEAD_REVISION, Store, alembic_config
 from storage.tables import include_name, metadata
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ def assert_utc(value: datetime) -> None:
 
 
 def test_upgrade_creates_schema_on_empty_database(store_url):
-    raw = SqlStore(store_url)
+    raw = Store(store_url)
     try:
         assert not set(sa.inspect(raw.engine).get_table_names()) & TABLES
         assert raw.schema_revision() is None

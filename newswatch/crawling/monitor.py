@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from newswatch.crawling import META
 from newswatch.crawling.revisit import ArticleFilter, policy_from_settings
 from newswatch.crawling.session import CrawlSession
 from newswatch.runs import facts_from_stats, position_reached, removals, run_status
 from storage import SiteRecord, open_store
 
 logger = logging.getLogger(__name__)
-META = "newswatch"
 
 
 def _now() -> datetime:

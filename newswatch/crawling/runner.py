@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -24,7 +25,7 @@ def project_settings(overrides: dict | None = None):
     return settings
 
 
-def spider_classes(settings=None) -> dict[str, type]:
+def spider_classes(settings=None) -> dict[str, Any]:
     """Site name → spider class, for every spider in the project."""
     loader = SpiderLoader.from_settings(settings or project_settings())
     return {name: loader.load(name) for name in loader.list()}

@@ -222,7 +222,7 @@ def _schedule(config, db_url: str | None, now: datetime) -> dict[str, tuple[date
     """Stored site name → (next run, where it came from), from the scheduler's config."""
     if config is None:
         return {}
-    from newswatch.commands.schedule import schedule_rows
+    from newswatch.schedule import schedule_rows
     from newswatch.scheduler import stored_site
 
     try:

@@ -1,7 +1,7 @@
 """Alembic environment for newswatch; runs inside the installed package.
 
 The caller passes an open connection via ``config.attributes["connection"]``
-(see :meth:`storage.sql.SqlStore.upgrade`); with the ``alembic`` command line a
+(see :meth:`storage.sql.Store.upgrade`); with the ``alembic`` command line a
 ``sqlalchemy.url`` main option is used instead.
 """
 
