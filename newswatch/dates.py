@@ -58,7 +58,7 @@ def _exact(raw: str) -> tuple[datetime, bool] | None:
 
 
 @lru_cache(maxsize=32)
-def _parser(languages: tuple[str, ...] | None, day_first: bool = False):
+def _parser(languages: tuple[str, ...] | None, day_first: bool | None = None):
     """One dateparser parser per language set: building one costs far more than a parse.
 
     Page languages come as "en-GB" or "zh_CN": dateparser knows the primary subtags.
@@ -70,7 +70,7 @@ def _parser(languages: tuple[str, ...] | None, day_first: bool = False):
     return DateDataParser(languages=list(primary) or None, settings=settings)
 
 
-def _search(text: str, languages: tuple[str, ...] | None, day_first: bool = False) -> datetime | None:
+def _search(text: str, languages: tuple[str, ...] | None, day_first: bool | None = None) -> datetime | None:
     """dateparser in the page's languages, then in any language (a Chinese date on an English page)."""
     for langs in (languages, None) if languages else (None,):
         try:
@@ -84,7 +84,7 @@ def _search(text: str, languages: tuple[str, ...] | None, day_first: bool = Fals
 
 @lru_cache(maxsize=4096)
 def parse_date(
-    raw: str | None, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool = False
+    raw: str | None, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool | None = None
 ) -> str | None:
     """ISO date ('2020-11-09') or datetime with offset ('2020-09-22T10:31:00+08:00') from a raw string.
 

@@ -56,6 +56,6 @@ def extract_item(cls: Any, html: str, url: str, fetched_at: str | None = None) -
     if not raw.get("language"):
         raw["language"] = cls.language
     languages = tuple(filter(None, [raw.get("language")])) or None
-    item = finish_item(raw, getattr(cls, "timezone", None), languages, getattr(cls, "day_first", False))
+    item = finish_item(raw, getattr(cls, "timezone", None), languages, getattr(cls, "day_first", None))
     item["extractor_version"] = cls.version_tag()
     return item

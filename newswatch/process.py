@@ -23,7 +23,7 @@ def _clean(item: dict, tz: str | None, languages: tuple[str, ...] | None) -> dic
     return clean_item(item)
 
 
-def _dates(item: dict, tz: str | None, languages: tuple[str, ...] | None, day_first: bool = False) -> dict:
+def _dates(item: dict, tz: str | None, languages: tuple[str, ...] | None, day_first: bool | None = None) -> dict:
     raw = item.get("published_raw")
     item["published"] = parse_date(raw, tz, languages, day_first) if raw else None
     return item
@@ -61,7 +61,7 @@ STATEFUL = frozenset(
 
 
 def finish_item(
-    raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool = False
+    raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool | None = None
 ) -> dict:
     """Clean, date, extract the event and fingerprint a raw item exactly as the crawl pipelines do.
 

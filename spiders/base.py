@@ -47,8 +47,9 @@ class NewsSpider(scrapy.Spider):
     language: str | None = "en"
     #: UTC offset of the site's publication times, e.g. "+08:00".
     timezone: str | None = None
-    #: The site writes all-numeric dates day first ("03 06, 2024" is 3 June): read by the dates step.
-    day_first: bool = False
+    #: The site's order of all-numeric dates: True day first ("03 06, 2024" is 3 June), False month
+    #: first, None not declared. Read by the dates step.
+    day_first: bool | None = None
     #: Other host names serving the same site (e.g. without "www."), accepted by ``matches``.
     aliases: tuple[str, ...] = ()
     #: Bump when this site's selectors change: stored items are re-baselined, not flagged.

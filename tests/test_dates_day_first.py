@@ -35,4 +35,4 @@ def test_day_first_never_invents_a_date(raw):
 
 def test_sites_declare_their_date_order():
     assert AnsoSpider.day_first is True
-    assert NewsSpider.day_first is False
+    assert NewsSpider.day_first is None  # not declared
