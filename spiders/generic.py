@@ -14,9 +14,10 @@ from spiders.base import NewsSpider
 
 
 def site_name_for(url: str) -> str:
-    """A site name from a URL's host: https://www.example.org/news → example_org."""
+    """A site name from a URL's host: https://www.example.org/news → example_org, 127.0.0.1 → site_127_0_0_1."""
     host = (urlsplit(url).hostname or "site").removeprefix("www.")
-    return re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_") or "site"
+    name = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_") or "site"
+    return name if name[0].isalpha() else f"site_{name}"
 
 
 class GenericSpider(NewsSpider):
