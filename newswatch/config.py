@@ -257,7 +257,7 @@ class _Loader:
         try:
             result = parse_duration(value)
         except ValueError as exc:
-            raise self.fail(key, str(exc))
+            raise self.fail(key, str(exc)) from None
         if positive and not result:
             raise self.fail(key, f"must be longer than 0s; {DURATION_HINT}")
         return result
@@ -416,7 +416,9 @@ class _Loader:
         try:
             CronTrigger.from_crontab(expr, timezone="UTC")
         except ValueError as exc:
-            raise self.fail(key, f"{_show(expr)} is not a cron expression ({' '.join(str(exc).split())}); {CRON_HINT}")
+            raise self.fail(
+                key, f"{_show(expr)} is not a cron expression ({' '.join(str(exc).split())}); {CRON_HINT}"
+            ) from None
         if any(c.isdigit() for c in expr.split()[4]):
             raise self.fail(
                 key,
@@ -456,23 +458,27 @@ def _read(path: Path) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file; copy the default with: cp {DEFAULT_CONFIG_PATH} {CONFIG_NAME}")
+        raise ConfigError(
+            f"{path}: no such file; copy the default with: cp {DEFAULT_CONFIG_PATH} {CONFIG_NAME}"
+        ) from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; give the path of a TOML config file")
+        raise ConfigError(f"{path}: is a directory; give the path of a TOML config file") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc}); check the path and its permissions")
+        raise ConfigError(
+            f"{path}: cannot read it ({exc.strerror or exc}); check the path and its permissions"
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}: line {line}: not UTF-8 text; save the file as UTF-8")
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text; save the file as UTF-8") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = " ".join(str(exc).split())
         m = re.search(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$", message)
         where, reason = (f"line {m[2]}, column {m[3]}", m[1]) if m else ("syntax", message)
-        raise ConfigError(f"{path}: {where}: invalid TOML: {reason}; fix the syntax (see https://toml.io)")
+        raise ConfigError(f"{path}: {where}: invalid TOML: {reason}; fix the syntax (see https://toml.io)") from None
 
 
 def load_config(path: Path, known_spiders: Iterable[str]) -> Config:

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 # --- site names ---------------------------------------------------------------------------------
 # A site name becomes a file name (its HTTP cache), a database key, a URL path segment and a Python
-# module name: lower-case letters, digits and _, starting with a letter.
+# module name: lowercase letters, digits and _, starting with a letter.
 
 SITE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 SITE_NAME_MAX = 64
-SITE_NAME_RULE = f"lower-case letters, digits and _, starting with a letter, at most {SITE_NAME_MAX} characters"
+SITE_NAME_RULE = f"lowercase letters, digits and _, starting with a letter, at most {SITE_NAME_MAX} characters"
 
 
 def shown(value: str, limit: int = 80) -> str:

@@ -23,7 +23,7 @@ from newswatch.schema import validation_errors
 from newswatch.text import normalize_space, safe_json, strip_controls
 from storage import ItemWrite, open_store
 
-ESC_TITLE = "\x1b]0;pwned\x07Guide to closing tags [/bold] \x1b[31mand [link=http://evil.example]links[/link]"
+ESC_TITLE = "\x1b]0;pwned\x07Guide to closing tags [/bold] \x1b[31mand \x9b5m[link=http://evil.example]links[/link]"
 OSC8 = "\x1b]8;;http://evil.example\x1b\\click here\x1b]8;;\x1b\\"
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e")
 
@@ -304,7 +304,7 @@ def test_the_configuration_follows_the_same_site_name_and_setting_rules(tmp_path
 
     config = tmp_path / "newswatch.toml"
     for table, message in [
-        ('[sites."a-b"]\nurl = "https://example.org/news/"\ninterval = "6h"', "a site name is lower-case letters"),
+        ('[sites."a-b"]\nurl = "https://example.org/news/"\ninterval = "6h"', "a site name is lowercase letters"),
         (
             '[sites.ex]\nurl = "https://example.org/news/"\ninterval = "6h"\n'
             'settings = { NEWSWATCH_MAX_PAGES = "abc" }',
