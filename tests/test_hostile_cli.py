@@ -345,3 +345,14 @@ def test_a_crawl_outside_the_project_revalidates_from_the_data_directory(tmp_pat
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT count(*) FROM dict").fetchone()[0] > 0
     assert sum(status == 304 for _, _, status in server.requests) >= 8
+
+
+def test_every_setting_accepts_its_own_default_as_text():
+    from newswatch import settings
+    from newswatch.inputs import known_settings, setting_problem
+
+    for name in [*known_settings(), "DOWNLOAD_DELAY", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS", "LOG_LEVEL"]:
+        default = getattr(settings, name, None)
+        if default is not None:
+            assert setting_problem(name, str(default)) is None, name
+    assert setting_problem("DOWNLOAD_DELAY", "0.5") is None and setting_problem("NEWSWATCH_EVENT_WORKERS", "0") is None

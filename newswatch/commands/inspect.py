@@ -125,22 +125,21 @@ def show(ctx, ref):
         versions = store.versions(item.id)
     finally:
         store.close()
-    echo = _echo_text
-    echo(
+    _echo_text(
         f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
         f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
         f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}"
     )
     for prev, cur in zip([None, *versions], versions, strict=False):
-        echo(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
+        _echo_text(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
         if prev is None:
             continue
         fields = changed_fields(prev.data, cur.data)
         for field, diff in field_diff(prev.data, cur.data, fields).items():
             if "words" in diff:
-                echo(f"{field}: {render_word_diff(diff['words'])}")
+                _echo_text(f"{field}: {render_word_diff(diff['words'])}")
             else:
-                echo(f"{field}: {diff['old']!r} → {diff['new']!r}")
+                _echo_text(f"{field}: {diff['old']!r} → {diff['new']!r}")
 
 
 @cli.command()
