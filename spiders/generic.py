@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from newswatch.inputs import site_name_problem
 from newswatch.listing import article_links, next_page
 from spiders.base import NewsSpider
 
@@ -49,6 +50,8 @@ class GenericSpider(NewsSpider):
             parts = urlsplit(url)
             url = base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
         site = name or (self.name if type(self) is not GenericSpider else site_name_for(url))
+        if site_name_problem(site):  # the name becomes a cache file and a database key: never a path
+            raise ValueError(site_name_problem(site))
         super().__init__(name=site, **kwargs)
         self.start_url = url
         self.base_url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"

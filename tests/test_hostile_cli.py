@@ -356,3 +356,11 @@ def test_every_setting_accepts_its_own_default_as_text():
         if default is not None:
             assert setting_problem(name, str(default)) is None, name
     assert setting_problem("DOWNLOAD_DELAY", "0.5") is None and setting_problem("NEWSWATCH_EVENT_WORKERS", "0") is None
+
+
+def test_the_generic_spider_refuses_a_bad_name_too():
+    from spiders.generic import GenericSpider
+
+    with pytest.raises(ValueError, match="not a usable site name"):
+        GenericSpider(url="https://example.org/news/", name="../../pwn")
+    assert GenericSpider(url="http://127.0.0.1:8000/news/").name == "site_127_0_0_1"
