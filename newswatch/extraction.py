@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,22 @@ def spider_for(url: str | None) -> Any:
     return classes["generic"]
 
 
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _looks_binary(text: str) -> bool:
+    """More than 1% control characters (other than whitespace): bytes, not a page."""
+    sample = text[:65536]
+    return len(_BINARY.findall(sample)) > len(sample) / 100
+
+
 def extract_file(path: Path, url: str | None = None) -> dict:
     """The item newswatch would store for a saved page (``url`` defaults to the page's canonical link)."""
     body = path.read_bytes()
     if not body.strip():
         raise NotAPageError(f"{path}: empty file, not a saved page")
     html, _ = decode_html(body, None)
-    if "<" not in html:
+    if "<" not in html or _looks_binary(html):
         raise NotAPageError(f"{path}: not an HTML page")
     if url is None:
         sel = parsel.Selector(text=html)

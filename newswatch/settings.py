@@ -1,5 +1,7 @@
 """Scrapy settings for newswatch; every custom setting is prefixed NEWSWATCH_."""
 
+from platformdirs import user_data_path
+
 from newswatch import __version__
 
 BOT_NAME = "newswatch"
@@ -54,7 +56,9 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 
 # --- conditional requests: an unchanged page costs a 304 and no re-extraction ---------------
 HTTPCACHE_ENABLED = True
-HTTPCACHE_DIR = "httpcache"
+# In the user's data directory ($XDG_DATA_HOME/newswatch/httpcache, by default ~/.local/share/...), so a
+# crawl revalidates from any folder: Scrapy puts a relative cache dir only inside a project (scrapy.cfg).
+HTTPCACHE_DIR = str(user_data_path("newswatch") / "httpcache")
 HTTPCACHE_POLICY = "newswatch.crawling.httpcache.RevalidatePolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
 HTTPCACHE_DBM_MODULE = "newswatch.crawling.sqlitedbm"

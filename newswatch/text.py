@@ -1,4 +1,4 @@
-"""Text cleaning: whitespace, invisible characters, site boilerplate, mis-declared encodings."""
+"""Text cleaning: whitespace, invisible and control characters, site boilerplate, mis-declared encodings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,26 @@ from w3lib.encoding import html_to_unicode
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+
+#: Terminal escape sequences (ECMA-48): CSI (colours, cursor moves), string commands ended by BEL or
+#: ST (OSC titles and hyperlinks, DCS, SOS, PM, APC), then any other two- or three-character escape.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]?"
+)
+#: Characters a terminal acts on instead of showing, and explicit bidi formatting (which can make a
+#: line read otherwise than it is stored; the bidi algorithm orders plain text without them).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Control characters that separate words become a space; the others go.
+_CONTROLS = {
+    **dict.fromkeys(range(0x20), None),
+    **dict.fromkeys(range(0x7F, 0xA0), None),
+    **dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None),
+    **dict.fromkeys(map(ord, "\x0b\x0c\r\x1c\x1d\x1e\x1f\x85"), " "),
+    ord("\n"): "\n",
+    ord("\t"): "\t",
+}
 
 #: Lines that are page furniture, not content, on the sites newswatch knows (whole-line matches).
 BOILERPLATE = re.compile(
@@ -29,10 +49,30 @@ BOILERPLATE = re.compile(
 _BOILERPLATE_MAX = 80  # furniture lines are short; longer lines are never tested
 
 
+def strip_controls(text: str) -> str:
+    """Text safe to show on a terminal: escape sequences, control characters (but newline and tab)
+    and bidi overrides removed. Scraped text is cleaned with it, and printed text passes through it."""
+    if not _UNSAFE.search(text):
+        return text
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return _ESCAPES.sub("", text).translate(_CONTROLS)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_json(text: str) -> str:
+    """JSON text with the characters a terminal would act on escaped as \\uXXXX (json.dumps escapes
+    only C0 controls when it keeps non-ASCII text): the same data, safe to print."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
 def normalize_space(text: str | None) -> str:
     """One line of text with runs of spaces, tabs, NBSP and invisible characters collapsed."""
     if not text:
         return ""
+    text = strip_controls(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.translate(_INVISIBLE).split())
@@ -42,7 +82,7 @@ def normalize_block(text: str | None) -> str:
     """Multi-line text: spaces collapsed within lines, line breaks kept, blank runs removed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", strip_controls(text)).translate(_INVISIBLE)
     text = _SPACES.sub(" ", text)
     return _NEWLINES.sub("\n", text).strip()
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from newswatch.inputs import site_name_problem
 from newswatch.listing import article_links, next_page
 from spiders.base import NewsSpider
 
 
 def site_name_for(url: str) -> str:
-    """A site name from a URL's host: https://www.example.org/news → example_org."""
+    """A site name from a URL's host: https://www.example.org/news → example_org, 127.0.0.1 → site_127_0_0_1."""
     host = (urlsplit(url).hostname or "site").removeprefix("www.")
-    return re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_") or "site"
+    name = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_") or "site"
+    return name if name[0].isalpha() else f"site_{name}"
 
 
 class GenericSpider(NewsSpider):
@@ -55,6 +57,8 @@ class GenericSpider(NewsSpider):
         self._mirror = base.rstrip("/") if base and self.start_url and url == self.start_url else None
         url = self._mirrored(url)  # NEWSWATCH_BASE_URL: serve from a mirror
         site = name or (self.name if type(self) is not GenericSpider else site_name_for(url))
+        if site_name_problem(site):  # the name becomes a cache file and a database key: never a path
+            raise ValueError(site_name_problem(site))
         super().__init__(name=site, **kwargs)
         self.start_url = url
         self.base_url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"

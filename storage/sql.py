@@ -87,7 +87,7 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if "no such table" in str(exc):  # SQLite: no table yet
                 return False
             raise open_error(self.engine.url, exc) from exc
-        except sa.exc.InterfaceError as exc:
+        except (sa.exc.InterfaceError, sa.exc.DatabaseError) as exc:  # e.g. a file that is not a database
             raise open_error(self.engine.url, exc) from exc
 
     def upgrade(self) -> None:

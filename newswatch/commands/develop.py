@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 import click
 
 from newswatch.cli import cli
+from newswatch.inputs import site_name_problem, url_problem
+from newswatch.text import strip_controls
 
 PAGES = Path("tests") / "fixtures" / "pages"
 #: Headers not worth keeping in a fixture (they vary per request or identify a session).
 DROPPED_HEADERS = {"set-cookie", "connection", "keep-alive", "transfer-encoding"}
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 SPIDER_TEMPLATE = '''"""{host}: news of {name}.
 
@@ -86,7 +87,7 @@ def _site_class(site: str):
     try:
         return spider_for_site(site)
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="SITE")
+        raise click.BadParameter(str(exc), param_hint="SITE") from None
 
 
 def _user_agent() -> str:
@@ -103,14 +104,14 @@ def fetch(url: str, timeout: float = 30) -> tuple[bytes, dict, int]:
             headers = {k: v for k, v in resp.headers.items() if k.lower() not in DROPPED_HEADERS}
             return resp.read(), headers, resp.status
     except urllib.error.HTTPError as exc:
-        raise click.ClickException(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}")
+        raise click.ClickException(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise click.ClickException(f"cannot fetch {url}: {reason}")
+        raise click.ClickException(f"cannot fetch {url}: {reason}") from None
 
 
 def _print(value) -> str:
-    text = str(value)
+    text = strip_controls(str(value))
     return text if len(text) <= 100 else text[:97] + "..."
 
 
@@ -123,13 +124,14 @@ def _print(value) -> str:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="The checkout (default: here).")
 def new_site(name, url, root):
     """Scaffold a spider for a new site, from its news listing URL."""
-    if not _NAME.match(name) or keyword.iskeyword(name) or name in ("base", "generic"):
-        raise click.BadParameter(
-            f"{name!r} is not a usable site name: use lower-case letters, digits and _", param_hint="NAME"
-        )
+    problem = site_name_problem(name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="NAME")
+    if keyword.iskeyword(name) or name in ("base", "generic"):
+        raise click.BadParameter(f"{name!r} is a reserved word here; choose another site name", param_hint="NAME")
+    if url_problem(url):
+        raise click.BadParameter(url_problem(url), param_hint="URL")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     checkout = _root(root)
     module = checkout / "spiders" / f"{name}.py"
     if module.exists():
@@ -194,8 +196,8 @@ def fixture_save(site, url, case, root, force):
     from newswatch.pagefixtures import save_fixture
 
     _site_class(site)
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    if url_problem(url):
+        raise click.BadParameter(url_problem(url), param_hint="URL")
     checkout = _root(root)
     case = case or case_name(url)
     if not re.match(r"^[\w.-]+$", case):

@@ -22,6 +22,9 @@ def project_settings(overrides: dict | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newswatch.settings")
     settings = get_project_settings()
     settings.setdict(overrides or {}, priority="cmdline")
+    cache = settings.get("HTTPCACHE_DIR")
+    if cache and not os.path.isabs(cache):  # relative to this folder, in a project or not
+        settings.set("HTTPCACHE_DIR", os.path.abspath(cache), priority=settings.getpriority("HTTPCACHE_DIR"))
     return settings
 
 
