@@ -68,6 +68,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "newswatch.crawling.monitor.MonitorExtension": 500,
+    # 304 Not Modified lowers the delay as a 200 does (a revalidating rerun is not held back).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "newswatch.crawling.throttle.RevalidatingAutoThrottle": 0,
 }
 
 ITEM_PIPELINES = {

@@ -61,8 +61,8 @@ class Store(abc.ABC):
     # -- runs ------------------------------------------------------------
 
     @abc.abstractmethod
-    def begin_run(self, site: str, started_at: datetime) -> int:
-        """Record a crawl run with status "running" and return its id."""
+    def begin_run(self, site: str, started_at: datetime, holder: Any = None) -> int:
+        """Record a crawl run with status "running" and return its id; ``holder`` is the crawl's process."""
 
     @abc.abstractmethod
     def finish_run(
@@ -86,6 +86,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
         """Runs, newest first, optionally of one site only."""
+
+    @abc.abstractmethod
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """The run with this id, or None."""
 
     # -- items -----------------------------------------------------------
 
