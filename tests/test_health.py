@@ -13,6 +13,7 @@ from newswatch.alerts import Alert, decide, decide_all
 from newswatch.cli import cli
 from newswatch.health import FAILING, classify, explain
 from storage import RunRecord, open_store
+from storage.holder import Holder
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
@@ -495,7 +496,10 @@ def runs_db(tmp_path):
                 errors=errors,
                 stats=STATS[case],
             )
-        store.begin_run("anso", T0 + timedelta(hours=9))
+        # a crawl still running: this process holds the site's lease
+        holder = Holder.current()
+        store.acquire_site("anso", holder, T0 + timedelta(hours=9))
+        store.begin_run("anso", T0 + timedelta(hours=9), holder)
     return url
 
 
