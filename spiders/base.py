@@ -28,7 +28,8 @@ META = "newswatch"
 def failure_reason(failure) -> str:
     """A failed request's reason in a few words, never empty (a reset connection has no message)."""
     message = " ".join(failure.getErrorMessage().split())
-    reasons = getattr(failure.value, "reasons", None)  # ResponseNeverReceived and friends wrap failures
+    cause = failure.value.__cause__ or failure.value  # Scrapy wraps Twisted's ResponseFailed
+    reasons = getattr(cause, "reasons", None)  # ResponseFailed and friends carry the failures behind them
     if reasons:
         inner = [r.value for r in reasons if hasattr(r, "value")]
         words = [" ".join(str(e).split()) or type(e).__name__ for e in inner]

@@ -7,7 +7,6 @@ waits on conditions (a run recorded, a log line written), never on fixed sleeps.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -68,9 +67,9 @@ def wait_for(predicate, what: str, timeout: float = 120):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def running_run(db: str, pid: int | None = None):
-    """The run recorded "running" (by process ``pid``), once there is one."""
-    return next((r for r in runs(db) if r.status == "running" and (pid is None or r.pid == pid)), None)
+def running_run(db: str):
+    """The run recorded "running", once there is one."""
+    return next((r for r in runs(db) if r.status == "running"), None)
 
 
 def flagged(db: str) -> list[tuple[str, str, int]]:
@@ -96,7 +95,7 @@ def test_a_second_crawl_of_a_site_being_crawled_is_refused_and_nothing_is_flagge
         crawl_args(store_url, tmp_path / "cache", server.url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        held = wait_for(lambda: running_run(store_url, first.pid), "the first crawl's run")
+        held = wait_for(lambda: running_run(store_url), "the first crawl's run")
         second = subprocess.run(
             crawl_args(store_url, tmp_path / "cache", server.url), capture_output=True, text=True, timeout=300
         )
@@ -125,7 +124,9 @@ def test_one_of_two_crawls_taking_a_site_at_once_wins(store_url):
     )
     open_store(store_url).close()  # migrated once, before the race
     racers = [
-        subprocess.Popen([sys.executable, "-c", code, store_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", code, store_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         for _ in range(4)
     ]
     try:
@@ -163,8 +164,7 @@ def test_a_crawl_killed_with_minus_9_is_recorded_interrupted_and_the_next_crawl_
         crawl_args(db, tmp_path / "cache", server.url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        run = wait_for(lambda: running_run(db, killed.pid), "the crawl's run")
-        assert run.host and run.proc_started  # what the next crawl checks
+        run = wait_for(lambda: running_run(db), "the crawl's run")
     finally:
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
@@ -172,6 +172,7 @@ def test_a_crawl_killed_with_minus_9_is_recorded_interrupted_and_the_next_crawl_
         [sys.executable, "-m", "newswatch", "--db", db, "runs", "--format", "json"], capture_output=True, text=True
     )
     assert listed.returncode == 0, listed.stderr
+    assert runs(db)[0].pid == killed.pid and runs(db)[0].host  # what the next crawl checks
     assert [(r["status"], r["finish_reason"]) for r in json.loads(listed.stdout)] == [("failed", "interrupted")]
     server.site.root.joinpath("v1", "_responses.json").unlink()  # the site answers promptly again
     again = subprocess.run(crawl_args(db, tmp_path / "cache", server.url), capture_output=True, text=True, timeout=300)
@@ -206,7 +207,7 @@ def test_a_double_ctrl_c_ends_the_crawl_with_its_run_failed_and_a_non_zero_exit(
     with log.open("w") as err:
         proc = subprocess.Popen(crawl_args(db, tmp_path / "cache", server.url), stdout=subprocess.PIPE, stderr=err)
         try:
-            wait_for(lambda: running_run(db, proc.pid), "the crawl's run")
+            wait_for(lambda: running_run(db), "the crawl's run")
             proc.send_signal(signal.SIGINT)
             wait_for(lambda: "shutting down gracefully" in log.read_text(), "the first Ctrl-C taken")
             proc.send_signal(signal.SIGINT)

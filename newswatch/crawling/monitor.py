@@ -57,7 +57,20 @@ class MonitorExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
         return ext
+
+    def request_dropped(self, request, spider):
+        """A redirect back to a URL of its own chain (a loop, dropped as a duplicate) is a failed page.
+
+        Without this the page would vanish silently; a redirect to a page fetched by another link
+        (an alias) stays a silent duplicate.
+        """
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            role = (request.meta.get(META) or {}).get("role", "other")
+            self.crawler.stats.inc_value(f"newswatch/{role}/failed")
+            logger.error("%s %s failed: redirect loop (back to %s)", role, chain[0], request.url)
 
     def item_error(self, item, response, spider, failure):
         """A pipeline raised: the item was not stored, so the run is not clean (partial)."""
