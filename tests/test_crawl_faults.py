@@ -99,7 +99,7 @@ def test_a_second_crawl_of_a_site_being_crawled_is_refused_and_nothing_is_flagge
         second = subprocess.run(
             crawl_args(store_url, tmp_path / "cache", server.url), capture_output=True, text=True, timeout=300
         )
-        out, err = first.communicate(timeout=300)
+        _, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
             first.kill()
@@ -164,7 +164,7 @@ def test_a_crawl_killed_with_minus_9_is_recorded_interrupted_and_the_next_crawl_
         crawl_args(db, tmp_path / "cache", server.url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        run = wait_for(lambda: running_run(db), "the crawl's run")
+        wait_for(lambda: running_run(db), "the crawl's run")
     finally:
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
