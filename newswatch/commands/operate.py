@@ -15,7 +15,8 @@ def _time(value) -> str | None:
 
 def run_row(run) -> dict:
     """A run as a flat dict: its counters plus its health and the reason for it."""
-    running = run.status == "running"
+    # a run still going, or one whose crawl was killed before recording anything, has no health
+    running = run.status == "running" or (not run.stats and run.finish_reason == "interrupted")
     return {
         "id": run.id,
         "site": run.site,
