@@ -179,7 +179,11 @@ def memory(tmp: Path, articles: int, env: dict) -> dict:
             out.write(chunk)
     bomb_path = manifest["items"][1]["path"]
     (site / "v1" / "_responses.json").write_text(json.dumps({bomb_path: {"headers": {"Content-Encoding": "gzip"}}}))
-    out = {"articles": articles, "huge_mb": round(huge.stat().st_size / MB, 1), "bomb_mb": round(bomb.stat().st_size / MB, 2)}
+    out = {
+        "articles": articles,
+        "huge_mb": round(huge.stat().st_size / MB, 1),
+        "bomb_mb": round(bomb.stat().st_size / MB, 2),
+    }
     for key, root in (("hostile", site), ("plain", tmp / "plain")):
         with serve(root) as server:
             db = tmp / f"{key}.db"
