@@ -189,7 +189,7 @@ def memory(tmp: Path, articles: int, env: dict) -> dict:
             db = tmp / f"{key}.db"
             largest, tree = _peak(crawl_cmd(db, tmp / f"{key}-cache", server.url, "AUTOTHROTTLE_ENABLED=False"), env)
             bomb_fetches = sum(1 for _, p, _ in server.requests if p == bomb_path)
-        status, items, errors = last_run(db)
+        status, _, errors = last_run(db)
         out[key] = {
             "peak_rss_mb": round(largest, 1),
             "peak_tree_rss_mb": round(tree, 1),
