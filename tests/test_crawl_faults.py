@@ -103,7 +103,7 @@ def test_a_second_crawl_of_a_site_being_crawled_is_refused_and_nothing_is_flagge
     finally:
         if first.poll() is None:
             first.kill()
-    assert second.returncode == 75, second.stderr[-2000:]
+    assert second.returncode == 75 and second.stdout == "", second.stderr[-2000:]  # not the other crawl's result
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "cae is already being crawled" in lines[0] and f"pid {first.pid}" in lines[0], lines
     assert first.returncode == 0, err[-2000:]
