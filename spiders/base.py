@@ -229,7 +229,7 @@ class NewsSpider(scrapy.Spider):
             return response.selector
         except (UnicodeDecodeError, LookupError):
             text, encoding = decode_html(response.body, None, language)
-            logger.warning("%s declares %s but is not; decoded as %s", response.url, response.encoding, encoding)
+            logger.warning("%s declares %s but is %s; decoded as such", response.url, response.encoding, encoding)
             return parsel.Selector(text=text, base_url=response.url)
 
     # --- extraction ---------------------------------------------------------------------------
