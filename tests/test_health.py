@@ -451,8 +451,9 @@ def test_killed_crawls_neither_extend_nor_break_a_streak():
     assert decide([*killed, *runs], 3, 2).kind == "alert"
     healthy = run("quiet", n=6)
     assert decide([healthy, *killed, *runs], 3, 2).kind == "recovered"
-    assert classify(killed[0]) == "site_down"  # on its own, nothing answered: shown as such by `runs`
-    assert explain(killed[0]) == "no response at all (crawl ended: interrupted)"
+    assert classify(killed[0]) == "site_down"  # on its own, nothing answered
+    # but a crawl killed before it recorded anything says nothing about the site: `runs` says what happened
+    assert explain(killed[0]) == "interrupted: the crawl's process ended before it recorded the run"
 
 
 def test_sites_are_judged_independently():
