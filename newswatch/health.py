@@ -268,6 +268,8 @@ def explain(run: RunRecord) -> str:
     """One line saying why the run has its health, e.g. "3 listing pages answered 503"."""
     if run.status == "running":
         return "still running"
+    if not run.stats and run.finish_reason == "interrupted":  # says nothing about the site
+        return "interrupted: the crawl's process ended before it recorded the run"
     ev = evidence(run.stats or {})
     health = classify(run)
     if health == SITE_DOWN:

@@ -28,6 +28,10 @@ NEWSWATCH_EVENTS = True
 #: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per
 #: spare core, at most four.
 # NEWSWATCH_EVENT_WORKERS = 1
+#: Characters of an article's text given to event extraction (an event is reported in the lead).
+NEWSWATCH_EVENT_TEXT_MAX = 20_000
+#: Seconds between a crawl's renewals of its site's lease (see storage.locks).
+NEWSWATCH_LEASE_HEARTBEAT = 30
 #: Contact URL named in the User-Agent.
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 
@@ -38,6 +42,10 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_TIMEOUT = 30
+# News pages are tens to hundreds of kB: a page past 8 MiB (or a compressed page that inflates past it,
+# a gzip bomb) is cancelled and counted as failed, which bounds what parsing and extraction are given.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -72,6 +80,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "newswatch.crawling.monitor.MonitorExtension": 500,
+    # 304 Not Modified lowers the delay as a 200 does (a revalidating rerun is not held back).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "newswatch.crawling.throttle.RevalidatingAutoThrottle": 0,
 }
 
 ITEM_PIPELINES = {

@@ -116,16 +116,30 @@ def comparable(text: str | None) -> str:
     return normalize_space(text)
 
 
-def decode_html(body: bytes, declared: str | None) -> tuple[str, str]:
-    """Decode a page, trusting the declared (HTTP header) encoding only if the bytes agree.
+#: Legacy encodings tried, in order, for bytes that are not what the page declares: Windows-1252
+#: (Latin pages saved by old editors), and GB18030 (a superset of GBK and GB2312) for Chinese pages.
+LEGACY_ENCODINGS = ("cp1252", "gb18030")
+CHINESE_LEGACY_ENCODINGS = ("gb18030", "cp1252")
+_LANG_ZH = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?zh", re.I)
 
-    A GBK page served as "charset=utf-8" would otherwise turn into replacement characters;
-    then the page's own <meta> declaration or detection decides (w3lib's html_to_unicode).
+
+def decode_html(body: bytes, declared: str | None, language: str | None = None) -> tuple[str, str]:
+    """Decode a page, trusting a declared encoding (HTTP header, then <meta>) only if the bytes agree.
+
+    A GBK page served as "charset=utf-8" would otherwise turn into replacement characters, as
+    would a cp1252 page whose <meta> says UTF-8. Bytes that fit no declaration are tried in the
+    usual legacy encodings (GB18030 first for a Chinese page, by ``language`` or its <html lang>);
+    only then does w3lib's detection decide, with replacement characters.
     """
-    if declared:
+    from w3lib.encoding import html_body_declared_encoding
+
+    chinese = (language or "").lower().startswith("zh") or _LANG_ZH.search(body[:2048]) is not None
+    candidates = [declared, html_body_declared_encoding(body)]
+    candidates += CHINESE_LEGACY_ENCODINGS if chinese else LEGACY_ENCODINGS
+    for encoding in dict.fromkeys(c for c in candidates if c):
         try:
-            return body.decode(declared), declared
+            return body.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
-            pass
+            continue
     encoding, text = html_to_unicode(None, body)
     return text, encoding

@@ -25,6 +25,21 @@ BLOCKED_STATUSES = frozenset({401, 403, 429})
 #: request.meta key carrying a request's role ("listing" or "article") and its listing position.
 
 
+def failure_reason(failure) -> str:
+    """A failed request's reason in a few words, never empty (a reset connection has no message)."""
+    message = " ".join(failure.getErrorMessage().split())
+    cause = failure.value.__cause__ or failure.value  # Scrapy wraps Twisted's ResponseFailed
+    reasons = getattr(cause, "reasons", None)  # ResponseFailed and friends carry the failures behind them
+    if reasons:
+        inner = [r.value for r in reasons if hasattr(r, "value")]
+        words = [" ".join(str(e).split()) or type(e).__name__ for e in inner]
+        message = "; ".join(dict.fromkeys(w for w in words if w)) or message
+    name = type(failure.value).__name__
+    if not message or message.startswith("[<twisted.python.failure.Failure"):
+        return name
+    return message if name in message else f"{name}: {message}"
+
+
 class NewsSpider(scrapy.Spider):
     """Base for site spiders. Subclasses declare the institution, sections and selectors.
 
@@ -190,12 +205,12 @@ class NewsSpider(scrapy.Spider):
         role = request.meta.get(META, {}).get("role", "other")
         if failure.check(HttpError):  # an IgnoreRequest too, so tested first
             kind = "blocked" if failure.value.response.status in BLOCKED_STATUSES else "failed"
-        elif failure.check(IgnoreRequest):  # robots.txt forbids it
+        elif failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             kind = "blocked"
-        else:
+        else:  # network errors; also a redirect loop or a page past DOWNLOAD_MAXSIZE (IgnoreRequest)
             kind = "failed"
         self.crawler.stats.inc_value(f"newswatch/{role}/{kind}")
-        logger.error("%s %s %s: %s", role, request.url, kind, failure.getErrorMessage())
+        logger.error("%s %s %s: %s", role, request.url, kind, failure_reason(failure))
 
     def _is_html(self, response, role: str) -> bool:
         """An HTML page by its declared Content-Type (Scrapy may go by the URL's .html instead)."""
@@ -208,23 +223,25 @@ class NewsSpider(scrapy.Spider):
         return False
 
     @staticmethod
-    def selector(response: TextResponse) -> parsel.Selector:
-        """The page's selector, re-decoded when the declared encoding does not fit the bytes."""
+    def selector(response: TextResponse, language: str | None = None) -> parsel.Selector:
+        """The page's selector, re-decoded when the declared encoding does not fit the bytes.
+
+        Scrapy trusts the HTTP header, then the page's <meta>, and replaces what does not decode;
+        bytes that fit neither are tried in the legacy encodings (GB18030 first for ``language`` zh).
+        """
         try:
             response.body.decode(response.encoding)
             return response.selector
         except (UnicodeDecodeError, LookupError):
-            text, encoding = decode_html(response.body, None)
-            logger.warning(
-                "%s declares %s but is %s; decoded as %s", response.url, response.encoding, encoding, encoding
-            )
+            text, encoding = decode_html(response.body, None, language)
+            logger.warning("%s declares %s but is %s; decoded as such", response.url, response.encoding, encoding)
             return parsel.Selector(text=text, base_url=response.url)
 
     # --- extraction ---------------------------------------------------------------------------
 
     def extract_response(self, response) -> dict:
         """Raw item fields of a downloaded article page."""
-        return self.extract_page(self.selector(response), response.url)
+        return self.extract_page(self.selector(response, self.language), response.url)
 
     @classmethod
     def extract_html(cls, html: str, url: str) -> dict:

@@ -111,6 +111,10 @@ class RunRecord:
     reappeared: int
     errors: int
     stats: dict[str, Any]
+    #: The process that made the run (None for runs recorded before they were kept).
+    pid: int | None = None
+    host: str | None = None
+    proc_started: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from . import tables as t
 from .base import StoreError
 from .engine import HINT, create_engine, mask_url, open_error
 from .events import EventsMixin
+from .holder import Holder
+from .locks import LocksMixin
 from .records import (
     ITEM_REMOVED,
     ChangeRecord,
@@ -33,7 +35,7 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004_faults"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 
@@ -63,7 +65,7 @@ def alembic_config():
     return config
 
 
-class Store(EventsMixin, ReviewsMixin, SearchMixin):
+class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
     """Persistent state of newswatch (sites, runs, items, versions, changes, events) in SQLite or PostgreSQL."""
 
     def __init__(self, url: str) -> None:
@@ -157,10 +159,15 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
 
     # -- runs ------------------------------------------------------------
 
-    def begin_run(self, site: str, started_at: datetime) -> int:
-        """Record a crawl run with status "running" and return its id."""
+    def begin_run(self, site: str, started_at: datetime, holder: Holder | None = None) -> int:
+        """Record a crawl run with status "running" and return its id; ``holder`` is the crawl's process."""
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
-        stmt = sa.insert(t.runs).values(site=site, started_at=utc(started_at), status="running", stats={}, **counters)
+        owner = {}
+        if holder is not None:
+            owner = {"pid": holder.pid, "host": holder.host, "proc_started": holder.proc_started}
+        stmt = sa.insert(t.runs).values(
+            site=site, started_at=utc(started_at), status="running", stats={}, **counters, **owner
+        )
         with self._writer.begin() as conn:
             key = conn.execute(stmt).inserted_primary_key
             assert key is not None
@@ -204,11 +211,18 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if conn.execute(stmt).rowcount == 0:
                 raise KeyError(f"no run with id {run_id}")
 
-    def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
-        """Runs, newest first, optionally of one site only."""
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """The run with this id, or None."""
+        runs = self.runs(run_id=run_id)
+        return runs[0] if runs else None
+
+    def runs(self, site: str | None = None, limit: int | None = None, run_id: int | None = None) -> list[RunRecord]:
+        """Runs, newest first, optionally of one site or one id only."""
         query = sa.select(t.runs).order_by(t.runs.c.started_at.desc(), t.runs.c.id.desc())
         if site is not None:
             query = query.where(t.runs.c.site == site)
+        if run_id is not None:
+            query = query.where(t.runs.c.id == run_id)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -229,6 +243,9 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
                 reappeared=r["reappeared"],
                 errors=r["errors"],
                 stats=dict(r["stats"] or {}),
+                pid=r["pid"],
+                host=r["host"],
+                proc_started=r["proc_started"],
             )
             for r in rows
         ]
@@ -394,6 +411,10 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             return
         ids = list(dict.fromkeys(str(w.item["id"]) for w in writes))
         with self._writer.begin() as conn:
+            # Writers of one site take turns (SQLite: BEGIN IMMEDIATE), so the state read here is
+            # the one the plan is written over; inserts still give way to a row already there.
+            for site in sorted({str(w.item.get("site")) for w in writes}):
+                self._serialise_site(conn, site)
             state = self._item_state(conn, ids)
             plan = plan_writes(run_id, writes, state)
             if plan.upserts:
@@ -401,9 +422,9 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if plan.touches:
                 conn.execute(self._item_touch(), plan.touches)
             if plan.versions:
-                conn.execute(sa.insert(t.item_versions), plan.versions)
+                conn.execute(self._insert(t.item_versions).on_conflict_do_nothing(), plan.versions)
             if plan.changes:
-                conn.execute(sa.insert(t.changes), plan.changes)
+                conn.execute(self._insert(t.changes).on_conflict_do_nothing(), plan.changes)
 
     def _item_state(self, conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """Current (version, content_hash) of the given items that exist."""

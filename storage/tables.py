@@ -52,7 +52,24 @@ runs = sa.Table(
     sa.Column("reappeared", sa.Integer, nullable=False),
     sa.Column("errors", sa.Integer, nullable=False),
     sa.Column("stats", json_type(), nullable=False),
+    # The process that made the run, so a run whose process is gone is seen as interrupted.
+    sa.Column("pid", sa.Integer, nullable=True),
+    sa.Column("host", sa.Text, nullable=True),
+    sa.Column("proc_started", sa.Float, nullable=True),
     sa.Index("ix_runs_site_started_at", "site", "started_at"),
+)
+
+#: One lease per site being crawled (see storage.locks): who holds it and when it last said so.
+site_locks = sa.Table(
+    "site_locks",
+    metadata,
+    sa.Column("site", sa.Text, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("proc_started", sa.Float, nullable=True),
+    sa.Column("acquired_at", timestamp(), nullable=False),
+    sa.Column("heartbeat_at", timestamp(), nullable=False),
 )
 
 items = sa.Table(
@@ -135,6 +152,15 @@ changes = sa.Table(
     sa.Index("ix_changes_detected_at", "detected_at"),
     sa.Index("ix_changes_run_id", "run_id"),
     sa.Index("ix_changes_item_id", "item_id"),
+    # A version is flagged new/updated once, however many crawls store it.
+    sa.Index(
+        "ix_changes_item_id_version_flagged",
+        "item_id",
+        "version",
+        unique=True,
+        sqlite_where=sa.text("kind IN ('new', 'updated')"),
+        postgresql_where=sa.text("kind IN ('new', 'updated')"),
+    ),
 )
 
 events = sa.Table(

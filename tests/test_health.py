@@ -13,6 +13,7 @@ from newswatch.alerts import Alert, decide, decide_all
 from newswatch.cli import cli
 from newswatch.health import FAILING, classify, explain
 from storage import RunRecord, open_store
+from storage.holder import Holder
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
@@ -450,8 +451,9 @@ def test_killed_crawls_neither_extend_nor_break_a_streak():
     assert decide([*killed, *runs], 3, 2).kind == "alert"
     healthy = run("quiet", n=6)
     assert decide([healthy, *killed, *runs], 3, 2).kind == "recovered"
-    assert classify(killed[0]) == "site_down"  # on its own, nothing answered: shown as such by `runs`
-    assert explain(killed[0]) == "no response at all (crawl ended: interrupted)"
+    assert classify(killed[0]) == "site_down"  # on its own, nothing answered
+    # but a crawl killed before it recorded anything says nothing about the site: `runs` says what happened
+    assert explain(killed[0]) == "interrupted: the crawl's process ended before it recorded the run"
 
 
 def test_sites_are_judged_independently():
@@ -495,7 +497,10 @@ def runs_db(tmp_path):
                 errors=errors,
                 stats=STATS[case],
             )
-        store.begin_run("anso", T0 + timedelta(hours=9))
+        # a crawl still running: this process holds the site's lease
+        holder = Holder.current()
+        store.acquire_site("anso", holder, T0 + timedelta(hours=9))
+        store.begin_run("anso", T0 + timedelta(hours=9), holder)
     return url
 
 

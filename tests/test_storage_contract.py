@@ -210,7 +210,7 @@ def test_new_item_roundtrip(store):
 
 def test_version_written_only_when_hash_changes(store):
     store.save_items(None, [ItemWrite(make_item(1), "new", at(1))])
-    # Same hash, other data: an update with no new version.
+    # Same hash, other data: an update with no new version, so nothing new to flag.
     store.save_items(None, [ItemWrite(make_item(1, title="Retitled"), "updated", at(2), ["title"])])
     assert [v.version for v in store.versions("alpha:1")] == [1]
     assert store.get_item("alpha:1").title == "Retitled"
@@ -226,7 +226,17 @@ def test_version_written_only_when_hash_changes(store):
         at(1),
         at(3),
     )
-    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("updated", 1), ("new", 1)]
+    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("new", 1)]
+
+
+def test_a_version_stored_twice_is_stored_and_flagged_once(store):
+    """Two crawls writing the same new item (each thinking it new) store one version, one change."""
+    store.save_items(None, [ItemWrite(make_item(1), "new", at(1))])
+    store.save_items(None, [ItemWrite(make_item(1), "new", at(2))])
+    store.save_items(None, [ItemWrite(make_item(1, "hash-1b"), "updated", at(3), ["body"])])
+    store.save_items(None, [ItemWrite(make_item(1, "hash-1b"), "updated", at(4), ["body"])])
+    assert [v.version for v in store.versions("alpha:1")] == [1, 2]
+    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("new", 1)]
 
 
 def test_unchanged_only_refreshes_sighting(store):

@@ -145,16 +145,29 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
     store = open_db(ctx)  # fail early, with one line, on a bad database
     store.close()
     names = [kw.get("name", spider) for spider, kw in jobs]
-    with _Progress(names, sys.stderr.isatty()) as progress:
-        run_crawls(jobs, settings, progress)
-    store = open_db(ctx)
-    try:
-        runs = [next(iter(store.runs(site=n, limit=1)), None) for n in names]
-    finally:
-        store.close()
-    _summary(runs)
-    if any(r is None or r.status == "failed" for r in runs):
+    own = _own_runs(ctx.obj["db"], names)
+    with own, _Progress(names, sys.stderr.isatty()) as progress:
+        own.crawlers = run_crawls(jobs, settings, progress)
+    _summary(own.runs)
+    for problem in own.problems:
+        click.echo(f"Error: {problem}", err=True)
+    if not own.succeeded:
         ctx.exit(1)
+
+
+def _own_runs(db, names):
+    """This command's sites taken (one line, exit 75, when one is being crawled); its runs are read back after."""
+    from newswatch.crawling.ownruns import BUSY_EXIT, OwnRuns, SiteBusy
+    from storage import StoreError
+
+    try:
+        return OwnRuns(db, names).take()
+    except SiteBusy as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = BUSY_EXIT
+        raise error from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _summary(runs) -> None:
