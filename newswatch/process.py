@@ -8,10 +8,13 @@ from newswatch.event import extract_event
 from newswatch.fingerprint import canonical_url, content_hash, item_id
 
 
-def finish_item(raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None) -> dict:
+def finish_item(
+    raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool | None = None
+) -> dict:
     """Clean, date, extract the event and fingerprint a raw item exactly as the crawl pipelines do."""
     item = clean_item(raw)
-    item["published"] = parse_date(item["published_raw"], tz, languages) if item["published_raw"] else None
+    raw_date = item["published_raw"]
+    item["published"] = parse_date(raw_date, tz, languages, day_first) if raw_date else None
     item["event"] = extract_event(
         item.get("title") or "", item.get("body") or "", item["published"], item.get("language")
     )

@@ -162,7 +162,7 @@ ARTICLES = {
         "expected": {
             "canonical_url": None,
             "title": "Workshop on open research data held in Vilnius",
-            "published_raw": "2023-06-25",
+            "published_raw": "Jun 25, 2023",
             "source": None,
             "section": [],
             "language": "en",
