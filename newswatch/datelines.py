@@ -221,6 +221,14 @@ def _source(line: str, date: str) -> str | None:
     return plain[0] if len(plain) == 1 and len(segments) == 2 else None
 
 
+def _source_line(window: list[str]) -> str | None:
+    """A "Source: …" line of its own near the title (info lines laid out as list items)."""
+    for line in window:
+        if len(line) <= 80 and _SOURCE_LABEL.match(line):
+            return _SOURCE_LABEL.sub("", line).strip() or None
+    return None
+
+
 def dateline(paragraph: str | None, day_first: bool | None = None) -> str | None:
     """The date of a dateline opening a paragraph: "Paris, 4 July 2018 –", "新华社北京2024年5月25日电"."""
     if not paragraph:
@@ -248,7 +256,7 @@ def info_line(root: etree._Element, title: str | None = None, day_first: bool | 
     for reader in (_labelled_date, _bare_date):
         for line in window:
             if date := reader(line, day_first):
-                return InfoLine(date, _source(line, date), line)
+                return InfoLine(date, _source(line, date) or _source_line(window), line)
     first_long = next((line for line in after if len(line.split()) >= 8), None)
     if date := dateline(first_long, day_first):
         return InfoLine(date, None, None)
