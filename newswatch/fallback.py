@@ -69,3 +69,19 @@ def fill_missing(
 def version_suffix(names: list[str]) -> str:
     """The extractor-version mark of fields that came from the generic extraction ("+generic:body,date")."""
     return f"+generic:{','.join(sorted(names))}" if names else ""
+
+
+def field_origins(cls, html: str, url: str) -> dict[str, str]:
+    """Per raw field of a site's page: "selectors" when the spider's selectors filled it, "generic"
+    when the fallback did, "" when neither (what `newswatch check --live` counts)."""
+    import parsel
+
+    raw = cls.extract_page(parsel.Selector(text=html, base_url=url), url)
+    by_selectors = {key for key, value in raw.items() if not _empty(value)}
+    names = fill_missing(raw, html, url, cls.timezone, cls.day_first) if cls.generic_fallback else []
+    if "date" in names:
+        by_selectors.discard("published_raw")  # present but unreadable
+    return {
+        key: "selectors" if key in by_selectors else ("generic" if not _empty(value) else "")
+        for key, value in raw.items()
+    }

@@ -4,8 +4,11 @@ named by the run's health, and a redesign re-baselines its items instead of flag
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import parsel
@@ -134,3 +137,33 @@ def test_every_site_spider_falls_back_and_the_generic_spider_does_not(site):
 
     assert spider_for_site(site).generic_fallback is True
     assert GenericSpider.generic_fallback is False
+
+
+def check_live(server, tmp_path) -> list[str]:
+    """`newswatch check cae --live` against the local server: the live table's rows by field."""
+    root = tmp_path / "checkout"
+    shutil.copytree(Path(__file__).parent.parent / "spiders", root / "spiders", dirs_exist_ok=True)
+    (root / "tests" / "fixtures" / "pages").mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch", "check", "cae", "--live", "--base-url", server.url, "--articles", "3"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"cae: 3 live article(s) from {server.url}/cae/html/en/col2003/column_2003_1.html" in done.stdout
+    assert re.search(r"┃ field +┃ filled ┃ selectors ┃ fallback ┃ empty in", done.stdout), done.stdout
+    rows = [line.replace("│", " ").split() for line in done.stdout.splitlines() if line.startswith("│ ")]
+    return [" ".join(cells) for cells in rows]
+
+
+def test_check_live_says_per_field_how_many_articles_the_selectors_filled_and_how_many_fell_back(tmp_path, site_server):
+    server = site_server(redesigned_site(tmp_path / "site"))
+    rows = check_live(server, tmp_path)
+    assert "title 3/3 3 0" in rows and "body 3/3 3 0" in rows and "published 3/3 3 0" in rows
+    server.set_version("v2")
+    rows = check_live(server, tmp_path)
+    assert "title 3/3 3 0" in rows and "body 3/3 0 3" in rows and "published 3/3 0 3" in rows
+    assert "source 3/3 0 3" in rows  # the "Source:" line, read by the generic extraction
