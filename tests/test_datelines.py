@@ -79,7 +79,8 @@ def test_anso_day_first_date_line():
 def test_anso_spider_reads_its_date_lines_day_first():
     html = (
         "<html><head><title>ANSO Holds Council Meeting</title></head><body>"
-        "<h2 class='detail-title'>ANSO Holds Council Meeting</h2><div class='detail-info'><span>Date: 03 06, 2024</span>"
+        "<h2 class='detail-title'>ANSO Holds Council Meeting</h2>"
+        "<div class='detail-info'><span>Date: 03 06, 2024</span>"
         f"<span>Source: ANSO</span></div><div class='TRS_Editor'>{BODY}</div></body></html>"
     )
     item = extract_item(AnsoSpider, html, "http://www.anso.org.cn/news/anso/202406/t20240603_123456.html")
