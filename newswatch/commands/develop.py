@@ -242,7 +242,9 @@ def _report(title: str, report: dict, origins: list[dict[str, str]] | None = Non
         if origins is not None:
             key = "published_raw" if field == "published" else field
             known = [o[key] for o in origins if key in o]
-            counts = [str(known.count("selectors")), str(known.count("generic"))] if known else ["-", "-"]
+            by_selectors, by_generic = known.count("selectors"), known.count("generic")
+            derived = not (by_selectors or by_generic) and info["filled"]  # set by the pipeline (canonical_url)
+            counts = [str(by_selectors), str(by_generic)] if known and not derived else ["-", "-"]
         table.add_row(field, f"{info['filled']}/{total}", *counts, ", ".join(info["empty"]))
     console.print(table)
     if report["unparsed_dates"]:
