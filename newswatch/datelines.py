@@ -102,6 +102,8 @@ _SKIPPED_TAGS = frozenset(
     ["script", "style", "noscript", "template", "nav", "aside", "select", "option", "button", "svg", "head"]
 )
 _WS = re.compile(r"\s+")
+#: A byline's "… on <date>", the weekday allowed between them.
+_BYLINE_ON = re.compile(r"^(?:by|submitted|posted|written|published)\b.{0,60}\bon\s+(?:[a-z]{3,9}\.?,?\s+)?$", re.I)
 #: Lines read before giving up on finding the title, and lines searched around it.
 _MAX_LINES = 600
 _AFTER, _BEFORE = 8, 3
@@ -197,11 +199,13 @@ def _bare_date(line: str, day_first: bool | None) -> str | None:
         before, after = line[:start], line[end:]
         if _NOT_PUBLISHED.search(_SEPARATORS.split(before)[-1]):
             continue
+        if line.rstrip().endswith((".", "。")):
+            return None  # a sentence, not a byline
+        if _BYLINE_ON.search(before) and len(line) <= 100:
+            return raw  # "Submitted by Press Team on Tue, 06/12/2019 - 10:15", "By J. Doe on May 3, 2021"
         rest = [s for s in _SEPARATORS.split(f"{before} | {after}") if s.strip(" ,;:-–—()[]")]
         words = [len(s.split()) for s in rest]
-        if sum(words) <= 8 and all(w <= 5 for w in words) and not line.rstrip().endswith((".", "。")):
-            return raw
-        return None
+        return raw if sum(words) <= 8 and all(w <= 5 for w in words) else None
     return None
 
 

@@ -45,6 +45,7 @@ def published(html: str, day_first: bool | None = None) -> str | None:
         ("发布时间：2024年5月25日 来源：中国工程院", "2024-05-25"),
         ("日期：2021-11-03", "2021-11-03"),
         ("Posted on March 3, 2021 by the Secretariat", "2021-03-03"),
+        ("Submitted by Press Team on Tue, 06/12/2019 - 10:15", "2019-06-12"),
         ("Tuesday, 2 April 2026", "2026-04-02"),
         ("Date: 02 April 2026 | Press Office", "2026-04-02"),
     ],
