@@ -398,8 +398,10 @@ def italian(t, d: date) -> tuple[str, str]:
 
 
 def event_and_news_lines(t, d: date) -> tuple[str, str]:
-    lines = f"<p class='ev'>Event: 12–14 June {d.year + 1}, Vienna</p>" \
+    lines = (
+        f"<p class='ev'>Event: 12–14 June {d.year + 1}, Vienna</p>"
         f"<p class='kicker'>News | {d.day} {MONTHS[d.month]} {d.year}</p>"
+    )
     body = f"{NAV}<main><h1>{t[0]}</h1>{lines}{paragraphs(t)}</main>{FOOT}"
     return doc(t[0], body), f"/news-and-events/{t[0].split()[1].lower()}"
 
