@@ -48,7 +48,7 @@ _PUBLISHED = re.compile(
 )
 _NOT_PUBLISHED = re.compile(
     r"updated|modified|revised|edited|deadline|closing|due|expires|event|venue|time\s+and\s+place|when|"
-    r"from|until|register|更新|截止|活动|会议时间",
+    r"from|until|register|today|更新|截止|活动|会议时间|今天|今日",
     re.I,
 )
 _SOURCE_LABEL = re.compile(r"^\s*(source|from|来源|出处)\s*[:：]\s*", re.I)
@@ -162,16 +162,15 @@ def page_lines(root: etree._Element, limit: int = _MAX_LINES) -> tuple[list[str]
 
 
 def _title_index(lines: list[str], h1_at: int | None, title: str | None) -> int | None:
-    if h1_at is not None and h1_at < len(lines):
-        return h1_at
-    if not title:
-        return None
-    wanted = _WS.sub(" ", title).strip().casefold()
-    for i, line in enumerate(lines):
-        folded = line.casefold()
-        if folded == wanted or (len(folded) > 15 and wanted.startswith(folded)):
-            return i
-    return None
+    """The line of the article's title: the line that reads as the title, else the first <h1>'s
+    (the first <h1> of an old layout may be the site's logo)."""
+    if title:
+        wanted = _WS.sub(" ", title).strip().casefold()
+        for i, line in enumerate(lines):
+            folded = line.casefold()
+            if folded == wanted or (len(folded) > 15 and (folded in wanted or wanted in folded) and len(folded) < 300):
+                return i
+    return h1_at if h1_at is not None and h1_at < len(lines) else None
 
 
 def _dates(text: str, day_first: bool | None):
