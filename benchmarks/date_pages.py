@@ -2,7 +2,7 @@
 
 Three splits: ``tuned`` (the styles the date reading was developed on), ``heldout`` (styles kept
 apart; its one miss, Drupal's "Submitted by … on <date>", was then fixed, so it is seen now) and
-``unseen`` (styles written after the last change to the reading and scored as they came out).
+``unseen`` (styles written after that fix and scored as they came out; nothing was changed for them).
 The text is written for this benchmark and reports no real events. Used by bench_dates.py.
 """
 
@@ -361,7 +361,7 @@ def geneva_dateline(t, d: date) -> tuple[str, str]:
     return doc(t[0], body), f"/releases/{t[0].split()[0].lower()}"
 
 
-# --- unseen styles: written after the reading was last changed, scored as they came out -------------
+# --- unseen styles: written after the held-out fix, scored as they came out -------------------------
 
 IT = [
     "",
