@@ -9,12 +9,16 @@ items instead of flagging them as updated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from newswatch.dates import parse_date
 
 #: Fields a site's selectors must fill, by the name stats and health use for them.
 FIELDS = {"title": "title", "body": "body", "date": "published_raw"}
+#: Fewer words than this from the generic extraction are no article body (a breadcrumb, a heading).
+MIN_BODY_WORDS = 12
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: Fields also taken from the generic extraction, without counting, once a page fell back.
 _ALSO = ("source", "summary", "section", "images", "canonical_url")
 
@@ -56,6 +60,7 @@ def fill_missing(
     from newswatch.generic import extract_article  # trafilatura loads slowly: only when needed
 
     generic = extract_article(html() if callable(html) else html, url, day_first=day_first)
+    generic["body"] = _article_text(generic.get("body"), raw.get("title") or generic.get("title"))
     for name in names:
         key = FIELDS[name]
         if not _empty(generic.get(key)):
@@ -64,6 +69,21 @@ def fill_missing(
         if _empty(raw.get(key)) and not _empty(generic.get(key)):
             raw[key] = generic[key]
     return names
+
+
+def _article_text(body: str | None, title: str | None) -> str:
+    """The generic body without lines repeating the title, or "" when what is left is too short to
+    be an article's text (a page with an empty article yields its breadcrumbs and headings)."""
+    folded = (title or "").strip().casefold()
+    kept = [p for p in (body or "").split("\n\n") if p.strip() and p.strip().casefold() != folded]
+    text = "\n\n".join(kept)
+    return text if _words(text) >= MIN_BODY_WORDS else ""
+
+
+def _words(text: str) -> float:
+    """Words of a text, a CJK character counting half a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()) + cjk / 2
 
 
 def version_suffix(names: list[str]) -> str:

@@ -167,3 +167,13 @@ def test_check_live_says_per_field_how_many_articles_the_selectors_filled_and_ho
     rows = check_live(server, tmp_path)
     assert "title 3/3 3 0" in rows and "body 3/3 0 3" in rows and "published 3/3 0 3" in rows
     assert "source 3/3 0 3" in rows  # the "Source:" line, read by the generic extraction
+
+
+def test_an_empty_article_stays_empty_rather_than_filled_with_breadcrumbs_and_headings():
+    url = "https://en.cae.cn" + ARTICLE
+    html = article_html()
+    start, end = html.index('<div class="content" id="zoom">'), html.index('<div class="share">')
+    raw, fallback = CaeSpider.extract_html_fields(
+        html[:start] + '<div class="content" id="zoom"></div>' + html[end:], url
+    )
+    assert fallback == ["body"] and raw["body"] == []  # dropped as invalid, never stored with junk
