@@ -18,6 +18,7 @@ from newswatch.dates import parse_date
 FIELDS = {"title": "title", "body": "body", "date": "published_raw"}
 #: Fewer words than this from the generic extraction are no article body (a breadcrumb, a heading).
 MIN_BODY_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)]*)(?:\s|$)|[。！？]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 #: Fields also taken from the generic extraction, without counting, once a page fell back.
 _ALSO = ("source", "summary", "section", "images", "canonical_url")
@@ -72,12 +73,13 @@ def fill_missing(
 
 
 def _article_text(body: str | None, title: str | None) -> str:
-    """The generic body without lines repeating the title, or "" when what is left is too short to
-    be an article's text (a page with an empty article yields its breadcrumbs and headings)."""
+    """The generic body without lines repeating the title, or "" when what is left is no article's
+    text: too short, or without a sentence (a page with an empty article yields its breadcrumbs,
+    headings and info line)."""
     folded = (title or "").strip().casefold()
     kept = [p for p in (body or "").split("\n\n") if p.strip() and p.strip().casefold() != folded]
     text = "\n\n".join(kept)
-    return text if _words(text) >= MIN_BODY_WORDS else ""
+    return text if _words(text) >= MIN_BODY_WORDS and _SENTENCE_END.search(text) else ""
 
 
 def _words(text: str) -> float:
