@@ -28,7 +28,7 @@ class GenericSpider(NewsSpider):
 
     name = "generic"
     language = None
-    extractor_version = "1"
+    extractor_version = "2"  # 2: dates and source from the page's info line, kept out of the body
     live_checked = "generic extraction (trafilatura, htmldate, extruct)"
     generic_fallback = False  # no selectors of its own: everything is the generic extraction
     #: The news listing a subclass watches; `--url` gives it for the plain generic spider.
