@@ -56,7 +56,7 @@ def extract_file(path: Path, url: str | None = None) -> dict:
 
 def extract_item(cls: Any, html: str, url: str, fetched_at: str | None = None) -> dict:
     """The item a spider class makes of a page's HTML, finished as the crawl pipelines do."""
-    raw = cls.extract_html(html, url)
+    raw, fallback = cls.extract_html_fields(html, url)
     site = cls.name
     if site == "generic":
         from spiders.generic import site_name_for
@@ -67,5 +67,5 @@ def extract_item(cls: Any, html: str, url: str, fetched_at: str | None = None) -
         raw["language"] = cls.language
     languages = tuple(filter(None, [raw.get("language")])) or None
     item = finish_item(raw, getattr(cls, "timezone", None), languages, getattr(cls, "day_first", None))
-    item["extractor_version"] = cls.version_tag()
+    item["extractor_version"] = cls.version_tag(fallback)
     return item

@@ -55,8 +55,8 @@ class AnsoSpider(TrsSpider):
     article_path = r"^/(?:news|events|index)/[A-Za-z][A-Za-z0-9_]*/\d{6}/t\d{8}_\d+\.html$"
     language = "en"
     timezone = "+08:00"
-    day_first = True
-    extractor_version = "1"
+    day_first = True  # "03 06, 2024" is 3 June 2024 (the article says "On 3 June 2024")
+    extractor_version = "2"  # 2: numeric dates read day first
     live_checked = "no: URL patterns from the site's pages, TRS markup conventions, fixture selectors"
 
     @classmethod

@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
 from newswatch.crawling import META
+from newswatch.fallback import fill_missing, version_suffix
 from newswatch.htmltext import block_texts, images
 from newswatch.text import decode_html, normalize_space
 
@@ -69,6 +70,10 @@ class NewsSpider(scrapy.Spider):
     aliases: tuple[str, ...] = ()
     #: Bump when this site's selectors change: stored items are re-baselined, not flagged.
     extractor_version: str = "1"
+    #: The site's order of numeric dates: True for day first ("03 06, 2024" is 3 June), None unknown.
+    day_first: bool | None = None
+    #: Whether a title, body or date the selectors miss comes from the generic extraction.
+    generic_fallback: bool = True
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
     live_checked: str = "not checked against the live site"
     #: Set by the crawl (the revisit policy): False for a listed article not to request this run.
@@ -105,9 +110,10 @@ class NewsSpider(scrapy.Spider):
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
-    def version_tag(cls) -> str:
-        """The item's extractor_version: this spider's selectors plus the shared cleaning code."""
-        return f"{cls.name}-{cls.extractor_version}.core-{CORE_EXTRACTOR_VERSION}"
+    def version_tag(cls, fallback: list[str] | tuple[str, ...] = ()) -> str:
+        """The item's extractor_version: this spider's selectors plus the shared cleaning code, and the
+        fields that came from the generic extraction (a redesign re-baselines items, never flags them)."""
+        return f"{cls.name}-{cls.extractor_version}.core-{CORE_EXTRACTOR_VERSION}{version_suffix(list(fallback))}"
 
     # --- crawling ---------------------------------------------------------------------------
 
@@ -186,11 +192,16 @@ class NewsSpider(scrapy.Spider):
             return  # 304 Not Modified: stored copy is current; the monitor records it as seen
         if not self._is_html(response, "article"):
             return
-        item = self.extract_response(response)
+        item, fallback = self.extract_fields(response)
+        if self.generic_fallback:
+            stats = self.crawler.stats
+            stats.inc_value("newswatch/selectors/pages")
+            for name in fallback:
+                stats.inc_value(f"newswatch/fallback/{name}")
         item.update(
             site=self.name,
             url=response.url,
-            extractor_version=self.version_tag(),
+            extractor_version=self.version_tag(fallback),
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         if not item.get("language"):
@@ -241,12 +252,30 @@ class NewsSpider(scrapy.Spider):
 
     def extract_response(self, response) -> dict:
         """Raw item fields of a downloaded article page."""
-        return self.extract_page(self.selector(response, self.language), response.url)
+        return self.extract_fields(response)[0]
+
+    def extract_fields(self, response) -> tuple[dict, list[str]]:
+        """Raw item fields of a downloaded page, and the fields that came from the generic extraction."""
+        sel = self.selector(response, self.language)
+        html = response.text if sel is response.selector else sel.get
+        return self._with_fallback(sel, html, response.url)
 
     @classmethod
     def extract_html(cls, html: str, url: str) -> dict:
         """Raw item fields of a saved article page's HTML text."""
-        return cls.extract_page(parsel.Selector(text=html, base_url=url), url)
+        return cls.extract_html_fields(html, url)[0]
+
+    @classmethod
+    def extract_html_fields(cls, html: str, url: str) -> tuple[dict, list[str]]:
+        """Raw item fields of a saved page's HTML, and the fields that came from the generic extraction."""
+        return cls._with_fallback(parsel.Selector(text=html, base_url=url), html, url)
+
+    @classmethod
+    def _with_fallback(cls, sel: parsel.Selector, html, url: str) -> tuple[dict, list[str]]:
+        raw = cls.extract_page(sel, url)
+        if not cls.generic_fallback:
+            return raw, []
+        return raw, fill_missing(raw, html, url, cls.timezone, cls.day_first)
 
     # Declarations read by the default extract_page (a site whose page differs overrides it).
     #: The article's container; fields are looked up inside it (one scan of the page).

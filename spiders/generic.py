@@ -30,8 +30,9 @@ class GenericSpider(NewsSpider):
 
     name = "generic"
     language = None
-    extractor_version = "1"
+    extractor_version = "2"  # 2: dates and source from the page's info line, kept out of the body
     live_checked = "generic extraction (trafilatura, htmldate, extruct)"
+    generic_fallback = False  # no selectors of its own: everything is the generic extraction
     #: The news listing a subclass watches; `--url` gives it for the plain generic spider.
     start_url: str | None = None
     #: A site with several news listings: section key → listing URL (the first is ``start_url``).
@@ -95,17 +96,17 @@ class GenericSpider(NewsSpider):
     def next_page(self, response, section, page):
         return next_page(response.selector, response.url)
 
-    def extract_response(self, response) -> dict:
+    def extract_fields(self, response) -> tuple[dict, list[str]]:
         sel = self.selector(response)
-        return self.extract_html(sel.get() if sel is not response.selector else response.text, response.url)
+        return self.extract_html(sel.get() if sel is not response.selector else response.text, response.url), []
 
     @classmethod
-    def extract_html(cls, html: str, url: str) -> dict:
+    def extract_html_fields(cls, html: str, url: str) -> tuple[dict, list[str]]:
         # Imported here: trafilatura and extruct take half a second to load, which every
         # site's crawl would pay when Scrapy's spider loader imports this module.
         from newswatch.generic import extract_article
 
-        return extract_article(html, url)
+        return extract_article(html, url, day_first=cls.day_first), []
 
     @classmethod
     def matches(cls, url: str) -> bool:

@@ -316,6 +316,27 @@ def test_invalid_items_count_only_when_over_half_of_those_extracted():
     assert explain(run("ok", stats=most, new=3)) == "5 of 8 extracted items dropped as invalid (title empty or invalid)"
 
 
+def test_selectors_missing_a_field_on_most_pages_is_a_layout_change_naming_spider_and_field():
+    stats = {
+        **STATS["ok"],
+        "newswatch/selectors/pages": 30,
+        "newswatch/fallback/body": 27,
+        "newswatch/fallback/date": 3,
+    }
+    record = run("ok", stats=stats, new=8)
+    assert classify(record) == "layout_changed"
+    assert explain(record) == (
+        "cae: selectors for body missed on 27 of 30, for date on 3 of 30 articles; generic extraction used"
+    )
+
+
+def test_a_few_selector_misses_are_noted_on_a_healthy_run():
+    stats = {**STATS["ok"], "newswatch/selectors/pages": 8, "newswatch/fallback/date": 4}
+    record = run("ok", stats=stats, new=8, site="anso")
+    assert classify(record) == "ok"
+    assert explain(record) == "8 new; anso: selectors for date missed on 4 of 8 articles; generic extraction used"
+
+
 def test_a_few_failed_articles_leave_a_healthy_run_healthy():
     record = run("article503")
     assert record.status == "partial"
@@ -534,6 +555,7 @@ def test_runs_json_lists_runs_newest_first_with_health(runs_db):
         "removed": 0,
         "reappeared": 0,
         "errors": 1,
+        "fallback": {"pages": 0, "fields": {}},
         "health": "site_down",
         "explanation": "1 listing page answered 503",
     }

@@ -220,8 +220,12 @@ def fixture_save(site, url, case, root, force):
 # --- check -------------------------------------------------------------------------------------
 
 
-def _report(title: str, report: dict) -> None:
-    """Print one coverage report: a table of fields, then unparsed dates and errors."""
+def _report(title: str, report: dict, origins: list[dict[str, str]] | None = None) -> None:
+    """Print one coverage report: a table of fields, then unparsed dates and errors.
+
+    With ``origins`` (per page, where each raw field came from), the table also says how many
+    pages the site's selectors filled each field on and how many fell back to generic extraction.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -230,10 +234,20 @@ def _report(title: str, report: dict) -> None:
     table = Table()
     table.add_column("field", no_wrap=True)
     table.add_column("filled", justify="right", no_wrap=True)
+    if origins is not None:
+        table.add_column("selectors", justify="right", no_wrap=True)
+        table.add_column("fallback", justify="right", no_wrap=True)
     table.add_column("empty in", overflow="fold", ratio=1)
     total = report["total"]
     for field, info in report["fields"].items():
-        table.add_row(field, f"{info['filled']}/{total}", ", ".join(info["empty"]))
+        counts = []
+        if origins is not None:
+            key = "published_raw" if field == "published" else field
+            known = [o[key] for o in origins if key in o]
+            by_selectors, by_generic = known.count("selectors"), known.count("generic")
+            derived = not (by_selectors or by_generic) and info["filled"]  # set by the pipeline (canonical_url)
+            counts = [str(by_selectors), str(by_generic)] if known and not derived else ["-", "-"]
+        table.add_row(field, f"{info['filled']}/{total}", *counts, ", ".join(info["empty"]))
     console.print(table)
     if report["unparsed_dates"]:
         console.print("Dates that failed to parse:", highlight=False)
@@ -245,11 +259,14 @@ def _report(title: str, report: dict) -> None:
         console.print(f"Extraction failed on {case}: {error}", highlight=False, markup=False)
 
 
-def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str, dict]]:
-    """The site's first listing page and the items of its first ``articles`` articles."""
+def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str, dict], list[dict[str, str]]]:
+    """The site's first listing page, the items of its first ``articles`` articles, and per article
+    where each field came from (the site's selectors or the generic extraction)."""
     from scrapy.http import HtmlResponse
 
-    from newswatch.pagefixtures import extract_body
+    from newswatch.fallback import field_origins
+    from newswatch.pagefixtures import charset_of, extract_body
+    from newswatch.text import decode_html
 
     spider = cls(base_url=base_url) if base_url else cls()
     failures = []
@@ -269,14 +286,16 @@ def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str,
     links = spider.article_links(response)
     if not links:
         raise click.ClickException(f"no article links on {listing}: check article_path and the listing URL")
-    items = {}
+    items, origins = {}, []
     for link in links[:articles]:
         try:
             page, page_headers, _ = fetch(link, timeout=15)
             items[link] = extract_body(cls.name, page, link, page_headers)
         except click.ClickException as exc:
             click.echo(f"skipped {link}: {exc.format_message()}", err=True)
-    return listing, items
+            continue
+        origins.append(field_origins(cls, decode_html(page, charset_of(page_headers))[0], link))
+    return listing, items, origins
 
 
 @cli.command()
@@ -301,8 +320,8 @@ def check(site, live, articles, base_url, root):
         if not live:
             sys.exit(1)
     if live:
-        listing, items = live_items(cls, base_url, articles)
+        listing, items, origins = live_items(cls, base_url, articles)
         if not items:
             raise click.ClickException(f"no article of {listing} could be read")
         report = item_coverage({case_name(url): item for url, item in items.items()})
-        _report(f"{site}: {len(items)} live article(s) from {listing}", report)
+        _report(f"{site}: {len(items)} live article(s) from {listing}", report, origins)

@@ -31,9 +31,16 @@ def run_row(run) -> dict:
         "removed": run.removed,
         "reappeared": run.reappeared,
         "errors": run.errors,
+        "fallback": _fallback(run.stats or {}),
         "health": None if running else classify(run),
         "explanation": explain(run),
     }
+
+
+def _fallback(stats: dict) -> dict:
+    """Article pages the site's selectors read, and per field how many came from the generic extraction."""
+    fields = {k.removeprefix("newswatch/fallback/"): v for k, v in stats.items() if k.startswith("newswatch/fallback/")}
+    return {"pages": stats.get("newswatch/selectors/pages", 0), "fields": dict(sorted(fields.items()))}
 
 
 @cli.command()
