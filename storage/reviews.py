@@ -23,6 +23,8 @@ from .writes import utc, utc_or_none
 
 #: Values of the ``review`` filter of :meth:`ReviewsMixin.change_page`, besides None (all).
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
+#: Ids outside a 64-bit integer name no row (SQLite cannot even bind them).
+ID_RANGE = range(-(2**63), 2**63)
 
 
 class ReviewsMixin:
@@ -37,6 +39,8 @@ class ReviewsMixin:
     def review_change(self, change_id: int, status: str, note: str | None, at: datetime) -> ChangeReview:
         if status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
+        if change_id not in ID_RANGE:
+            raise KeyError(f"no change with id {change_id}")
         values = {"status": status, "note": (note or "").replace("\x00", "").strip() or None, "reviewed_at": utc(at)}
         stmt = self._insert(t.change_reviews).values(change_id=change_id, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[t.change_reviews.c.change_id], set_=values)
@@ -47,6 +51,8 @@ class ReviewsMixin:
         return ChangeReview(change_id=change_id, **values)
 
     def unreview_change(self, change_id: int) -> None:
+        if change_id not in ID_RANGE:
+            return
         with self._writer.begin() as conn:
             conn.execute(sa.delete(t.change_reviews).where(t.change_reviews.c.change_id == change_id))
 
@@ -129,6 +135,8 @@ class ReviewsMixin:
         return ChangePage(rows=[self._reviewed(r) for r in rows], total=total)
 
     def get_change(self, change_id: int) -> ReviewedChange | None:
+        if change_id not in ID_RANGE:
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(self._feed_query().where(t.changes.c.id == change_id)).mappings().first()
         return None if row is None else self._reviewed(row)

@@ -25,14 +25,21 @@ from newswatch.cli import cli
     metavar="FILE",
     help="Scheduler config whose next run times the sites page shows (default: none).",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this Host name (repeatable); on loopback only loopback names are answered.",
+)
 @click.pass_context
-def serve(ctx, host, port, config_path):
+def serve(ctx, host, port, config_path, allow_hosts):
     """Serve the dashboard: change feed with reviews, item diffs, events, sites, search, Atom feeds, /api.
 
     Listens on 127.0.0.1 unless --host says otherwise; on any other address every request must carry
     the token in NEWSWATCH_TOKEN (Authorization: Bearer TOKEN, or ?token=TOKEN once in a browser).
     """
-    from newswatch.web.security import TOKEN_ENV, is_local
+    from newswatch.web.security import TOKEN_ENV, allowed_hosts, is_local
 
     token = os.environ.get(TOKEN_ENV) or None
     if not is_local(host) and not token:
@@ -50,7 +57,7 @@ def serve(ctx, host, port, config_path):
         try:
             config = load_config(config_path, site_names())
         except ConfigError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from None
     import uvicorn
 
     from newswatch.web import create_app
@@ -58,12 +65,12 @@ def serve(ctx, host, port, config_path):
 
     url = resolve_url(ctx.obj["db"] or (config.storage_url if config else None))
     try:
-        app = create_app(url, token=token, config=config)
+        app = create_app(url, token=token, config=config, hosts=allowed_hosts(host, allow_hosts))
     except StoreError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newswatch dashboard on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
     except OSError as exc:  # port taken, address not available
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

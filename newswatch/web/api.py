@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from newswatch.web import models as m
 from newswatch.web.app import get_store
 from newswatch.web.views import (
+    MAX_PAGE,
+    MAX_QUERY,
     BadRequest,
     FeedFilters,
     default_pair,
@@ -56,7 +58,7 @@ def changes(
     date_from: str | None = Query(default=None, alias="from", description="first day, YYYY-MM-DD (UTC)"),
     date_to: str | None = Query(default=None, alias="to", description="last day, YYYY-MM-DD (UTC)"),
     review: str | None = Query(default=None, description="all, unreviewed, reviewed, false_positive"),
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
     per_page: int = Query(default=50, ge=1, le=MAX_PER_PAGE),
     store=Depends(get_store),
 ) -> m.ChangeList:
@@ -221,12 +223,12 @@ def sites(request: Request, store=Depends(get_store)) -> list[m.Site]:
 def search(
     q: str = Query(description='words, "a phrase", OR, -word, prefix*'),
     site: str | None = None,
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
     per_page: int = Query(default=20, ge=1, le=MAX_PER_PAGE),
     store=Depends(get_store),
 ) -> m.SearchResults:
-    if len(q) > 500:
-        raise BadRequest("q: at most 500 characters")
+    if len(q) > MAX_QUERY:
+        raise BadRequest(f"q: at most {MAX_QUERY} characters")
     result = store.search(q, site=site or None, limit=per_page, offset=(page - 1) * per_page)
     hits = [
         m.SearchHit(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -18,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newswatch.web.security import Guard, http_url
+from newswatch.web.security import ACCESS_LOGGER, Guard, TokenRedactingFilter, http_url
 from newswatch.web.views import BadRequest, show_value
 
 HERE = Path(__file__).resolve().parent
@@ -53,40 +56,65 @@ def get_store(request: Request):
     return request.app.state.store
 
 
+DOCS_ASSETS = "/docs/assets"
+
+
+def swagger_ui_dir() -> Path:
+    """Swagger UI's files as shipped by the fastapi-offline package (served from here, no CDN)."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
 def _docs_page(request: Request) -> HTMLResponse:
-    """Swagger UI, its one inline script allowed by hash (the other pages allow none)."""
-    page = get_swagger_ui_html(openapi_url="/openapi.json", title="newswatch API")
+    """Swagger UI from this server's own copy, its one inline script allowed by hash (other pages allow none)."""
+    page = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="newswatch API",
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+    )
     body = page.body.decode()
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
         for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
     )
-    cdn = "https://cdn.jsdelivr.net"
     csp = (
-        f"default-src 'none'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
-        f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'"
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
     return HTMLResponse(body, headers={"Content-Security-Policy": csp})
 
 
 def create_app(
-    db_url: str | None, token: str | None = None, config=None, clock: Callable[[], datetime] | None = None
+    db_url: str | None,
+    token: str | None = None,
+    config=None,
+    clock: Callable[[], datetime] | None = None,
+    hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
 
     ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times; ``clock`` (the
-    current UTC time by default) ends the changes-per-day window.
+    current UTC time by default) ends the changes-per-day window; ``hosts``, when given, are the only
+    Host names answered (:func:`newswatch.web.security.allowed_hosts`), others get a 400.
     """
     from storage import open_store
 
     store = open_store(db_url)
-    guard = Guard(token)
+    guard = Guard(token, hosts=hosts)
+    redact = TokenRedactingFilter()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        yield
-        store.close()
+        # added once the server has configured its logging, so the access log never shows the token
+        logging.getLogger(ACCESS_LOGGER).addFilter(redact)
+        try:
+            yield
+        finally:
+            logging.getLogger(ACCESS_LOGGER).removeFilter(redact)
+            store.close()
 
     async def csrf(request: Request) -> None:
         await guard.check_csrf(request)
@@ -110,7 +138,7 @@ def create_app(
 
     @app.middleware("http")
     async def security(request: Request, call_next):
-        refused = guard.authenticate(request)
+        refused = guard.refuse_input(request) or guard.authenticate(request)
         response = refused if refused is not None else await call_next(request)
         return guard.finish(request, response)
 
@@ -119,6 +147,15 @@ def create_app(
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=400)
         return render(request, "error.html", status_code=400, status=400, message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        message = f"{where}: {first.get('msg', 'invalid value')}"
+        return render(request, "error.html", status_code=400, status=400, message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -137,6 +174,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_dir()), name="docs-assets")
     return app
 
 

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from newswatch.web.views import MAX_NOTE
+
 
 class Review(BaseModel):
     """An analyst's verdict on a change."""
@@ -47,7 +49,7 @@ class ReviewIn(BaseModel):
     """Mark a change reviewed or a false positive, or (unreviewed) forget its review."""
 
     status: Literal["reviewed", "false_positive", "unreviewed"]
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class Item(BaseModel):

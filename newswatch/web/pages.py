@@ -14,6 +14,9 @@ from newswatch.web.app import get_store, render
 from newswatch.web.charts import bar_chart
 from newswatch.web.security import safe_next
 from newswatch.web.views import (
+    MAX_NOTE,
+    MAX_PAGE,
+    MAX_QUERY,
     BadRequest,
     FeedFilters,
     default_pair,
@@ -73,15 +76,19 @@ def review(
     next_url: str | None = Form(default=None, alias="next"),
     store=Depends(get_store),
 ):
+    if note is not None and len(note) > MAX_NOTE:
+        raise BadRequest(f"note: at most {MAX_NOTE} characters")
+    if status not in ("reviewed", "false_positive", "unreviewed"):
+        raise BadRequest(f"status: unknown value {status[:40]!r}; expected reviewed, false_positive or unreviewed")
+    if store.get_change(change_id) is None:
+        raise HTTPException(404, f"no change {change_id}")
     if status == "unreviewed":
         store.unreview_change(change_id)
-    elif status in ("reviewed", "false_positive"):
+    else:
         try:
             store.review_change(change_id, status, note, datetime.now(UTC))
         except KeyError:
             raise HTTPException(404, f"no change {change_id}") from None
-    else:
-        raise BadRequest(f"status: unknown value {status!r}; expected reviewed, false_positive or unreviewed")
     return RedirectResponse(safe_next(next_url, "/changes") + f"#change-{change_id}", status_code=303)
 
 
@@ -137,6 +144,10 @@ def sites(request: Request, store=Depends(get_store)):
 def search(
     request: Request, q: str = "", site: str | None = None, page: int = Query(default=1, ge=1), store=Depends(get_store)
 ):
+    if len(q) > MAX_QUERY:
+        raise BadRequest(f"q: at most {MAX_QUERY} characters")
+    if page > MAX_PAGE:
+        raise BadRequest(f"page: at most {MAX_PAGE}")
     result = (
         store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE)
         if q.strip()

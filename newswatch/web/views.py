@@ -19,6 +19,12 @@ from storage.records import ChangePage, DailyChanges, RunRecord, StoredItem, Ver
 from storage.reviews import REVIEW_FILTERS
 
 PER_PAGE = 50
+#: Page numbers above this are refused (400): no store is that deep, and the offset must fit SQL integers.
+MAX_PAGE = 1_000_000
+#: Longest search query accepted (the store also bounds how many distinct terms it searches for).
+MAX_QUERY = 500
+#: Longest review note accepted, from the form as from the API.
+MAX_NOTE = 2000
 re_marks = re.compile("([\ue000\ue001])")
 CHART_DAYS = 30
 
@@ -34,7 +40,7 @@ def parse_day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise BadRequest(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise BadRequest(f"{name}: {value[:40]!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,9 @@ class FeedFilters:
         try:
             number = int(page or 1)
         except (TypeError, ValueError):
-            raise BadRequest(f"page: {page!r} is not a number") from None
+            raise BadRequest(f"page: {str(page)[:40]!r} is not a number") from None
+        if number > MAX_PAGE:
+            raise BadRequest(f"page: at most {MAX_PAGE}")
         start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
         if start and end and end < start:
             raise BadRequest("to: the end date is before the start date")
@@ -81,8 +89,10 @@ class FeedFilters:
 
     @property
     def until(self) -> datetime | None:
-        """Exclusive end: the start of the day after ``date_to``."""
-        return datetime.combine(self.date_to + timedelta(days=1), time(), UTC) if self.date_to else None
+        """Exclusive end: the start of the day after ``date_to`` (none after the last representable day)."""
+        if self.date_to is None or self.date_to >= date.max:
+            return None
+        return datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
 
     def query(self, **changes: Any) -> str:
         """This filter's query string, with some values changed (page=2 …)."""
@@ -286,6 +296,9 @@ def item_summary(item: StoredItem) -> dict[str, Any]:
 
 
 __all__ = [
+    "MAX_NOTE",
+    "MAX_PAGE",
+    "MAX_QUERY",
     "PER_PAGE",
     "BadRequest",
     "FeedFilters",
