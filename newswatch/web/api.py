@@ -243,4 +243,4 @@ def search(
         )
         for h in result.hits
     ]
-    return m.SearchResults(query=q, total=result.total, page=page, per_page=per_page, hits=hits)
+    return m.SearchResults(query=q, total=result.total, capped=result.capped, page=page, per_page=per_page, hits=hits)

@@ -170,7 +170,10 @@ class SearchResults(BaseModel):
     """One page of search hits, best first."""
 
     query: str
-    total: int
+    total: int = Field(description="Matching items, counted up to the ranked candidates (see capped).")
+    capped: bool = Field(
+        default=False, description="More items match than total: only the most recently first-seen total are ranked."
+    )
     page: int
     per_page: int
     hits: list[SearchHit]
