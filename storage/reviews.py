@@ -114,25 +114,48 @@ class ReviewsMixin:
         limit: int = 50,
         offset: int = 0,
         item_id: str | None = None,
+        after: int | None = None,
+        before: int | None = None,
     ) -> ChangePage:
+        """A page of the feed, newest first: the ``limit`` changes after ``offset``, or (keyset) just
+        older than change ``after`` / just newer than change ``before`` (``offset`` is then ignored).
+
+        Pages are chosen on the changes table alone and only the page's rows are joined; a page
+        nearer the oldest end is counted from there, so the last page costs what the first does.
+        """
         ch = t.changes.c
+        limit, offset = max(limit, 0), max(offset, 0)
         where = self._feed_filters(site, kinds, since, until, review, item_id)
-        rows_query = (
-            self._feed_query()
-            .where(*where)
-            .order_by(ch.detected_at.desc(), ch.id.desc())
-            .limit(max(limit, 0))
-            .offset(max(offset, 0))
-        )
-        count_query = (
-            sa.select(sa.func.count())
-            .select_from(t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id))
-            .where(*where)
-        )
+        source = t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id) if review else t.changes
+        keys = sa.select(ch.id).select_from(source).where(*where)
+        newest_first, oldest_first = (ch.detected_at.desc(), ch.id.desc()), (ch.detected_at.asc(), ch.id.asc())
         with self.engine.connect() as conn:
-            rows = conn.execute(rows_query).mappings().all()
-            total = int(conn.execute(count_query).scalar() or 0)
-        return ChangePage(rows=[self._reviewed(r) for r in rows], total=total)
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0)
+            anchor_id = after if after is not None else before
+            anchor = None
+            if anchor_id is not None and anchor_id in ID_RANGE:
+                anchor = conn.execute(sa.select(ch.detected_at).where(ch.id == anchor_id)).scalar()
+            reverse = False
+            if anchor is not None and after is not None:
+                keys = keys.where(ch.detected_at <= anchor, sa.tuple_(ch.detected_at, ch.id) < sa.tuple_(anchor, after))
+                keys = keys.order_by(*newest_first).limit(limit)
+            elif anchor is not None:
+                keys = keys.where(
+                    ch.detected_at >= anchor, sa.tuple_(ch.detected_at, ch.id) > sa.tuple_(anchor, before)
+                )
+                keys, reverse = keys.order_by(*oldest_first).limit(limit), True
+            elif offset * 2 > total:  # nearer the oldest end: count from there
+                take = min(limit, total - offset)
+                keys = keys.order_by(*oldest_first).limit(max(take, 0)).offset(max(total - offset - limit, 0))
+                reverse = True
+            else:
+                keys = keys.order_by(*newest_first).limit(limit).offset(offset)
+            ids = [row[0] for row in conn.execute(keys)] if limit else []
+            if reverse:
+                ids.reverse()
+            rows = conn.execute(self._feed_query().where(ch.id.in_(ids))).mappings().all() if ids else []
+        by_id = {r["id"]: self._reviewed(r) for r in rows}
+        return ChangePage(rows=[by_id[i] for i in ids if i in by_id], total=total)
 
     def get_change(self, change_id: int) -> ReviewedChange | None:
         if change_id not in ID_RANGE:

@@ -16,6 +16,7 @@ from newswatch.web.views import (
     default_pair,
     feed_page,
     highlight,
+    pager_cursors,
     parse_day,
     plain_snippet,
     sites_overview,
@@ -60,15 +61,19 @@ def changes(
     review: str | None = Query(default=None, description="all, unreviewed, reviewed, false_positive"),
     page: int = Query(default=1, ge=1, le=MAX_PAGE),
     per_page: int = Query(default=50, ge=1, le=MAX_PER_PAGE),
+    after: int | None = Query(default=None, description="keyset paging: changes older than this change id"),
+    before: int | None = Query(default=None, description="keyset paging: changes newer than this change id"),
     store=Depends(get_store),
 ) -> m.ChangeList:
-    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
+    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page, after, before)
     result, pages = feed_page(store, filters, per_page)
+    cursors = pager_cursors(result)
     return m.ChangeList(
         total=result.total,
         page=filters.page,
         per_page=per_page,
         pages=pages,
+        next_after=cursors["last"] if filters.page < pages else None,
         changes=[change_model(row) for row in result.rows],
     )
 

@@ -42,6 +42,9 @@ class ChangeList(BaseModel):
     page: int
     per_page: int
     pages: int
+    next_after: int | None = Field(
+        default=None, description="Pass as after= (with page=page+1) for the next page by keyset: cheap at any depth."
+    )
     changes: list[Change]
 
 

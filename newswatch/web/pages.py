@@ -24,6 +24,7 @@ from newswatch.web.views import (
     highlight,
     item_summary,
     page_links,
+    pager_cursors,
     sites_overview,
     version_diff,
 )
@@ -49,9 +50,11 @@ def changes(
     date_to: str | None = Query(default=None, alias="to"),
     review: str | None = None,
     page: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
     store=Depends(get_store),
 ):
-    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
+    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page, after, before)
     result, pages = feed_page(store, filters)
     return render(
         request,
@@ -61,6 +64,7 @@ def changes(
         result=result,
         pages=pages,
         links=page_links(filters.page, pages),
+        cursors=pager_cursors(result),
         sites=site_names(store),
         kinds=FLAG_KINDS,
         review_filters=REVIEW_FILTERS,
