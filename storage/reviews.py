@@ -23,8 +23,8 @@ from .writes import utc, utc_or_none
 
 #: Values of the ``review`` filter of :meth:`ReviewsMixin.change_page`, besides None (all).
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
-#: Ids outside a 64-bit integer name no row (SQLite cannot even bind them).
-ID_RANGE = range(-(2**63), 2**63)
+#: Ids outside the id columns' range (INTEGER: 32 bits on PostgreSQL) name no row; binding them would fail.
+ID_RANGE = range(-(2**31), 2**31)
 
 
 class ReviewsMixin:

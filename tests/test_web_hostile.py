@@ -200,6 +200,7 @@ def test_odd_parameters_get_a_client_error(client):
         r = client.get(f"{path}{sep}page={huge}")
         assert r.status_code in (400, 422), (path, r.status_code)
     assert client.get("/api/changes/9223372036854775808").status_code == 404
+    assert client.get("/api/changes/2147483648").status_code == 404  # past PostgreSQL's INTEGER
     assert client.get("/api/changes/-9223372036854775809").status_code == 404
     token = csrf(client)
     form = {"status": "reviewed", "csrf_token": token}
