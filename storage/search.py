@@ -2,8 +2,8 @@
 
 A :class:`SqlStore` mixin. The index objects come from migrations 0003 (FTS5) and 0004 (PostgreSQL's
 stored ``search_vector`` with its GIN index). A user's query is never a syntax error: for FTS5 it is
-rebuilt from its words as quoted terms and phrases (with ``OR``, ``-word`` and a trailing ``*``);
-PostgreSQL's ``websearch_to_tsquery`` accepts any text. Repeated terms are dropped and at most
+rebuilt from its words as quoted terms and phrases (with ``OR``, ``-word`` and a trailing ``*``),
+for PostgreSQL into the same terms as ``to_tsquery`` text (:func:`pg_tsquery`). Repeated terms are dropped and at most
 ``MAX_TERMS`` terms (``MAX_WORDS`` words) are searched, so a long query costs no more than a short one.
 
 Ranking is bounded: only the ``CANDIDATES`` most recently first-seen matches are ranked (an index
@@ -28,6 +28,8 @@ MAX_TERMS = 16
 MAX_WORDS = 32
 #: Matches ranked for one query: the most recently first-seen ones.
 CANDIDATES = 1000
+#: PostgreSQL: items holding all of a phrase's words on which the phrase itself is checked.
+PHRASE_POOL = 3000
 SNIPPET_WORDS = 24
 # ts_headline drops what its parser takes for markup ("<b>…</b>"): angle brackets are swapped for
 # private-use characters before and restored after, so a snippet shows the text as it is.
@@ -97,6 +99,34 @@ def fts5_query(text: str) -> str | None:
     return " ".join(out) or None
 
 
+def pg_tsquery(text: str) -> str | None:
+    """The same reading of a query as :func:`fts5_query`, as PostgreSQL ``to_tsquery`` text (None: no word).
+
+    Words are lower-cased \\w+ runs in quotes (the ``simple`` configuration's lexemes), several words
+    of one term a phrase (``<->``), ``OR`` gives ``|``, ``-word`` gives ``!``, ``word*`` a prefix (``:*``).
+    """
+    parts: list[str] = []
+    joiner = "&"
+    for match in _CLAUSES.finditer(text or ""):
+        phrase, bare = match.group(1), match.group(2)
+        if bare is not None and bare.upper() in ("OR", "AND", "NOT"):
+            joiner = "|" if bare.upper() == "OR" and parts else joiner
+            continue
+        words = [w.lower() for w in _WORD.findall(phrase if phrase is not None else bare)]
+        if not words:
+            continue
+        lexemes = [f"'{w}'" for w in words]
+        if bare is not None and bare.endswith("*"):
+            lexemes[-1] += ":*"
+        term = " <-> ".join(lexemes)
+        term = f"({term})" if len(lexemes) > 1 else term
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            term = "!" + term
+        parts += [joiner, term] if parts else [term]
+        joiner = "&"
+    return " ".join(parts) or None
+
+
 class SearchMixin:
     """Store method ``search``; expects ``engine`` and ``dialect`` from SqlStore."""
 
@@ -107,9 +137,10 @@ class SearchMixin:
         limit, offset = max(int(limit), 0), max(int(offset), 0)
         query = bounded_query(query)
         if self.dialect == "postgresql":
-            if not query.strip():
+            tsquery = pg_tsquery(query)
+            if tsquery is None:
                 return SearchPage([], 0)
-            return self._search_pg(query, site, limit, offset)
+            return self._search_pg(tsquery, site, limit, offset)
         match = fts5_query(query)
         if match is None:
             return SearchPage([], 0)
@@ -151,15 +182,24 @@ class SearchMixin:
         by_key = {r[0]: self._hit(r[1:]) for r in rows}
         return SearchPage([by_key[k] for k in keys if k in by_key], total, capped)
 
-    def _search_pg(self, query: str, site: str | None, limit: int, offset: int) -> SearchPage:
+    def _search_pg(self, tsquery: str, site: str | None, limit: int, offset: int) -> SearchPage:
         # The candidates come newest first through ix_items_first_seen_at (or the GIN index for a
-        # rare word); ts_rank reads each one's stored vector, nothing is parsed again.
+        # rare word); ts_rank reads each one's stored vector, nothing is parsed again. A phrase needs
+        # each vector's positions: it is checked only on the PHRASE_POOL newest items holding all its words.
+        site_filter = " AND items.site = :site" if site else ""
+        if "<->" in tsquery:
+            source = (
+                "(SELECT items.id, items.first_seen_at, items.search_vector FROM items WHERE items.id IN ("
+                "SELECT items.id FROM items WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
+                f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool)) AS items"
+            )
+        else:
+            source = "items"
         candidates = sa.text(
-            "SELECT c.id, -ts_rank(c.search_vector, websearch_to_tsquery('simple', :q)) FROM ("
-            "SELECT items.id, items.search_vector FROM items "
-            "WHERE items.search_vector @@ websearch_to_tsquery('simple', :q)"
-            + (" AND items.site = :site" if site else "")
-            + " ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :n) AS c"
+            "SELECT c.id, -ts_rank(c.search_vector, to_tsquery('simple', :q)) FROM ("
+            f"SELECT items.id, items.search_vector FROM {source} "
+            f"WHERE items.search_vector @@ to_tsquery('simple', :q){site_filter}"
+            " ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :n) AS c"
         )
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
@@ -167,10 +207,17 @@ class SearchMixin:
         )
         rows_sql = sa.text(
             "SELECT items.id, items.id, items.site, items.url, items.title, items.published, items.status, "
-            f"ts_headline('simple', {_PG_SHIELD}, websearch_to_tsquery('simple', :q), :options) AS snippet "
+            f"ts_headline('simple', {_PG_SHIELD}, to_tsquery('simple', :q), :options) AS snippet "
             "FROM items WHERE items.id IN :ids"
         ).bindparams(sa.bindparam("ids", expanding=True))
-        params = {"q": query, "site": site, "n": CANDIDATES + 1, "options": options}
+        params = {
+            "q": tsquery,
+            "all_words": tsquery.replace("<->", "&"),
+            "pool": PHRASE_POOL,
+            "site": site,
+            "n": CANDIDATES + 1,
+            "options": options,
+        }
         with self.engine.connect() as conn:
             ranked = [tuple(r) for r in conn.execute(candidates, params)]
             keys, total, capped = self._page(ranked, limit, offset)
@@ -186,4 +233,4 @@ class SearchMixin:
         return SearchHit(item_id=r[0], site=r[1], url=r[2], title=r[3], published=r[4], status=r[5], snippet=r[6] or "")
 
 
-__all__ = ["CANDIDATES", "MAX_TERMS", "MAX_WORDS", "SearchMixin", "bounded_query", "fts5_query"]
+__all__ = ["CANDIDATES", "MAX_TERMS", "MAX_WORDS", "SearchMixin", "bounded_query", "fts5_query", "pg_tsquery"]

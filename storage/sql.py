@@ -72,8 +72,8 @@ def _chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[st
 class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
     """Store backed by SQLite (embedded default) or PostgreSQL (shared)."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
+    def __init__(self, url: str, pool_size: int | None = None) -> None:
+        self.engine = create_engine(url, pool_size=pool_size)
         self.url = mask_url(self.engine.url)
         self.dialect = self.engine.dialect.name
         # Writers take SQLite's write lock up front; harmless elsewhere.

@@ -115,3 +115,25 @@ def test_sqlite_search_uses_the_fts5_index(store):
         ).all()
     assert any("VIRTUAL TABLE INDEX" in row[-1] for row in plan)
     assert not any("TEMP B-TREE" in row[-1] for row in plan)  # no sort of every match
+
+
+def test_postgresql_query_reading_matches_fts5():
+    from storage.search import pg_tsquery
+
+    assert pg_tsquery("water security") == "'water' & 'security'"
+    assert pg_tsquery('"Water security" OR food') == "('water' <-> 'security') | 'food'"
+    assert pg_tsquery("co-operation secur*") == "('co' <-> 'operation') & 'secur':*"
+    assert pg_tsquery("water -food") == "'water' & !'food'"
+    assert pg_tsquery("'); DROP TABLE items; --") == "'drop' & 'table' & 'items'"
+    assert pg_tsquery("AND") is None and pg_tsquery("") is None
+
+
+def test_prefixes_and_phrases_on_both_backends(store, monkeypatch):
+    ids = _fill(store, 6)
+    assert store.search("hydro*").total == 6  # a prefix, on PostgreSQL too
+    assert store.search('"hydrogen storage"').total == 6
+    assert store.search('"storage report"').total == 0
+    assert store.search("report -hydrogen").total == 0
+    if store.dialect == "postgresql":  # a phrase is checked on the newest items holding all its words
+        monkeypatch.setattr(search_module, "PHRASE_POOL", 2)
+        assert sorted(h.item_id for h in store.search('"hydrogen storage"').hits) == sorted(ids[-2:])

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -21,10 +22,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newswatch.web.security import ACCESS_LOGGER, Guard, TokenRedactingFilter, http_url
+from newswatch.web.security import ACCESS_LOGGER, Guard, SecurityMiddleware, TokenRedactingFilter, http_url
 from newswatch.web.views import BadRequest, show_value
 
 HERE = Path(__file__).resolve().parent
+#: Threads serving requests, and database connections kept open for them.
+WEB_THREADS = 12
 KIND_LABELS = {"new": "New", "updated": "Updated", "removed": "Removed", "reappeared": "Reappeared"}
 REVIEW_LABELS = {"reviewed": "Reviewed", "false_positive": "False positive"}
 
@@ -102,12 +105,14 @@ def create_app(
     """
     from storage import open_store
 
-    store = open_store(db_url)
+    store = open_store(db_url, pool_size=WEB_THREADS)
     guard = Guard(token, hosts=hosts)
     redact = TokenRedactingFilter()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # as many request threads as pooled connections: no connection is opened per request
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WEB_THREADS
         # added once the server has configured its logging, so the access log never shows the token
         logging.getLogger(ACCESS_LOGGER).addFilter(redact)
         try:
@@ -136,11 +141,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
 
-    @app.middleware("http")
-    async def security(request: Request, call_next):
-        refused = guard.refuse_input(request) or guard.authenticate(request)
-        response = refused if refused is not None else await call_next(request)
-        return guard.finish(request, response)
+    app.add_middleware(SecurityMiddleware, guard=guard)
 
     @app.exception_handler(BadRequest)
     async def bad_request(request: Request, exc: BadRequest):

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Host names a loopback server answers to; any other Host header is a DNS-rebinding attempt.
@@ -222,17 +224,50 @@ class Guard:
 
     def finish(self, request: Request, response: Response) -> Response:
         """Add the security headers, and the CSRF cookie when one was issued."""
+        self.finish_headers(request, response.headers)
+        return response
+
+    def finish_headers(self, request: Request, headers: MutableHeaders) -> None:
+        """The security headers (and the CSRF cookie when one was issued) added to a response's headers."""
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", CSP)
+            headers.setdefault(name, value)
+        headers.setdefault("Content-Security-Policy", CSP)
         if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            headers.setdefault("Cache-Control", "no-store")
         new = getattr(request.state, "new_csrf", None)
         if new:
-            response.set_cookie(
+            scratch = Response()
+            scratch.set_cookie(
                 CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
             )
-        return response
+            headers.append("set-cookie", scratch.headers["set-cookie"])
+
+
+class SecurityMiddleware:
+    """The guard as plain ASGI middleware: refuses what it must, then adds the headers to every response.
+
+    (Plain ASGI rather than ``@app.middleware``: no extra task and body stream per request.)
+    """
+
+    def __init__(self, app: ASGIApp, guard: Guard) -> None:
+        self.app, self.guard = app, guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        refused = self.guard.refuse_input(request) or self.guard.authenticate(request)
+        if refused is not None:
+            await self.guard.finish(request, refused)(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.guard.finish_headers(request, MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 __all__ = [
@@ -242,6 +277,7 @@ __all__ = [
     "LOOPBACK_NAMES",
     "TOKEN_ENV",
     "Guard",
+    "SecurityMiddleware",
     "TokenRedactingFilter",
     "allowed_hosts",
     "host_name",
