@@ -157,6 +157,16 @@ class ReviewsMixin:
         by_id = {r["id"]: self._reviewed(r) for r in rows}
         return ChangePage(rows=[by_id[i] for i in ids if i in by_id], total=total)
 
+    def feed_stamp(self, site: str | None = None) -> tuple[int, int]:
+        """(newest change id, number of changes), of one site or all: what a feed's content depends on."""
+        ch = t.changes.c
+        query = sa.select(sa.func.max(ch.id), sa.func.count())
+        if site:
+            query = query.where(ch.site == site)
+        with self.engine.connect() as conn:
+            newest, count = conn.execute(query).one()
+        return int(newest or 0), int(count or 0)
+
     def get_change(self, change_id: int) -> ReviewedChange | None:
         if change_id not in ID_RANGE:
             return None

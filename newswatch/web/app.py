@@ -96,17 +96,19 @@ def create_app(
     config=None,
     clock: Callable[[], datetime] | None = None,
     hosts: Iterable[str] | None = None,
+    secret: bytes | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
 
     ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times; ``clock`` (the
     current UTC time by default) ends the changes-per-day window; ``hosts``, when given, are the only
-    Host names answered (:func:`newswatch.web.security.allowed_hosts`), others get a 400.
+    Host names answered (:func:`newswatch.web.security.allowed_hosts`), others get a 400; ``secret``
+    signs CSRF tokens (random by default; worker processes of one server share it).
     """
     from storage import open_store
 
     store = open_store(db_url, pool_size=WEB_THREADS)
-    guard = Guard(token, hosts=hosts)
+    guard = Guard(token, secret=secret, hosts=hosts)
     redact = TokenRedactingFilter()
 
     @asynccontextmanager
@@ -140,6 +142,7 @@ def create_app(
     app.state.db_url = db_url
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
+    app.state.feed_cache = {}
 
     app.add_middleware(SecurityMiddleware, guard=guard)
 
@@ -179,4 +182,32 @@ def create_app(
     return app
 
 
-__all__ = ["create_app", "get_store", "render"]
+#: Environment variable through which `newswatch serve --workers N` hands its settings to its workers.
+SERVE_ENV = "NEWSWATCH_SERVE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `newswatch serve --workers N`, from the settings in SERVE_ENV."""
+    import json
+    import os
+
+    from newswatch.web.security import TOKEN_ENV
+
+    settings = json.loads(os.environ[SERVE_ENV])
+    config = None
+    if settings.get("config"):
+        from newswatch.config import load_config
+        from newswatch.crawling.runner import site_names
+
+        config = load_config(Path(settings["config"]), site_names())
+    hosts = settings.get("hosts")
+    return create_app(
+        settings["db"],
+        token=os.environ.get(TOKEN_ENV) or None,
+        config=config,
+        hosts=None if hosts is None else frozenset(hosts),
+        secret=bytes.fromhex(settings["secret"]),
+    )
+
+
+__all__ = ["SERVE_ENV", "app_from_environment", "create_app", "get_store", "render"]

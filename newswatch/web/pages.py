@@ -33,6 +33,7 @@ from storage.reviews import REVIEW_FILTERS
 router = APIRouter(include_in_schema=False)
 SEARCH_PER_PAGE = 20
 FEED_ENTRIES = 100
+FEED_CACHE = 64  # Atom documents kept, keyed by URL and the feed's newest change
 
 
 def site_names(store) -> list[str]:
@@ -173,8 +174,21 @@ def search(
 
 
 def _feed(request: Request, store, site: str | None) -> Response:
-    page = store.change_page(site=site, limit=FEED_ENTRIES)
+    """The Atom feed, rebuilt only when a change was added (or removed) since it was last built."""
     base = str(request.base_url).rstrip("/")
+    key = (base, request.url.path, site, store.feed_stamp(site))
+    cache: dict = request.app.state.feed_cache
+    body = cache.get(key)
+    if body is None:
+        body = _atom(request, store, site, base)
+        if len(cache) >= FEED_CACHE:
+            cache.pop(next(iter(cache)))
+        cache[key] = body
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _atom(request: Request, store, site: str | None, base: str) -> bytes:
+    page = store.change_page(site=site, limit=FEED_ENTRIES)
     body = atom_feed(
         [row.change for row in page.rows],
         feed_id="tag:newswatch,2026:feed" + (f"/site/{quote(site, safe='')}" if site else ""),
@@ -183,7 +197,7 @@ def _feed(request: Request, store, site: str | None) -> Response:
         home_url=base + "/changes" + (f"?site={quote(site, safe='')}" if site else ""),
         item_url=lambda c: f"{base}/items/{quote(c.item_id, safe='')}" + (f"?b={c.version}" if c.version else ""),
     )
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    return body
 
 
 @router.get("/feed.atom")
