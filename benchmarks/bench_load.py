@@ -9,6 +9,7 @@ the error count; the last line is JSON. Traffic goes to 127.0.0.1 only and stops
 number of requests, each with a timeout).
 
     python benchmarks/bench_load.py [--backends sqlite postgresql] [--items 5000] [--clients 50] [--requests 20]
+                                    [--workers 2]
 """
 
 from __future__ import annotations
@@ -82,6 +83,27 @@ async def load(base: str, clients: int, requests: int, items: int) -> tuple[dict
     return out, errors, time.perf_counter() - start
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by process ``root`` and its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
 def wait_ready(base: str, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -101,7 +123,7 @@ def run_backend(backend: str, args) -> dict[str, float]:
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if k != "NEWSWATCH_TOKEN"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "newswatch", "--db", url, "serve", "--port", str(port)],
+        [sys.executable, "-m", "newswatch", "--db", url, "serve", "--port", str(port), "--workers", str(args.workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -109,12 +131,17 @@ def run_backend(backend: str, args) -> dict[str, float]:
     try:
         wait_ready(base, server)
         asyncio.run(load(base, args.clients, 2, args.items))  # warm-up
+        cpu_before, client_before = cpu_seconds(server.pid), time.process_time()
         out, errors, elapsed = asyncio.run(load(base, args.clients, args.requests, args.items))
+        server_cpu, client_cpu = cpu_seconds(server.pid) - cpu_before, time.process_time() - client_before
     finally:
         server.terminate()
         server.wait(timeout=60)
     every = [ms for values in out.values() for ms in values]
-    print(f"\n{backend} · {args.items:,} items · {args.clients} clients · {len(every)} requests in {elapsed:.1f} s")
+    print(
+        f"\n{backend} · {args.items:,} items · {args.workers} workers · {args.clients} clients · "
+        f"{len(every)} requests in {elapsed:.1f} s"
+    )
     print(f"  {'page':<8}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     result = {}
     for kind in (*KINDS, "all"):
@@ -127,7 +154,14 @@ def run_backend(backend: str, args) -> dict[str, float]:
         f"  throughput {len(every) / elapsed:.1f} requests/s, errors {len(errors)}"
         + (f": {errors[:3]}" if errors else "")
     )
+    per_request = server_cpu / max(len(every), 1) * 1000
+    print(
+        f"  server CPU {per_request:.1f} ms per request (this process tree; PostgreSQL's own not counted): "
+        f"{1000 / per_request:.0f} requests/s per free core; clients' CPU "
+        f"{client_cpu / max(len(every), 1) * 1000:.1f} ms per request"
+    )
     result[f"{backend}_errors"] = len(errors)
+    result[f"{backend}_server_cpu_ms_per_request"] = round(per_request, 1)
     return result
 
 
@@ -137,6 +171,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
+    parser.add_argument("--workers", type=int, default=2, help="newswatch serve --workers")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     result = {}
