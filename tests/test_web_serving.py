@@ -70,3 +70,29 @@ def test_serve_with_workers_shares_one_csrf_secret(tmp_path):
         server.wait(timeout=60)
     log.seek(0)
     assert "Started parent process" in log.read()
+
+
+def test_concurrent_requests_reuse_pooled_connections(store_url):
+    """Many clients at once: each request thread keeps a pooled connection, none is opened per request,
+    and a page costs a fixed number of statements whatever its number of rows (no query per row)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import sqlalchemy as sa
+
+    from newswatch.web.app import WEB_THREADS
+
+    fill(store_url)
+    app = create_app(store_url)
+    engine = app.state.store.engine
+    connects, statements = [], []
+    sa.event.listen(engine, "connect", lambda *a: connects.append(1))
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
+    paths = ["/changes", "/changes?page=2", "/items/a000000000000001", "/search?q=academy", "/feed.atom"]
+    with TestClient(app) as client:
+        statements.clear()
+        assert client.get("/changes").status_code == 200
+        assert len(statements) <= 8  # count, page keys, page rows, sites, latest runs
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            codes = list(pool.map(lambda i: client.get(paths[i % len(paths)]).status_code, range(400)))
+    assert set(codes) == {200}
+    assert len(connects) <= WEB_THREADS
