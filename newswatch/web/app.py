@@ -39,7 +39,11 @@ def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def templates_env() -> Jinja2Templates:
     """Jinja2 with autoescaping on for every template, and the filters the pages use."""
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat of each file on every request
     )
     env.filters.update(http_url=http_url, when=_when, show=show_value)
     env.globals.update(KIND_LABELS=KIND_LABELS, REVIEW_LABELS=REVIEW_LABELS)
