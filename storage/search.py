@@ -189,7 +189,7 @@ class SearchMixin:
         site_filter = " AND items.site = :site" if site else ""
         if "<->" in tsquery:
             source = (
-                "(SELECT items.id, items.first_seen_at, items.search_vector FROM items WHERE items.id IN ("
+                "(SELECT items.id, items.site, items.first_seen_at, items.search_vector FROM items WHERE items.id IN ("
                 "SELECT items.id FROM items WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
                 f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool)) AS items"
             )

@@ -134,6 +134,8 @@ def test_prefixes_and_phrases_on_both_backends(store, monkeypatch):
     assert store.search('"hydrogen storage"').total == 6
     assert store.search('"storage report"').total == 0
     assert store.search("report -hydrogen").total == 0
+    assert store.search('"hydrogen storage"', site="alpha").total == 6  # a phrase within one site
+    assert store.search("2026-10-01", site="beta").total == 0
     if store.dialect == "postgresql":  # a phrase is checked on the newest items holding all its words
         monkeypatch.setattr(search_module, "PHRASE_POOL", 2)
         assert sorted(h.item_id for h in store.search('"hydrogen storage"').hits) == sorted(ids[-2:])
