@@ -227,3 +227,6 @@ def test_nul_characters_are_refused(client):
         assert r.status_code == 400, (path, r.status_code)
         assert "NUL" in r.text
     assert client.get("/search", params={"q": "acad\x00emy"}).status_code == 200  # free text: NUL dropped
+    for path in ("/sites/%1F/feed.atom", "/items/a%0Ab", "/api/items/%7F"):
+        r = client.get(path)
+        assert r.status_code == 400 and "control characters" in r.text, path

@@ -24,6 +24,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Host names a loopback server answers to; any other Host header is a DNS-rebinding attempt.
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "localhost.localdomain"})
 ACCESS_LOGGER = "uvicorn.access"
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 #: Query parameters of free text, where a NUL is dropped by the search rather than refused.
 FREE_TEXT = frozenset({"q"})
 _TOKEN_IN_QUERY = re.compile(r"(?i)((?:^|[?&])token=)[^&#\s]*")
@@ -119,9 +120,9 @@ class Guard:
         message = None
         if self.hosts is not None and host_name(request.headers.get("host", "")) not in self.hosts:
             message = "unknown Host header: this server answers only to " + ", ".join(sorted(self.hosts))
-        elif "\x00" in request.url.path or any(
-            "\x00" in value for key, value in request.query_params.multi_items() if key not in FREE_TEXT
-        ):
+        elif _CONTROL.search(request.scope.get("path", "")):  # url.path would drop tabs and newlines
+            message = "control characters (NUL, newline, ...) are not allowed in a path"
+        elif any("\x00" in value for key, value in request.query_params.multi_items() if key not in FREE_TEXT):
             message = "NUL characters are not allowed in a path or a query parameter"
         if message is None:
             return None
