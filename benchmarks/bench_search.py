@@ -4,7 +4,8 @@ Each query of QUERIES (a word in 90 % of the items, one in 30 %, a rare one, a p
 excluded word alone, 220 repeats of one word, a query of 120 distinct words) runs ``--repeat``
 times per store, rounds interleaved across the stores so a machine's drift hits them alike; prints
 p50/p95/max per store and query, the p95 over all queries of each store, and the ratio of p95 at
-100k to p95 at 10k (1.0 means the cost does not grow with the store). The last line is JSON.
+100k to p95 at 10k (1.0 means the cost does not grow with the store); then the change feed's first,
+middle and last page of 50 and a keyset page from the middle. The last line is JSON.
 
     python benchmarks/bench_search.py [--sizes 10000 100000] [--backends sqlite postgresql] [--repeat 20]
 
@@ -86,6 +87,26 @@ def main() -> None:
             ratio = result[f"{backend}_{large}_p95_ms"] / max(result[f"{backend}_{small}_p95_ms"], 0.001)
             result[f"{backend}_p95_ratio"] = round(ratio, 2)
             print(f"{backend}: p95 at {large:,} / p95 at {small:,} = {ratio:.2f}")
+    print("\nchange feed pages of 50 (p50 / p95 ms): first, middle, last by number, and Next by keyset from the middle")
+    for key, store in stores.items():
+        total = store.change_page(limit=1).total
+        middle = store.change_page(limit=1, offset=total // 2).rows[0].change.id
+        pages = {
+            "first": {"offset": 0},
+            "middle": {"offset": total // 2},
+            "last": {"offset": (total - 1) // 50 * 50},
+            "keyset": {"after": middle},
+        }
+        shown = []
+        for name, how in pages.items():
+            ms = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                store.change_page(limit=50, **how)
+                ms.append((time.perf_counter() - start) * 1000)
+            shown.append(f"{name} {percentile(ms, 50):.1f} / {percentile(ms, 95):.1f}")
+            result[f"{key[0]}_{key[1]}_feed_{name}_p95_ms"] = round(percentile(ms, 95), 1)
+        print(f"  {key[0]:<10} {key[1]:>7,}  " + " · ".join(shown))
     for store in stores.values():
         store.close()
     print(json.dumps(result))
