@@ -251,7 +251,8 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of search hits, best first, and how many items match in all."""
+    """One page of search hits, best first, and how many items match in all (``capped``: at least that many)."""
 
     hits: list[SearchHit]
     total: int
+    capped: bool = False

@@ -35,7 +35,7 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0004_faults"
+HEAD_REVISION = "0005_search_vector"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 
@@ -68,8 +68,8 @@ def alembic_config():
 class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
     """Persistent state of newswatch (sites, runs, items, versions, changes, events) in SQLite or PostgreSQL."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
+    def __init__(self, url: str, pool_size: int | None = None) -> None:
+        self.engine = create_engine(url, pool_size=pool_size)
         self.url = mask_url(self.engine.url)
         self.dialect = self.engine.dialect.name
         # Writers take SQLite's write lock up front; harmless elsewhere.
