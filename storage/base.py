@@ -119,6 +119,14 @@ class Store(abc.ABC):
         """Mark items as seen at ``at`` without new content (e.g. HTTP 304)."""
 
     @abc.abstractmethod
+    def mark_checked(self, ids: list[str], at: datetime) -> None:
+        """Record that the items' pages were checked at ``at`` (fetched, or answered 304)."""
+
+    @abc.abstractmethod
+    def last_full_recheck(self, site: str) -> datetime | None:
+        """Start of the site's latest ok or partial run that rechecked every listed article, if any."""
+
+    @abc.abstractmethod
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
         """Flag active items as removed and log a "removed" change for each."""
 

@@ -33,10 +33,12 @@ from .writes import plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004_revisit"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
-IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
+IN_CHUNK = 500
+#: The run stat a crawl that rechecked every listed article sets to 1.
+FULL_STAT = "newswatch/revisit/full"  # ids per IN (...) list; stays below SQLite's variable limit
 
 _ITEM_COLUMNS = (
     t.items.c.id,
@@ -52,6 +54,7 @@ _ITEM_COLUMNS = (
     t.items.c.last_seen_at,
     t.items.c.version,
     t.items.c.data,
+    t.items.c.last_checked_at,
 )
 
 
@@ -248,6 +251,8 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             c.page,
             c.last_seen_at,
             c.published,
+            c.title,
+            c.last_checked_at,
         ).where(c.site == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -262,6 +267,8 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
                 page=row[6],
                 last_seen_at=utc(row[7]),
                 published=row[8],
+                title=row[9],
+                last_checked_at=utc(row[10] or row[7]),
             )
             for row in rows
         }
@@ -301,6 +308,7 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
             last_seen_at=utc(r["last_seen_at"]),
             version=r["version"],
             data=dict(r["data"] or {}),
+            last_checked_at=utc_or_none(r["last_checked_at"]),
         )
 
     def versions(self, item_id: str) -> list[VersionRecord]:
@@ -438,6 +446,24 @@ class SqlStore(EventsMixin, ReviewsMixin, SearchMixin, Store):
         with self._writer.begin() as conn:
             for chunk in _chunks(list(dict.fromkeys(ids))):
                 conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
+
+    def mark_checked(self, ids: list[str], at: datetime) -> None:
+        if not ids:
+            return
+        c = t.items.c
+        with self._writer.begin() as conn:
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_checked_at=utc(at)))
+
+    def last_full_recheck(self, site: str) -> datetime | None:
+        r = t.runs.c
+        query = (
+            sa.select(sa.func.max(r.started_at))
+            .where(r.site == site, r.status.in_(("ok", "partial")))
+            .where(r.stats[FULL_STAT].as_integer() == 1)
+        )
+        with self.engine.connect() as conn:
+            return utc_or_none(conn.execute(query).scalar())
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
         if not ids:
