@@ -80,6 +80,7 @@ class _Progress:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site that has a spider.")
 @click.option("--url", metavar="URL", help="Crawl a listing page with the generic spider.")
 @click.option("--name", metavar="NAME", help="Site name for --url (default: from the host).")
+@click.option("--full", is_flag=True, help="Recheck every listed article now (conditional requests: 304s are cheap).")
 @click.option(
     "-s",
     "--set",
@@ -89,7 +90,7 @@ class _Progress:
     help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.",
 )
 @click.pass_context
-def crawl(ctx, sites, all_sites, url, name, overrides):
+def crawl(ctx, sites, all_sites, url, name, full, overrides):
     """Crawl sites (SITE..., --all, or --url LISTING) and flag new, updated, removed and reappeared items.
 
     Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
@@ -103,6 +104,8 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
     if name and not url:
         raise click.UsageError("--name goes with --url")
     settings_overrides = _settings_overrides(overrides)
+    if full:
+        settings_overrides["NEWSWATCH_REVISIT_FULL"] = "True"
     store = open_db(ctx)  # fail early, with one line, on a bad database
     store.close()
     if ctx.obj["db"]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
-from newswatch.crawling.revisit import ArticleFilter, policy_from_settings
+from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
 from newswatch.runs import facts_from_stats, position_reached, removals, run_status
 from storage import SiteRecord, open_store
@@ -39,11 +39,18 @@ class MonitorExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
 
     def item_error(self, item, response, spider, failure):
         """A pipeline raised: the item was not stored, so the run is not clean (partial)."""
         self.crawler.stats.inc_value("newswatch/article/failed")
+
+    def item_scraped(self, item, response, spider):
+        """An item went through every step: its page was checked this run."""
+        session = CrawlSession.of(self.crawler)
+        if session is not None and item.get("id"):
+            session.checked.add(item["id"])
 
     def spider_opened(self, spider):
         inst = getattr(spider, "institution", {}) or {}
@@ -62,7 +69,7 @@ class MonitorExtension:
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )
         self.crawler.newswatch_session = session
-        spider.article_filter = ArticleFilter(session, policy_from_settings(self.crawler.settings), self.crawler.stats)
+        spider.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
 
     def response_received(self, response, request, spider):
@@ -82,7 +89,7 @@ class MonitorExtension:
         if self._idle_done or session is None or not hasattr(spider, "article_request"):
             return
         self._idle_done = True
-        requests = []
+        requests = spider.article_filter.rolling_requests(spider) if spider.article_filter else []
         for url in sorted(session.unchanged_urls):
             known = session.known.get(session.id_for(url))
             if known is None or known.status == "removed":
@@ -128,6 +135,8 @@ class MonitorExtension:
         removed = removals(status, gone, active)
         try:
             self.store.touch_items(session.run_id, unchanged, now)
+            if not stats.get_value("newswatch/store/errors"):
+                self.store.mark_checked(sorted(session.checked | set(unchanged)), now)
             self.store.mark_removed(session.run_id, removed, now)
         except Exception:
             logger.exception("could not record removals and unchanged items")
