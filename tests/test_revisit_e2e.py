@@ -61,6 +61,7 @@ def oldnews(crawler, site_server):
     server = site_server(OLDNEWS)
     run, flagged, requested, _ = crawl(crawler, server)
     assert run.status == "ok" and run.new == 12 and len(requested) == 12
+    assert {kind for _, kind, _ in flagged} == {"new"}
     server.set_version("v2")
     return server
 
