@@ -109,7 +109,10 @@ def test_full_crawl_flags_the_body_edit_in_the_first_crawl_and_revalidates_cheap
     assert "newswatch/dates/parsed" not in again.stats
     with crawler.store() as store:
         checked = {i.last_checked_at for i in store.known_items("cae").values()}
-    assert len(checked) == 1 and checked.pop() >= again.started_at
+    last_checked = checked.pop()
+    assert last_checked >= again.started_at
+    shown = crawler.run("show", oldnews.url + "/cae/html/en/col2003/2019-11/28/20191128163020671_1.html", check=True)
+    assert f"last checked {last_checked:%Y-%m-%d %H:%M}" in shown.stdout.splitlines()[2]
 
 
 def test_failed_crawl_flags_no_removals_even_when_a_page_is_gone(crawler, oldnews):

@@ -118,7 +118,8 @@ def show(ctx, ref):
     click.echo(
         f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
         f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
-        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}"
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M} · "
+        f"last checked {item.last_checked_at or item.last_seen_at:%Y-%m-%d %H:%M}"
     )
     for prev, cur in zip([None, *versions], versions):
         click.echo(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
