@@ -94,7 +94,9 @@ def test_body_edit_of_an_old_article_is_flagged_within_the_bound_and_once(crawle
     assert [len(r) for r in requested_per_run][1:] == [math.ceil(12 / WITHIN)] * (WITHIN - 1)  # an even load
     assert len(requested_per_run[0]) == 1 + slice_
     with crawler.store() as store:
-        stale = [i for i in store.known_items("cae").values() if i.last_checked_at < run.started_at]
+        known = store.known_items("cae").values()
+        stale = [i for i in known if i.last_checked_at < run.started_at]
+        assert all(i.last_seen_at > run.started_at for i in known)  # all seen listed by the last run
     assert len(stale) == 12 - math.ceil(12 / WITHIN)
 
 

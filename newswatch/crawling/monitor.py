@@ -134,7 +134,7 @@ class MonitorExtension:
         gone = {session.id_for(u) for u in session.gone_urls}
         removed = removals(status, gone, active)
         try:
-            self.store.touch_items(session.run_id, unchanged, now)
+            self.store.touch_items(session.run_id, sorted(set(unchanged) | (session.listed_fresh & active)), now)
             if not stats.get_value("newswatch/store/errors"):
                 self.store.mark_checked(sorted(session.checked | set(unchanged)), now)
             self.store.mark_removed(session.run_id, removed, now)
