@@ -87,20 +87,26 @@ def _date_near(entry: Selector) -> str | None:
 
 
 def listed_entries(sel: Selector, base_url: str, urls: Iterable[str]) -> dict[str, Listed]:
-    """For each article URL linked from the listing page, what the listing shows of it."""
+    """For each article URL (``urls``) linked from the listing page at ``base_url``, what it shows of it."""
     wanted = set(urls)
+    declared = sel.xpath("//base/@href").get()
+    bases = dict.fromkeys([base_url, urljoin(base_url, declared.strip()) if declared else base_url])
     anchors: dict[str, list[Selector]] = {}
+    resolved_by: dict[str, str] = {}
     for anchor in sel.xpath("//a[@href]"):
-        url = _absolute(base_url, anchor.attrib["href"])
-        if url in wanted:
-            anchors.setdefault(url, []).append(anchor)
+        for base in bases:  # links resolved against the page's URL or against its <base href>
+            url = _absolute(base, anchor.attrib["href"])
+            if url in wanted:
+                anchors.setdefault(url, []).append(anchor)
+                resolved_by.setdefault(url, base)
+                break
     out = {}
     for url, found in anchors.items():
         texts = []
         for anchor in found:
             texts += [normalize_space(anchor.xpath("string()").get()), normalize_space(anchor.attrib.get("title"))]
         title = max(texts, key=len)
-        entry = _entry(found[0], wanted - {url}, base_url)
+        entry = _entry(found[0], wanted - {url}, resolved_by[url])
         out[url] = Listed(title=title if len(title) >= _MIN_TITLE_CHARS else None, date=_date_near(entry))
     return out
 

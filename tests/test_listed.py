@@ -47,6 +47,19 @@ def test_teasers_with_image_link_title_link_summary_and_date_line():
     assert shown["https://example.org/n/2"] == Listed("Academy Elects New Members", None)  # no date beside it
 
 
+def test_links_resolved_against_the_pages_base_href():
+    html = (
+        '<head><base href="https://cdn.example.org/site/"></head><ul><li><a href="n/1">Forum on Ocean Science Held</a>'
+    )
+    html += '<span>2024-03-12</span></li><li><a href="n/2">Academy Elects New Members</a></li></ul>'
+    urls = ["https://cdn.example.org/site/n/1", "https://cdn.example.org/site/n/2"]
+    shown = listed_entries(Selector(text=html), "https://example.org/news/", urls)
+    assert shown == {
+        urls[0]: Listed("Forum on Ocean Science Held", "2024-03-12"),
+        urls[1]: Listed("Academy Elects New Members", None),
+    }  # not the date of the entry before
+
+
 def test_link_texts_that_say_nothing_are_no_title():
     html = '<ul><li><a href="/n/1">More</a></li><li><a href="/n/2">详细</a></li></ul>'
     shown = listed_entries(Selector(text=html), "https://example.org/", ["https://example.org/n/1"])
