@@ -25,9 +25,11 @@ class ArticleFilter:
     """Callable given to the spider: False for a listed article not requested from its listing.
 
     Such an article counts as seen (it is still listed), so it is never taken for removed. Older
-    articles whose listing entry agrees with the stored copy wait until the listings are done;
-    then :meth:`rolling_requests` picks this run's slice of them. The spider consults this before
-    building a request: a request dropped later costs far more.
+    articles whose listing entry agrees with the stored copy are rechecked in a rolling slice:
+    the slice is planned from the articles the previous run listed and requested as the listings
+    are read (so its pages load beside the listings'); once the listings are done,
+    :meth:`rolling_requests` adds whatever the slice over this run's listed articles still lacks.
+    The spider consults this before building a request: a request dropped later costs far more.
     """
 
     def __init__(
@@ -48,6 +50,26 @@ class ArticleFilter:
         self.now = now or datetime.now(UTC)
         #: item id → (url, listing, page) of the older articles waiting for the rolling slice.
         self.waiting: dict[str, tuple[str, str | None, int | None]] = {}
+        #: The slice planned before the listings are read, and those of it requested from them.
+        self.planned: set[str] = set()
+        self.rolled: set[str] = set()
+
+    def plan(self, listed_since: datetime | None) -> None:
+        """Plan the slice from the older articles listed since ``listed_since`` (the previous run's start)."""
+        if self.full:
+            return
+        older = {
+            known.id: self._checked(known)
+            for known in self.session.known.values()
+            if known.status == "active"
+            and not self.policy.every_run(known.published, self.now)
+            and (listed_since is None or known.last_seen_at >= listed_since)
+        }
+        self.planned = set(self.policy.rolling(older, self.now, self.gap))
+
+    @staticmethod
+    def _checked(known) -> datetime:
+        return known.last_checked_at or known.last_seen_at
 
     @classmethod
     def for_crawl(cls, crawler, session: CrawlSession, store) -> ArticleFilter:
@@ -61,7 +83,9 @@ class ArticleFilter:
         gap = now - previous[0].started_at if previous else None
         if full:
             crawler.stats.set_value("newswatch/revisit/full", 1)
-        return cls(session, policy_from_settings(settings), crawler.stats, full=full, gap=gap, now=now)
+        article_filter = cls(session, policy_from_settings(settings), crawler.stats, full=full, gap=gap, now=now)
+        article_filter.plan(previous[0].started_at if previous else None)
+        return article_filter
 
     def __call__(self, url: str, listed: Listed | None = None, listing: str | None = None, page=None) -> bool:
         known = self.session.known.get(self.session.id_for(url))
@@ -75,6 +99,9 @@ class ArticleFilter:
         if self.policy.every_run(known.published, self.now):
             return self._now(known)
         self.session.listed_fresh.add(known.id)
+        if known.id in self.planned:
+            self.rolled.add(known.id)
+            return self._now(known)
         self.waiting.setdefault(known.id, (url, listing, page))
         return False
 
@@ -84,10 +111,15 @@ class ArticleFilter:
         return True
 
     def rolling_requests(self, spider) -> list:
-        """Requests for this run's slice of the waiting older articles (called once the listings are done)."""
+        """Requests completing this run's slice (called once the listings are done).
+
+        The slice is taken over every older article listed this run, least recently checked
+        first; those of it not yet requested (listed now but not in the previous run) are.
+        """
         known = self.session.known
-        checked = {key: known[key].last_checked_at or known[key].last_seen_at for key in self.waiting}
-        chosen = self.policy.rolling(checked, self.now, self.gap)
-        self.stats.set_value("newswatch/revisit/rolling", len(chosen))
-        self.stats.set_value("newswatch/revisit/not_due", len(self.waiting) - len(chosen))
-        return [spider.article_request(*self.waiting.pop(key)) for key in chosen]
+        pool = {key: self._checked(known[key]) for key in (*self.waiting, *self.rolled)}
+        extra = [key for key in self.policy.rolling(pool, self.now, self.gap) if key in self.waiting]
+        self.stats.set_value("newswatch/revisit/rolling", len(self.rolled) + len(extra))
+        self.stats.set_value("newswatch/revisit/rolling_late", len(extra))
+        self.stats.set_value("newswatch/revisit/not_due", len(self.waiting) - len(extra))
+        return [spider.article_request(*self.waiting.pop(key)) for key in extra]
