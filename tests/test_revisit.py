@@ -125,3 +125,78 @@ def test_second_crawl_rechecks_a_slice_of_old_articles_and_every_listing_and_rec
 
 def _ids(store):
     return list(store.known_items("cae"))
+
+
+class Stats(dict):
+    def inc_value(self, key, count=1):
+        self[key] = self.get(key, 0) + count
+
+    def set_value(self, key, value):
+        self[key] = value
+
+
+class Spider:
+    @staticmethod
+    def article_request(url, listing, page):
+        return (url, listing, page)
+
+
+def article_filter(full=False, items=12):
+    from newswatch.crawling.revisit import ArticleFilter
+    from newswatch.crawling.session import CrawlSession
+    from storage import KnownItem
+
+    previous_run = NOW - timedelta(hours=6)
+    known = {
+        f"id{n:02d}": KnownItem(
+            id=f"id{n:02d}",
+            url=f"https://example.org/n/{n}",
+            content_hash="h",
+            extractor_version="1",
+            status="active",
+            listing="news",
+            page=1,
+            last_seen_at=previous_run + timedelta(minutes=1) if n else NOW - timedelta(days=3),  # id00: not listed
+            published="2020-01-01" if n < items - 1 else "2026-11-20",  # the last one is recent
+            title=f"Old news number {n}",
+            last_checked_at=NOW - timedelta(days=1 if n else 5, minutes=n),  # higher n: longer ago; id00 longest
+        )
+        for n in range(items)
+    }
+    session = CrawlSession(store=None, site="s", run_id=2, known=known)
+    found = ArticleFilter(session, RevisitPolicy(within_runs=5), Stats(), full=full, gap=timedelta(hours=6), now=NOW)
+    found.plan(previous_run)
+    return found
+
+
+def test_the_slice_is_planned_from_the_previous_listing_and_completed_after_the_listings():
+    from newswatch.listed import Listed
+
+    found = article_filter()
+    # Ten older articles listed last run (id01-id10): two planned, the least recently checked.
+    assert found.planned == {"id10", "id09"}
+    asked = {n: found(f"https://example.org/n/{n}", Listed(f"Old news number {n}", "2020-01-01")) for n in range(12)}
+    assert [n for n, wanted in asked.items() if wanted] == [9, 10, 11]  # the planned two and the recent one
+    late = found.rolling_requests(Spider())
+    # id00 came back to the listing, checked longest ago of all listed: the slice over this run's
+    # eleven older ones (three) takes it too, after the listings.
+    assert late == [("https://example.org/n/0", None, None)]
+    assert (found.stats["newswatch/revisit/rolling"], found.stats["newswatch/revisit/rolling_late"]) == (3, 1)
+    assert found.stats["newswatch/revisit/not_due"] == 8
+    assert found.session.listed_fresh == {f"id{n:02d}" for n in range(11)}  # listed: never taken for removed
+
+
+def test_a_listing_entry_that_differs_makes_an_old_article_due_now_and_full_makes_all():
+    from newswatch.listed import Listed
+
+    found = article_filter()
+    assert found("https://example.org/n/3", Listed("Old news number 3 (corrected)", "2020-01-01"))
+    assert found("https://example.org/n/4", Listed("Old news number 4", "2020-01-02"))
+    assert not found("https://example.org/n/5", Listed("OLD NEWS NUMBER 5", "2020-01-01"))  # case only
+    assert not found("https://example.org/n/6", Listed("Old news num...", None))  # cut, no date
+    assert found.stats["newswatch/revisit/listing_changed"] == 2
+    assert found("https://example.org/n/99")  # never seen: new
+    full = article_filter(full=True)
+    assert full.planned == set()
+    assert all(full(f"https://example.org/n/{n}", None) for n in range(12))
+    assert full.rolling_requests(Spider()) == []
