@@ -220,10 +220,7 @@ def main() -> None:
         f"  --full              {report['recrawl_all_s']:7.2f} s   ratio {report['recrawl_all_over_first']:.2f}× first "
         f"· every article rechecked · {report['recrawl_all_304_answers']} answers were 304, none re-extracted"
     )
-    print(
-        f"                        CPU {cpu['recrawl_all']:.2f} s, {report['recrawl_all_cpu_over_first']:.2f}× the first "
-        "crawl's"
-    )
+    print(f"{'':24}CPU {cpu['recrawl_all']:.2f} s, {report['recrawl_all_cpu_over_first']:.2f}× the first crawl's")
     print(json.dumps(report))
 
 
