@@ -32,7 +32,7 @@ _TOKENISH = re.compile(r"^(?=.*\d)[\w-]{8,}$|^[\w-]{20,}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 
 SECTIONS = ("storage", "scheduler", "health", "notify", "sites")
-SITE_KEYS = ("spider", "url", "interval", "cron", "jitter", "enabled", "settings")
+SITE_KEYS = ("spider", "url", "interval", "cron", "jitter", "full_every", "enabled", "settings")
 
 
 class ConfigError(Exception):
@@ -49,12 +49,16 @@ class SiteConfig:
     interval: timedelta | None = None
     cron: str | None = None
     jitter: timedelta = timedelta(0)
+    #: Recheck every listed article at most this long after the last full recheck (None: never).
+    full_every: timedelta | None = None
     enabled: bool = True
     settings: dict[str, str] = field(default_factory=dict)
 
     def crawl_args(self) -> list[str]:
         """The `newswatch crawl` arguments that crawl this site once."""
         args = [self.spider] if self.spider else ["--url", self.url, "--name", self.name]
+        if self.full_every:
+            args += ["-s", f"NEWSWATCH_REVISIT_FULL_EVERY_HOURS={self.full_every.total_seconds() / 3600:g}"]
         for name, value in self.settings.items():
             args += ["-s", f"{name}={value}"]
         return args
@@ -395,6 +399,16 @@ class _Loader:
                 f"{format_duration(jitter)} is not shorter than the interval "
                 f"{format_duration(interval)}; use a jitter well below the interval",
             )
+        full_every = None
+        if "full_every" in s:
+            full_every = self.duration(s, "full_every", f"{key}.full_every", timedelta(0), positive=True)
+            if interval is not None and full_every < interval:
+                raise self.fail(
+                    f"{key}.full_every",
+                    f"{format_duration(full_every)} is shorter than the interval {format_duration(interval)}: "
+                    "every run would be a full recheck; leave full_every out, or make it longer, e.g. full_every = "
+                    '"7d"',
+                )
         enabled = s.get("enabled", True)
         if not isinstance(enabled, bool):
             raise self.fail(f"{key}.enabled", f"expected true or false, got {_kind(enabled)}")
@@ -405,6 +419,7 @@ class _Loader:
             interval=interval,
             cron=cron,
             jitter=jitter,
+            full_every=full_every,
             enabled=enabled,
             settings=self.settings(s, f"{key}.settings"),
         )

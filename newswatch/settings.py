@@ -19,10 +19,18 @@ NEWSWATCH_MAX_PAGES = 10
 NEWSWATCH_STORE_BATCH = 200
 #: Recheck stored items missing from a clean crawl's listing, to detect removals (404/410).
 NEWSWATCH_RECHECK_MISSING = True
-#: Revisit policy: articles published within this many days are rechecked for edits every run…
+#: Revisit policy: listings are fetched every run, and an article whose listing entry (title, date)
+#: differs from the stored copy is rechecked at once. Articles published within this many days are
+#: rechecked for edits every run…
 NEWSWATCH_REVISIT_RECENT_DAYS = 30
-#: …older ones once per this many hours (0: every article every run). Listings are always fetched.
+#: …older ones a slice per run, least recently checked first: each within this many runs…
+NEWSWATCH_REVISIT_WITHIN = 5
+#: …and at least once per this many hours, however rarely the site is crawled (0: every article every run).
 NEWSWATCH_REVISIT_OLDER_HOURS = 168
+#: Recheck every listed article in this crawl (`newswatch crawl --full`).
+NEWSWATCH_REVISIT_FULL = False
+#: A full recheck at most this many hours after the last one (0: none; a site's `full_every`).
+NEWSWATCH_REVISIT_FULL_EVERY_HOURS = 0
 #: Extract the event each article reports (off only to measure what extraction costs).
 NEWSWATCH_EVENTS = True
 #: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per

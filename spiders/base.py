@@ -17,6 +17,7 @@ from newswatch import CORE_EXTRACTOR_VERSION
 from newswatch.crawling import META
 from newswatch.fallback import fill_missing, version_suffix
 from newswatch.htmltext import block_texts, images
+from newswatch.listed import listed_entries
 from newswatch.text import decode_html, normalize_space
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,8 @@ class NewsSpider(scrapy.Spider):
     generic_fallback: bool = True
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
     live_checked: str = "not checked against the live site"
-    #: Set by the crawl (the revisit policy): False for a listed article not to request this run.
+    #: Set by the crawl (the revisit policy): called with an article's URL, what the listing shows of it
+    #: and its listing position; False for a listed article not to request from its listing.
     article_filter = None
 
     def __init__(
@@ -173,8 +175,9 @@ class NewsSpider(scrapy.Spider):
             logger.error("listing %s has no article links: layout changed or page empty", response.url)
             return
         wanted = self.article_filter
+        shown = listed_entries(self.selector(response), response.url, links) if wanted is not None else {}
         for url in links:
-            if wanted is None or wanted(url):
+            if wanted is None or wanted(url, shown.get(url), info["listing"], info["page"]):
                 yield self.article_request(url, info["listing"], info["page"])
         nxt = self.next_page(response, info["listing"], info["page"])
         if nxt and nxt != response.url:

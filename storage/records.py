@@ -42,6 +42,9 @@ class KnownItem:
     page: int | None
     last_seen_at: datetime
     published: str | None = None
+    title: str | None = None
+    #: When the page was last fetched or answered 304 (last_seen_at for items stored before this was kept).
+    last_checked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class StoredItem:
     last_seen_at: datetime
     version: int
     data: dict[str, Any]
+    #: When the page was last fetched or answered 304: how fresh "unchanged" is.
+    last_checked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,11 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0005_search_vector"
+HEAD_REVISION = "0006_revisit"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
+#: The run stat a crawl that rechecked every listed article sets to 1.
+FULL_STAT = "newswatch/revisit/full"
 
 _ITEM_COLUMNS = (
     t.items.c.id,
@@ -53,6 +55,7 @@ _ITEM_COLUMNS = (
     t.items.c.last_seen_at,
     t.items.c.version,
     t.items.c.data,
+    t.items.c.last_checked_at,
 )
 
 
@@ -265,6 +268,8 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
             c.page,
             c.last_seen_at,
             c.published,
+            c.title,
+            c.last_checked_at,
         ).where(c.site == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -279,6 +284,8 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
                 page=row[6],
                 last_seen_at=utc(row[7]),
                 published=row[8],
+                title=row[9],
+                last_checked_at=utc(row[10] or row[7]),
             )
             for row in rows
         }
@@ -320,6 +327,7 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
             last_seen_at=utc(r["last_seen_at"]),
             version=r["version"],
             data=dict(r["data"] or {}),
+            last_checked_at=utc_or_none(r["last_checked_at"]),
         )
 
     def versions(self, item_id: str) -> list[VersionRecord]:
@@ -470,6 +478,26 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
         with self._writer.begin() as conn:
             for chunk in chunks(list(dict.fromkeys(ids))):
                 conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
+
+    def mark_checked(self, ids: list[str], at: datetime) -> None:
+        """Record that the items' pages were checked at ``at`` (fetched, or answered 304)."""
+        if not ids:
+            return
+        c = t.items.c
+        with self._writer.begin() as conn:
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_checked_at=utc(at)))
+
+    def last_full_recheck(self, site: str) -> datetime | None:
+        """Start of the site's latest ok or partial run that rechecked every listed article, if any."""
+        r = t.runs.c
+        query = (
+            sa.select(sa.func.max(r.started_at))
+            .where(r.site == site, r.status.in_(("ok", "partial")))
+            .where(r.stats[FULL_STAT].as_integer() == 1)
+        )
+        with self.engine.connect() as conn:
+            return utc_or_none(conn.execute(query).scalar())
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
         """Flag active items as removed and log a "removed" change for each."""

@@ -89,6 +89,8 @@ items = sa.Table(
     sa.Column("page", sa.Integer, nullable=True),
     sa.Column("first_seen_at", timestamp(), nullable=False),
     sa.Column("last_seen_at", timestamp(), nullable=False),
+    #: When the item's page was last fetched or answered 304 (the rolling recheck's order).
+    sa.Column("last_checked_at", timestamp(), nullable=True),
     sa.Column(
         "last_run_id",
         sa.Integer,

@@ -97,6 +97,7 @@ class _Progress:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site that has a spider.")
 @click.option("--url", metavar="URL", help="Crawl a listing page with the generic spider.")
 @click.option("--name", metavar="NAME", help="Site name for --url (default: from the host).")
+@click.option("--full", is_flag=True, help="Recheck every listed article now (conditional requests: 304s are cheap).")
 @click.option(
     "-s",
     "--set",
@@ -106,7 +107,7 @@ class _Progress:
     help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.",
 )
 @click.pass_context
-def crawl(ctx, sites, all_sites, url, name, overrides):
+def crawl(ctx, sites, all_sites, url, name, full, overrides):
     """Crawl sites (SITE..., --all, or --url LISTING) and flag new, updated, removed and reappeared items.
 
     Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
@@ -122,6 +123,8 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
     # Every argument is checked before anything (database, cache, site) is created.
     settings_overrides = _settings_overrides(overrides)
     ctx.obj["db"] = ctx.obj["db"] or settings_overrides.get("NEWSWATCH_DB")
+    if full:
+        settings_overrides["NEWSWATCH_REVISIT_FULL"] = "True"
     if ctx.obj["db"]:
         settings_overrides["NEWSWATCH_DB"] = ctx.obj["db"]
     settings_overrides.setdefault("LOG_LEVEL", "WARNING")

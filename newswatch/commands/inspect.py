@@ -128,7 +128,8 @@ def show(ctx, ref):
     _echo_text(
         f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
         f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
-        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}"
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M} · "
+        f"last checked {item.last_checked_at or item.last_seen_at:%Y-%m-%d %H:%M}"
     )
     for prev, cur in zip([None, *versions], versions, strict=False):
         _echo_text(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")

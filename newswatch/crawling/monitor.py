@@ -11,7 +11,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from newswatch.crawling import META
-from newswatch.crawling.revisit import ArticleFilter, policy_from_settings
+from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
 from newswatch.runs import facts_from_stats, position_reached, removals, run_status
 from storage import SiteRecord, open_store
@@ -58,6 +58,7 @@ class MonitorExtension:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
         crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
 
     def request_dropped(self, request, spider):
@@ -75,6 +76,12 @@ class MonitorExtension:
     def item_error(self, item, response, spider, failure):
         """A pipeline raised: the item was not stored, so the run is not clean (partial)."""
         self.crawler.stats.inc_value("newswatch/article/failed")
+
+    def item_scraped(self, item, response, spider):
+        """An item went through every step: its page was checked this run."""
+        session = CrawlSession.of(self.crawler)
+        if session is not None and item.get("id"):
+            session.checked.add(item["id"])
 
     def spider_opened(self, spider):
         # The site's lease (already taken by `newswatch crawl`; taken here for any other caller).
@@ -103,7 +110,7 @@ class MonitorExtension:
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )
         self.crawler.newswatch_session = session
-        spider.article_filter = ArticleFilter(session, policy_from_settings(self.crawler.settings), self.crawler.stats)
+        spider.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
         self._heartbeat = task.LoopingCall(self.beat, spider)
         self._heartbeat.start(self.heartbeat_every, now=False)
@@ -136,7 +143,7 @@ class MonitorExtension:
         if self._idle_done or session is None or not hasattr(spider, "article_request"):
             return
         self._idle_done = True
-        requests = []
+        requests = spider.article_filter.rolling_requests(spider) if spider.article_filter else []
         for url in sorted(session.unchanged_urls):
             known = session.known.get(session.id_for(url))
             if known is None or known.status == "removed":
@@ -193,7 +200,9 @@ class MonitorExtension:
         gone = {session.id_for(u) for u in session.gone_urls}
         removed = removals(status, gone, active)
         try:
-            self.store.touch_items(session.run_id, unchanged, now)
+            self.store.touch_items(session.run_id, sorted(set(unchanged) | (session.listed_fresh & active)), now)
+            if not stats.get_value("newswatch/store/errors"):
+                self.store.mark_checked(sorted(session.checked | set(unchanged)), now)
             self.store.mark_removed(session.run_id, removed, now)
         except Exception as exc:
             logger.error("could not record removals and unchanged items: %s", _one_line(exc))

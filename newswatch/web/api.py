@@ -117,6 +117,7 @@ def item(item_id: str, store=Depends(get_store)) -> m.Item:
         version=found.version,
         first_seen_at=found.first_seen_at,
         last_seen_at=found.last_seen_at,
+        last_checked_at=found.last_checked_at or found.last_seen_at,
         data=found.data,
     )
 

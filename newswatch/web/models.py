@@ -68,6 +68,8 @@ class Item(BaseModel):
     version: int
     first_seen_at: datetime
     last_seen_at: datetime
+    #: When the item's page was last fetched or answered 304 Not Modified: how fresh "unchanged" is.
+    last_checked_at: datetime
     data: dict[str, Any]
 
 
