@@ -21,7 +21,7 @@ from pipelines.events import EventsPipeline
 from pipelines.store import StorePipeline
 from storage import ItemWrite
 
-LABELLED = sorted((Path(__file__).parent / "fixtures" / "events").glob("*.json"))
+LABELLED = sorted((Path(__file__).parent / "fixtures" / "events" / "dev").glob("*.json"))
 
 
 def labelled() -> list[dict]:
