@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newswatch.event.entities import organisation_key, person_key
+from newswatch.event.entities import _fold, organisation_key, person_key
 
 FIELDS = (
     "event",
@@ -92,6 +92,16 @@ def _name_key(name: str | None) -> str:
     return " ".join(w for w in words if w not in ("the",) and not re.fullmatch(r"(19|20)\d\d", w))
 
 
+def _city_key(name: str | None) -> str:
+    """A city as the gazetteer names it ('Ulaanbaatar' and 'Ulan Bator' are one city), accents and case folded."""
+    if not name:
+        return ""
+    from newswatch.event.where import city
+
+    found = city(name)
+    return _fold(found.name if found else name)
+
+
 def _facts(event: dict | None) -> dict[str, set]:
     """Each scored field of an event as a set of comparable facts."""
     if not event:
@@ -105,7 +115,7 @@ def _facts(event: dict | None) -> dict[str, set]:
         "type": {event.get("type")} - {None},
         "name": {_name_key(event.get("name"))} - {""},
         "dates": {("start", event.get("start")), ("end", event.get("end"))} - {("start", None), ("end", None)},
-        "place": {("city", (loc.get("city") or "").lower()), ("country", loc.get("country"))}
+        "place": {("city", _city_key(loc.get("city"))), ("country", loc.get("country"))}
         - {("city", ""), ("country", None)},
         "venue": {_name_key(loc.get("venue"))} - {""},
         "mode": {event.get("mode")} - {None},
