@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from newswatch.event.people import find_participants
+from newswatch.event.sentences import split_sentences
 from newswatch.event.what import (
     event_mode,
     event_name,
@@ -17,8 +18,9 @@ from newswatch.event.what import (
     find_organisers,
     mentions_mode,
     reports_no_event,
+    type_pattern,
 )
-from newswatch.event.when import find_dates
+from newswatch.event.when import event_dates, split_dateline
 from newswatch.event.where import find_place, find_place_cjk, find_venue, resolve
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -39,7 +41,6 @@ _FORMAT = re.compile(
     r"attended|participated|joined",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
 def _published(value: str | None) -> date | None:
@@ -51,28 +52,27 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-def _event_dates(
-    title: str, sentences: list[str], published: date | None, future: bool
-) -> tuple[str | None, str | None]:
-    """The event's dates: in the first sentence saying it happened, else the dateline, else the title."""
-    ordered = [s for s in sentences[:8] if _HAPPENED.search(s)] + sentences[:1] + [title]
-    for sentence in ordered:
-        spans = find_dates(sentence, published, future)
-        if spans:
-            start, end = spans[0].start, spans[0].end
-            # "held on November 8 … From November 8 to 9, parallel sessions were held": the event runs on.
-            for later in sentences:
-                for span in find_dates(later, published, future):
-                    if span.start == start and span.end > end:
-                        end = span.end
-            return start.isoformat(), end.isoformat()
-    return None, None
+#: A sentence about another edition of the event, an earlier or a later one.
+_OTHER_EVENT = re.compile(
+    r"\b(?:previous|last|next|first|former|earlier|inaugural|prior|founding)\b[^.;]{0,80}?\b(?:was|were|will be|had been|is to be)\s+"
+    r"(?:held|hosted|organi[sz]ed|convened|launched)|\b(?:previous|next|last year's|next year's)\s+(?:edition|meeting|forum|"
+    r"workshop|conference|congress|assembly|session|visit)|\b(?:last|next) year\b",
+    re.I,
+)
 
 
-def _location(title: str, sentences: list[str], chinese: bool, online: bool) -> dict | None:
+def _candidates(title: str, sentences: list[str], kind: str) -> list[str]:
+    """Sentences that may date or place the event: those saying it happened (naming it first), the lead, the title."""
+    about = type_pattern(kind)
+    happened = [s for s in sentences[:8] if _HAPPENED.search(s) and not _OTHER_EVENT.search(s)]
+    named = [s for s in happened if about is not None and about.search(s)]
+    return list(dict.fromkeys([*named, *happened, *sentences[:1], title]))
+
+
+def _location(title: str, sentences: list[str], kind: str, chinese: bool, online: bool) -> dict | None:
     venue = None
     city = country = None
-    candidates = [s for s in sentences[:6] if _HAPPENED.search(s)] + sentences[:1] + [title]
+    candidates = _candidates(title, sentences[:6], kind)
     for i, sentence in enumerate(candidates):
         venue = venue or find_venue(sentence)
         if chinese:
@@ -98,7 +98,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     title = (title or "").strip()
     body = body or ""
     chinese = (language or "").startswith("zh") or bool(_CJK.search(title[:40]))
-    sentences = [s.strip() for s in _SENTENCE.split(body[:6000]) if s.strip()]
+    sentences = split_sentences(body[:6000])
     lead = " ".join(sentences[:3])
     if reports_no_event(title, lead):
         return None
@@ -112,10 +112,13 @@ def extract_event(title: str, body: str, published: str | None = None, language:
         name = title
     pub = _published(published)
     future = bool(_FUTURE.search(lead))
-    start, end = _event_dates(title, sentences, pub, future)
+    # the dateline dates the report, not the event: its date counts only where the text says "today"
+    dateline, first = split_dateline(sentences[0], pub) if sentences else (None, "")
+    dated = [first, *sentences[1:]] if dateline is not None else sentences
+    start, end = event_dates(_candidates(title, dated, kind), dated, pub, future, dateline)
     said = [s for s in sentences[4:] if mentions_mode(s) and _FORMAT.search(s)]
     mode = event_mode("\n".join([title, *sentences[:4], *said]))
-    location = _location(title, sentences, chinese, mode == "online")
+    location = _location(title, sentences, kind, chinese, mode == "online")
     event = {
         "name": name,
         "acronym": acronym,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
+from newswatch.event.sentences import split_sentences
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
 _NOT_NAME = {
@@ -348,14 +349,8 @@ _HONORIFIC_AND = re.compile(r",?\s+and\s+(?=(?:Prof(?:essor)?|Dr|Academician|Mr|
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences, not broken after 'Prof.' or an initial."""
-    out: list[str] = []
-    for piece in re.split(r"(?<=[.!?。；])\s+(?=[A-Z\"“(]|$)|\n+", text):
-        if out and _ABBREV.search(out[-1], max(0, len(out[-1]) - 6)) and "\n" not in out[-1]:
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece.strip():
-            out.append(piece)
-    return [_HONORIFIC_AND.sub(", ", s) if _HONORIFIC_HINT.search(s) else s for s in out]
+    """Sentences (not broken after 'Prof.' or an initial), 'and Prof. X' read as a list separator."""
+    return [_HONORIFIC_AND.sub(", ", s) if _HONORIFIC_HINT.search(s) else s for s in split_sentences(text)]
 
 
 def _people_in_sentence(sentence: str) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from newswatch.event.entities import canonical_organisation, find_organisation
+from newswatch.event.sentences import split_sentences
 
 #: Head nouns → event type, most specific first.
 _TYPES = [
@@ -259,6 +260,11 @@ def _last_head(text: str) -> str | None:
     return min((kind for e, kind in heads if e == end), key=order.index)
 
 
+def type_pattern(kind: str) -> re.Pattern | None:
+    """The head nouns of an event type ('forum' → Forum, Dialogue, Roundtable …), None for visits and signings."""
+    return _TYPE_OF.get(kind)
+
+
 def reports_no_event(title: str, lead: str) -> bool:
     """True for research results, calls, obituaries and statements (unless the title names an event)."""
     return bool(
@@ -404,7 +410,7 @@ def find_organisers(title: str, text: str) -> list[dict]:
                 r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org
             ):
                 add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
-    for sentence in re.split(r"(?<=[.!?。])\s+", text):
+    for sentence in split_sentences(text):
         low = sentence.lower()
         if not any(key in low for key in _ORGANISER_KEYS):
             continue
@@ -480,4 +486,5 @@ __all__ = [
     "find_organisers",
     "mentions_mode",
     "reports_no_event",
+    "type_pattern",
 ]

@@ -152,4 +152,87 @@ def find_dates(text: str, published: date | None = None, future: bool = False) -
     return sorted(found, key=lambda s: s.pos)
 
 
-__all__ = ["DateSpan", "find_dates"]
+#: "Beijing, Sept. 12 (Xinhua) --", "Vienna, 3 March 2025 –": a place, a date, a dash, at the text's start.
+_DATELINE = re.compile(r"^\s*[A-Z][^,\n]{1,40},\s*[^–—\n]{4,40}?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|–|—|-|:)\s+")
+#: Words saying the event was on the dateline's day (or the day before, or a weekday of that week).
+_RELATIVE = re.compile(
+    r"\b(?:today|this (?:morning|afternoon|evening)|tonight|(?P<yesterday>yesterday)|on (?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    re.I,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: A date right after these is the event's last day, not its first; after _OPENED, its first.
+_CLOSED = re.compile(
+    r"\b(?:concluded|closed|ended|wrapped up|came to an? (?:close|end)|closing|closes|concludes|ends)\b[^.;]{0,25}$",
+    re.I,
+)
+_OPENED = re.compile(r"\b(?:opened|began|started|kicked off|commenced|opening|opens|begins)\b[^.;]{0,25}$", re.I)
+_DAYS = re.compile(
+    r"\b(?P<n>two|three|four|five|six|seven|[2-9])[- ]days?\b|\bafter (?P<m>two|three|four|five|six|seven|[2-9]) days\b",
+    re.I,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+
+def split_dateline(sentence: str, published: date | None) -> tuple[date | None, str]:
+    """The dateline's date (None without one) and the sentence without its dateline."""
+    m = _DATELINE.match(sentence)
+    if m:
+        spans = find_dates(m[0], published)
+        if spans:
+            return spans[0].start, sentence[m.end() :]
+    return None, sentence
+
+
+def _relative(sentence: str, day: date | None) -> date | None:
+    """The day a sentence's 'today', 'yesterday' or 'on Thursday' means, counted from the dateline's."""
+    m = _RELATIVE.search(sentence) if day else None
+    if m is None or day is None:
+        return None
+    if m["yesterday"]:
+        return day - timedelta(days=1)
+    if m["weekday"]:
+        return day - timedelta(days=(day.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7)
+    return day
+
+
+def _start_before(end: date, sentences: list[str], published: date | None, future: bool) -> date:
+    """A closing day's event start: the day it 'opened', else the end less its stated length ('four days')."""
+    for sentence in sentences:
+        for span in find_dates(sentence, published, future):
+            if _OPENED.search(sentence[max(0, span.pos - 40) : span.pos]) and 0 < (end - span.start).days <= 14:
+                return span.start
+    for sentence in sentences:
+        m = _DAYS.search(sentence)
+        if m:
+            n = m["n"] or m["m"]
+            return end - timedelta(days=(_SMALL.get(n.lower()) or int(n)) - 1)
+    return end
+
+
+def event_dates(
+    candidates: list[str], sentences: list[str], published: date | None, future: bool, dateline: date | None
+) -> tuple[str | None, str | None]:
+    """The event's dates from the first candidate sentence that dates it (its own date or 'today').
+
+    A date after 'concluded' is the last day; a range stated later for the same start extends it.
+    """
+    for sentence in candidates:
+        spans = find_dates(sentence, published, future)
+        if not spans:
+            day = _relative(sentence, dateline)
+            if day is None:
+                continue
+            return day.isoformat(), day.isoformat()
+        start, end = spans[0].start, spans[0].end
+        if start == end and _CLOSED.search(sentence[max(0, spans[0].pos - 40) : spans[0].pos]):
+            start = _start_before(end, sentences, published, future)
+        # "held on November 8 … From November 8 to 9, parallel sessions were held": the event runs on.
+        for later in sentences:
+            for span in find_dates(later, published, future):
+                if span.start == start and span.end > end:
+                    end = span.end
+        return start.isoformat(), end.isoformat()
+    return None, None
+
+
+__all__ = ["DateSpan", "event_dates", "find_dates", "split_dateline"]

@@ -144,7 +144,9 @@ def city(name: str) -> City | None:
 
 
 _CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-_IN_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?")
+_IN_PLACE = re.compile(
+    rf"\b(?:in|at|visited|visit to|arrived in)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?"
+)
 _DATELINE = re.compile(
     rf"^\s*(?P<a>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){{0,2}})(?:,\s*(?P<b>{_CAP}))?\s*[,(]\s*(?:\d|[A-Z][a-z]+\.?\s+\d)"
 )
