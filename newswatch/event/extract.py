@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from newswatch.event.people import find_participants
-from newswatch.event.sentences import split_sentences
+from newswatch.event.sentences import about_another_edition, split_sentences
 from newswatch.event.what import (
     event_mode,
     event_name,
@@ -52,19 +52,10 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-#: A sentence about another edition of the event, an earlier or a later one.
-_OTHER_EVENT = re.compile(
-    r"\b(?:previous|last|next|first|former|earlier|inaugural|prior|founding)\b[^.;]{0,80}?\b(?:was|were|will be|had been|is to be)\s+"
-    r"(?:held|hosted|organi[sz]ed|convened|launched)|\b(?:previous|next|last year's|next year's)\s+(?:edition|meeting|forum|"
-    r"workshop|conference|congress|assembly|session|visit)|\b(?:last|next) year\b",
-    re.I,
-)
-
-
 def _candidates(title: str, sentences: list[str], kind: str) -> list[str]:
     """Sentences that may date or place the event: those saying it happened (naming it first), the lead, the title."""
     about = type_pattern(kind)
-    happened = [s for s in sentences[:8] if _HAPPENED.search(s) and not _OTHER_EVENT.search(s)]
+    happened = [s for s in sentences[:8] if _HAPPENED.search(s) and not about_another_edition(s)]
     named = [s for s in happened if about is not None and about.search(s)]
     return list(dict.fromkeys([*named, *happened, *sentences[:1], title]))
 

@@ -7,6 +7,7 @@ about 7 ms an article, several times the whole of event extraction.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Words that end with a full stop without ending a sentence (months, honorifics, initials, Latin).
 _ABBREVIATIONS = (
@@ -20,7 +21,23 @@ _ENDS_ABBREVIATED = re.compile(rf"(?:^|[\s(“\"])(?:{_ABBREVIATIONS})\.$")
 _CONTINUES = re.compile(r"^\s*(?:[0-3]?\d\b|[A-Z])")
 
 
-def split_sentences(text: str) -> list[str]:
+#: A sentence about another edition of the event, an earlier or a later one.
+_OTHER_EDITION = re.compile(
+    r"\b(?:previous|last|next|first|former|earlier|inaugural|prior|founding)\b[^.;]{0,80}?"
+    r"\b(?:was|were|will be|had been|is to be)\s+(?:held|hosted|organi[sz]ed|convened|launched)|"
+    r"\b(?:previous|next|last year's|next year's)\s+(?:edition|meeting|forum|workshop|conference|congress|assembly|"
+    r"session|visit)|\b(?:last|next) year\b",
+    re.I,
+)
+
+
+def about_another_edition(sentence: str) -> bool:
+    """True for 'The previous meeting was held in Nairobi', 'Last year's conference attracted …'."""
+    return bool(_OTHER_EDITION.search(sentence))
+
+
+@lru_cache(maxsize=16)
+def _split(text: str) -> tuple[str, ...]:
     """The text's sentences in order, stripped; a line break always ends one."""
     out: list[str] = []
     for line in text.splitlines():
@@ -34,7 +51,12 @@ def split_sentences(text: str) -> list[str]:
             else:
                 out.append(piece)
             glue = bool(_ENDS_ABBREVIATED.search(out[-1][-12:]))
-    return out
+    return tuple(out)
 
 
-__all__ = ["split_sentences"]
+def split_sentences(text: str) -> list[str]:
+    """The text's sentences in order, stripped; a line break always ends one."""
+    return list(_split(text))
+
+
+__all__ = ["about_another_edition", "split_sentences"]

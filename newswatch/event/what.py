@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from newswatch.event.attendance import find_attendance
 from newswatch.event.entities import canonical_organisation, find_organisation
 from newswatch.event.sentences import split_sentences
 
@@ -169,59 +170,6 @@ _VERB_ROLE = {
     "organises": "organiser",
     "sponsored": "sponsor",
 }
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "a hundred": 100,
-    "one hundred": 100,
-    "hundreds": None,
-    "a thousand": 1000,
-    "one thousand": 1000,
-}
-_NUM = r"(?P<{0}>\d{{1,3}}(?:,\d{{3}})+|\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_PEOPLE_WORDS = (
-    r"experts|participants|scientists|delegates|representatives|attendees|trainees|guests|people|scholars|"
-    r"researchers|academicians|officials|leaders|students|young scientists|members|speakers|audiences?|engineers|"
-    r"specialists|policymakers|stakeholders|professionals|fellows|persons|institutions"
-)
-#: "more than 200 experts (from 21 countries)", matched on the lower-cased text from the count on.
-_COUNTED = re.compile(
-    r"(?<![\w.,-])(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?"
-    + _NUM.format("n")
-    + r"\s+(?:[\w-]+\s+){0,4}?(?P<who>"
-    + _PEOPLE_WORDS
-    + r")\b"
-    r"(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
-    + _NUM.format("c")
-    + r"\s+(?:countries|nations|economies|countries and regions))?"
-)
-#: "… experts from 21 countries" without a count of people: the countries, then the people word before them.
-_FROM_COUNTRIES = re.compile(
-    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
-    + _NUM.format("c")
-    + r"\s+(?:countries|nations|economies)"
-)
-_WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
-#: Where a count can first be: no statement of attendance starts more than a few words before one.
-_FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
-_COUNTRIES_ONLY = re.compile(
-    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I
-)
-_CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 
 
 def event_type(text: str) -> str | None:
@@ -428,54 +376,6 @@ def find_organisers(title: str, text: str) -> list[dict]:
                 ):
                     add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
     return found
-
-
-def _number(value: str | None) -> int | None:
-    if value is None:
-        return None
-    value = value.lower()
-    if value in _NUMBER_WORDS:
-        return _NUMBER_WORDS[value]
-    digits = value.replace(",", "")
-    return int(digits) if digits.isdigit() else None
-
-
-def find_attendance(text: str) -> dict | None:
-    """{"participants", "countries"} from "more than 200 experts from 21 countries", else None.
-
-    Scans the lower-cased text for counts (rare) rather than for people words (common), then
-    takes whichever statement comes first: a count of people, or only their countries.
-    """
-    low = text.lower()
-    first = _FIRST_NUMBER.search(low)
-    if first is None:
-        return None
-    start = max(0, first.start() - 40)
-    found: list[tuple[int, int | None, int | None]] = []
-    for m in _COUNTED.finditer(low, start):
-        if m["who"] == "institutions":
-            continue
-        n, c = _number(m["n"]), _number(m["c"])
-        if n is not None and (n < 5 or (1900 <= n <= 2100 and "," not in m["n"])):
-            n = None
-        if n is not None and c is None:
-            cm = _COUNTRIES_ONLY.search(low, m.end(), m.end() + 80)
-            c = _number(cm["c"]) if cm and "." not in low[m.end() : cm.start()] else None
-        if n is not None or c is not None:
-            found.append((m.start(), n, c))
-            break
-    for m in _FROM_COUNTRIES.finditer(low, start):
-        who = _WHO_BEFORE.search(low, max(0, m.start() - 120), m.start())
-        if who and who["who"] != "institutions":
-            found.append((who.start(), None, _number(m["c"])))
-            break
-    if found:
-        _, n, c = min(found)
-        return {"participants": n, "countries": c}
-    m = _CJK_ATTENDANCE.search(text)
-    if m:
-        return {"participants": int(m["n"]), "countries": int(m["c"])}
-    return None
 
 
 __all__ = [
