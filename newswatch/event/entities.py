@@ -104,9 +104,13 @@ def find_organisation(name: str | None) -> Organisation | None:
     m = _TRAILING_ACRONYM.search(name)
     if m:
         hit = acronyms.get(m[1].strip()) or acronyms.get(m[1].strip().upper())
-        if hit:
+        head = name[: m.start()]
+        # "Ministry of Science and Technology of Viet Nam (MOST)" is not the MOST the table knows
+        if hit and (len(head.split()) < 2 or names.get(_fold(head)) in (None, hit)):
+            if names.get(_fold(head)) is None and len(head.split()) >= 2:
+                return None
             return organisations()[hit]
-        name = name[: m.start()]
+        name = head
     hit = acronyms.get(name) or names.get(_fold(name))
     if hit is None:
         stripped = re.sub(r",?\s*\(?(?:China|the United States|USA|Brazil|Thailand|Chile|Russia|Japan)\)?$", "", name)

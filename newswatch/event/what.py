@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from newswatch.event.attendance import find_attendance
-from newswatch.event.entities import canonical_organisation, find_organisation
-from newswatch.event.sentences import split_sentences
+from newswatch.event.entities import find_organisation
+from newswatch.event.organisers import find_organisers
 
 #: Head nouns → event type, most specific first.
 _TYPES = [
@@ -103,75 +103,6 @@ _MODE_KEYS = (
     "网络会议",
     "云端",
 )
-_ORGANISERS = [
-    ("co-host", re.compile(r"\bco-?hosted\s+by\b|共同主办", re.I)),
-    (
-        "co-organiser",
-        re.compile(
-            r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办",
-            re.I,
-        ),
-    ),
-    ("host", re.compile(r"\b(?:hosted|convened)\s+by\b|主办", re.I)),
-    ("organiser", re.compile(r"\b(?:organi[sz]ed|arranged|run)\s+by\b|承办", re.I)),
-    ("sponsor", re.compile(r"\b(?:sponsored|funded|financed)\s+by\b|赞助", re.I)),
-    (
-        "supporter",
-        re.compile(
-            r"\b(?:supported\s+by|under\s+the\s+(?:auspices|patronage)\s+of|with\s+(?:the\s+)?support\s+(?:of|from))\b|支持",
-            re.I,
-        ),
-    ),
-]
-_ACTIVE = re.compile(
-    r"^(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*)){0,14})\s+"
-    r"(?:(?:today|yesterday|recently|also|successfully|jointly|together)\s+)?"
-    r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
-)
-#: Every organiser phrase and active verb holds one of these: a sentence with none is skipped unscanned.
-_ORGANISER_KEYS = (
-    "host",
-    "organi",
-    "conven",
-    "arranged",
-    "run by",
-    "sponsor",
-    "funded",
-    "financed",
-    "support",
-    "auspices",
-    "patronage",
-    "collaboration",
-    "cooperation",
-    "partnership",
-    "主办",
-    "协办",
-    "承办",
-    "赞助",
-    "支持",
-)
-_VERB_ROLE = {
-    "co-hosted": "co-host",
-    "co-organizes": "co-organiser",
-    "co-organises": "co-organiser",
-    "cohosted": "co-host",
-    "co-hosts": "co-host",
-    "cohosts": "co-host",
-    "hosted": "host",
-    "hosts": "host",
-    "convened": "host",
-    "convenes": "host",
-    "co-organized": "co-organiser",
-    "co-organised": "co-organiser",
-    "coorganized": "co-organiser",
-    "organized": "organiser",
-    "organised": "organiser",
-    "organizes": "organiser",
-    "organises": "organiser",
-    "sponsored": "sponsor",
-}
-
-
 def event_type(text: str) -> str | None:
     """The type named in a title or sentence, or None."""
     if _SIGNING.search(text):
@@ -276,106 +207,6 @@ def mentions_mode(text: str) -> bool:
     """False when ``text`` cannot say the event was online or hybrid (a cheap test before the patterns)."""
     low = text.lower()
     return any(key in low for key in _MODE_KEYS)
-
-
-def _split_orgs(text: str) -> list[str]:
-    """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
-    text = re.split(
-        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
-        text + " ",
-        maxsplit=1,
-    )[0]
-    parts: list[str] = []
-    seps: list[str] = []
-    depth, cur = 0, ""
-    tokens = re.split(r"(\(|\)|,\s*(?:and\s+)?|\s+and\s+|\s+&\s+)", text)
-    for tok in tokens:
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            depth = max(0, depth - 1)
-        if depth == 0 and re.fullmatch(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", tok or ""):
-            parts.append(cur)
-            seps.append(tok)
-            cur = ""
-        else:
-            cur += tok or ""
-    parts.append(cur)
-    out, out_seps = [], []
-    for i, part in enumerate(parts):
-        part = part.strip(" ,")
-        if not part:
-            continue
-        if not (part[:1].isupper() or part.lower().startswith("the ")):
-            break
-        out.append(part)
-        out_seps.append(seps[i] if i < len(seps) else ", ")
-    return _rejoin(out, out_seps)
-
-
-_ORG_HEAD = re.compile(
-    r"(?:Academy|Academies|Society|University|Institute|Council|Government|Office|Agency|Foundation|Center|Centre|"
-    r"Ministry|Association|Alliance|Federation|Commission|Organi[sz]ation|Organi[sz]ations|Network|Programme|Program|"
-    r"Union|Committee|Bureau|Secretariat|Department|Embassy|Bank|Fund|Forum|Group|Partnership|Sciences|Engineering|"
-    r"School|College|Laboratory|Museum|Board|Observatory|Consortium|Initiative)\)?$|\)$|^[A-ZÖÜİ]{2,}[\w-]*$|[A-Z]{2,}$"
-)
-
-
-_ORG_WORD = re.compile(_ORG_HEAD.pattern.split(")\\)?$")[0].replace("(?:", "\\b(?:", 1) + ")\\b")
-
-
-def _rejoin(parts: list[str], seps: list[str]) -> list[str]:
-    """Undo splits inside a name: a part that does not end like an organisation continues into the next."""
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        both_named = _ORG_WORD.search(out[-1]) and _ORG_WORD.search(part) if out else False
-        if out and not _ORG_HEAD.search(out[-1].strip()) and not both_named:
-            out[-1] = f"{out[-1]}{seps[i - 1]}{part}"
-        else:
-            out.append(part)
-    return out
-
-
-def find_organisers(title: str, text: str) -> list[dict]:
-    """Organisations with their roles ("hosted by A, B and C", "under the auspices of", "X Co-hosts …")."""
-    found: list[dict] = []
-    seen: set[str] = set()
-
-    def add(name: str, role: str) -> None:
-        name = canonical_organisation(name.strip(" ,.;"))
-        key = name.casefold()
-        if len(name) < 2 or key in seen or not name[:1].isupper():
-            return
-        if re.search(r"\b(?:President|Director|Minister|Prof|Dr)\b", name):
-            return
-        seen.add(key)
-        found.append({"name": name, "role": role})
-
-    m = _ACTIVE.match(title)
-    if m:
-        for org in _split_orgs(m["orgs"]):
-            if find_organisation(org) is not None or re.search(
-                r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org
-            ):
-                add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
-    for sentence in split_sentences(text):
-        low = sentence.lower()
-        if not any(key in low for key in _ORGANISER_KEYS):
-            continue
-        for role, pattern in _ORGANISERS:
-            for m in pattern.finditer(sentence):
-                for org in _split_orgs(sentence[m.end() :].lstrip()):
-                    add(org, role)
-        m = _ACTIVE.match(sentence)
-        if m and re.search(
-            r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]
-        ):
-            for org in _split_orgs(m["orgs"]):
-                if find_organisation(org) is not None or re.search(
-                    r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association)\b", org
-                ):
-                    add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
-    return found
 
 
 __all__ = [
