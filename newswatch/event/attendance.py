@@ -62,7 +62,8 @@ _WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
 #: Where a count can first be: no statement of attendance starts more than a few words before one.
 _FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
 _COUNTRIES_ONLY = re.compile(
-    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+(?:[a-z-]+\s+)?countries", re.I
+    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+(?:[a-z-]+\s+)?countries",
+    re.I,
 )
 _CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 #: Words before a count that make it the size of a body, not of an audience.

@@ -262,7 +262,14 @@ _BY_ROLE = [
     ),
     ("awardee", re.compile(r"\b(?:awardees?|laureates?|recipients?|winners?)\s+(?:is|are|was|were|include)\b", re.I)),
     ("attendee", re.compile(r"\battended\s+by\s*$|\bin the presence of\s*$", re.I)),
-    ("visitor", re.compile(r"\bled\s+by\s*$", re.I)),
+    (
+        "visitor",
+        re.compile(r"\bled\s+by\s*$|\bdelegation\b[^.;]{0,30}\b(?:included|comprised|consisted of)\s*$", re.I),
+    ),
+    # dignitaries a visiting delegation met: the receiving side
+    ("host", re.compile(r"\b(?:met|met with|was received by|were received by|called on)\s*$", re.I)),
+    ("speaker", re.compile(r"\bspeakers\s+(?:also\s+)?included\s*$", re.I)),
+    ("attendee", re.compile(r"\b(?:participants|guests|attendees)\s+(?:also\s+)?included\s*$", re.I)),
     ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
 ]
 
@@ -293,7 +300,12 @@ def clean_name(text: str) -> str | None:
     if not _NAME.match(text):
         return None
     words = [w.lower().strip(".") for w in text.split()]
-    if any(w in _NOT_NAME for w in words):
+    # "Vice-President", "Director-General": a hyphenated title is title words, never a name
+    parts = [p for w in words for p in w.split("-")]
+    # "He Junke": the surname He, not the pronoun, when a single given name follows
+    if len(words) == 2 and words[0] == "he":
+        parts = parts[1:]
+    if any(w in _NOT_NAME for w in parts) or _TITLE_START.match(text.split()[-1]):
         return None
     if find_organisation(text) is not None:
         return None
@@ -304,17 +316,41 @@ def _title_org(text: str) -> tuple[str | None, str | None]:
     """'Vice Chairman of the National Committee of … (CPPCC) and President of CAST' → (title, org)."""
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;."), flags=re.I)
     first = re.split(r"\s+and\s+(?=(?:the\s+)?" + _TITLE_WORDS + r"\b)", text, maxsplit=1)[0]
-    m = re.match(r"(?P<title>.+?)\s+(?:of|at|for|from)\s+(?P<org>.+)$", first)
+    m = re.match(r"(?P<title>.+?)\s+(?P<prep>of|at|for|from)\s+(?P<org>.+)$", first)
     if m and _TITLE_START.match(m["title"]):
         if re.search(r"\b(?:Prize|Award|Medal)\b", m["org"]):
             return first, None
-        return m["title"].strip(), canonical_organisation(_first_org(m["org"]))
+        return _title_and_body(m["title"].strip(), _first_org(m["org"]), m["prep"])
     m = re.match(rf"(?P<org>[A-Z][\w&ÖÜİ'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?P<title>{_TITLE_WORDS})$", first)
     if m and find_organisation(m["org"]):
         return m["title"], canonical_organisation(m["org"])
     if _TITLE_START.match(first):
         return first, None
     return None, None
+
+
+_FIELD_AT = re.compile(r"^(?P<field>[^,]+?)\s+at\s+(?:the\s+)?(?P<org>[A-Z].+)$")
+_FIELD_OF = re.compile(r"^(?P<field>[A-Z][\w'’ -]+?)\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,]+)$")
+_ORG_LIKE = re.compile(
+    r"\b(?:Academy|Academies|University|Institute|Council|Society|Ministry|Agency|Foundation|Association|Commission|"
+    r"Federation|Organi[sz]ation|Centre|Center|Committee|Office|Bureau|Board|Secretariat|Government|Province|"
+    r"Network|Alliance|Union|Department|School|College|Laboratory|Programme|Program)\b"
+)
+
+
+def _title_and_body(title: str, org: str, prep: str = "of") -> tuple[str, str]:
+    """'Professor' + 'Biophysics at ETH Zurich' → ('Professor of Biophysics', 'ETH Zurich');
+    'Head' + 'International Affairs of IVA' → ('Head of International Affairs', IVA);
+    'Vice Minister' + 'Science and Technology of Viet Nam' → ('Vice Minister', 'Ministry of …')."""
+    m = _FIELD_AT.match(org)
+    if m and not _ORG_LIKE.search(m["field"]):
+        return f"{title} {prep} {m['field']}", canonical_organisation(m["org"])
+    m = _FIELD_OF.match(org)
+    if m and not _ORG_LIKE.search(m["field"]) and (find_organisation(m["org"]) or _ORG_LIKE.search(m["org"])):
+        return f"{title} {prep} {m['field']}", canonical_organisation(m["org"])
+    if re.search(r"\bMinister$", title) and not _ORG_LIKE.search(org):
+        return title, f"Ministry of {org}"
+    return title, canonical_organisation(org)
 
 
 def _first_org(text: str) -> str:
@@ -515,14 +551,25 @@ def find_participants(text: str) -> list[dict]:
         group_role = role_of(sentence[last_end:])
         by_roles = [role_of("", p["_before"][-60:]) for p in listed]
         sentence_by = next((r for r in by_roles if r), None)
-        for person, by_role in zip(listed, by_roles):
+        for person, by_role in zip(listed, by_roles, strict=True):
             end = person.pop("_end")
-            person.pop("_before")
-            person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
+            before = person.pop("_before")
+            if _MENTIONED.search(before[-80:]):
+                person["role"] = None  # thanked or remembered, not taking part (unless said elsewhere)
+            else:
+                person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
             _merge(people, seen, person)
     for person in _pipe_people(text):
         _merge(people, seen, person)
     return [p for p in people if p["role"] is not None]
+
+
+#: Words before a name that mention a person without them taking part.
+_MENTIONED = re.compile(
+    r"\b(?:thank\w*|congratulat\w*|paid tribute to|pays tribute to|in memory of|the late|recalled|quoted|cited|"
+    r"on behalf of|letter (?:from|of)|message from|sent by|appointed|elected|nominated|named)\b[^.;]{0,40}$",
+    re.I,
+)
 
 
 def _has(listed: list[dict], name: str) -> bool:

@@ -11,6 +11,7 @@ import re
 from newswatch.event.attendance import find_attendance
 from newswatch.event.entities import find_organisation
 from newswatch.event.organisers import find_organisers
+from newswatch.event.where import resolve
 
 #: Head nouns → event type, most specific first.
 _TYPES = [
@@ -103,6 +104,8 @@ _MODE_KEYS = (
     "网络会议",
     "云端",
 )
+
+
 def event_type(text: str) -> str | None:
     """The type named in a title or sentence, or None."""
     if _SIGNING.search(text):
@@ -157,7 +160,7 @@ def event_name(title: str, body: str) -> tuple[str | None, str | None]:
     """The event's proper name and acronym, from the body's first mention or the title."""
     for text in (body[:1500], title):
         for m in _names(text):
-            name = _tidy_name(m["name"])
+            name = _tidy_name(_complete(m["name"], text, m.end("name")))
             if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
                 acronym = m["acronym"]
                 if acronym is None:
@@ -176,7 +179,32 @@ def _names(text: str):
     return _NAME.finditer(text, max(0, head.start() - 400)) if head else iter(())
 
 
+_NAME_RUNS_ON = re.compile(r"^\s*[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?")
+
+
+def _complete(name: str, text: str, end: int) -> str:
+    """A name the pattern left at 'General Assembly of the' runs on over quoted or 'e-ASIA'-like words."""
+    while re.search(r"\s(?:of|on|for|and|the|in)$", name):
+        m = re.match(r"\s*(?:[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?\s*)+", text[end:])
+        if not m or not m[0].strip():
+            break
+        name = f"{name} {m[0].strip()}"
+        end += m.end()
+        more = re.match(r"(?:of|on|for|and|the|in)(?:\s+(?:of|on|for|and|the|in))*", text[end:].lstrip())
+        if not more:
+            break
+        name = f"{name} {more[0]}"
+        end += len(text[end:]) - len(text[end:].lstrip()) + more.end()
+    return name
+
+
 def _tidy_name(name: str) -> str | None:
+    # "2023 General Assembly of the Federation in Prague": the place is where, not what
+    m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
+    if m and resolve(m["place"], None) != (None, None):
+        name = name[: m.start()]
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
     words = name.split()
     while words and (
         words[0] in _LOWER_OK
