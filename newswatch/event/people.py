@@ -329,8 +329,8 @@ def _title_org(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-_FIELD_AT = re.compile(r"^(?P<field>[^,]+?)\s+at\s+(?:the\s+)?(?P<org>[A-Z].+)$")
-_FIELD_OF = re.compile(r"^(?P<field>[A-Z][\w'’ -]+?)\s+of\s+(?:the\s+)?(?P<org>[A-Z][^,]+)$")
+_FIELD_AT = re.compile(r"^(?:the\s+)?(?P<field>[^,]+?)\s+at\s+(?:the\s+)?(?P<org>[A-Z].+)$")
+_FIELD_OF = re.compile(r"^(?:the\s+)?(?P<field>[A-Z][\w'’ -]+?)\s+of\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ORG_LIKE = re.compile(
     r"\b(?:Academy|Academies|University|Institute|Council|Society|Ministry|Agency|Foundation|Association|Commission|"
     r"Federation|Organi[sz]ation|Centre|Center|Committee|Office|Bureau|Board|Secretariat|Government|Province|"
