@@ -56,14 +56,20 @@ _HEAD = "|".join(a for _, p in _TYPES for a in p.split("|") if a.isascii())
 _NAME = re.compile(
     rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
     rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
-    rf"(?:{_HEAD})(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})(?:\s+(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}}))*)?(?:\s+\d{{4}})?)"
+    rf"(?:{_HEAD})\b(?:\s+(?:{_HEAD})\b)*(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})"
+    rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}}))*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
 )
 #: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
 _HEAD_WORD = re.compile(rf"\b(?:{_HEAD})")
 _CJK_NAME = re.compile(
-    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)"
+    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d—–·-]{2,30}?"
+    r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
 )
+_MONTH_WORDS = {
+    *"January February March April May June July August September October November December".split(),
+    *"Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday".split(),
+}
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
 _HYBRID = re.compile(
@@ -157,20 +163,33 @@ def reports_no_event(title: str, lead: str) -> bool:
 
 
 def event_name(title: str, body: str) -> tuple[str | None, str | None]:
-    """The event's proper name and acronym, from the body's first mention or the title."""
-    for text in (body[:1500], title):
-        for m in _names(text):
-            name = _tidy_name(_complete(m["name"], text, m.end("name")))
-            if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
-                acronym = m["acronym"]
-                if acronym is None:
-                    am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
-                    acronym = am["a"] if am else None
-                return name, acronym
+    """The event's proper name and acronym, from the body's first mention or the title.
+
+    A title that names the same event more fully ('WFEO General Assembly 2024' for the body's
+    'General Assembly') gives the name.
+    """
+    found = [_first_name(text) for text in (body[:1500], title)]
+    if found[0] and found[1] and found[0][0] != found[1][0] and found[0][0] in found[1][0]:
+        return found[1][0], found[0][1] or found[1][1]
+    for hit in found:
+        if hit:
+            return hit
     m = _CJK_NAME.search(title) or _CJK_NAME.search(body[:500])
     if m:
         return m[0].strip("“”"), None
     return None, None
+
+
+def _first_name(text: str) -> tuple[str, str | None] | None:
+    for m in _names(text):
+        name = _tidy_name(_complete(m["name"], text, m.end("name")))
+        if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
+            acronym = m["acronym"]
+            if acronym is None:
+                am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
+                acronym = am["a"] if am else None
+            return name, acronym
+    return None
 
 
 def _names(text: str):
@@ -198,7 +217,18 @@ def _complete(name: str, text: str, end: int) -> str:
     return name
 
 
+#: Headline verbs around a name: "X Holds Workshop on Y", "Forum on Y Held in Beijing".
+_VERB_AFTER = re.compile(
+    r"\s+(?:Held|Holds|Hosts|Hosted|Opens|Opened|Concludes|Concluded|Closes|Closed|Kicks|Kicked|Marks|Meets|Met|"
+    r"Takes|Took|Launched|Launches|Convened|Convenes|Begins|Began|Starts|Started|Successfully|Will|Is|Was|Are|Were|"
+    r"Sign|Signs|Signed|Renew|Renews|Visits|Visited|to\s+(?:be|Be)|Underway|Wraps)\b.*$"
+)
+_VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|Opens|Co-hosts|Celebrates)\s+")
+
+
 def _tidy_name(name: str) -> str | None:
+    name = _VERB_BEFORE.sub("", _VERB_AFTER.sub("", name))
+    name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
     # "2023 General Assembly of the Federation in Prague": the place is where, not what
     m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
     if m and resolve(m["place"], None) != (None, None):
@@ -209,6 +239,7 @@ def _tidy_name(name: str) -> str | None:
     while words and (
         words[0] in _LOWER_OK
         or words[0] in ("On", "In", "At", "During", "After", "As", "From")
+        or words[0].rstrip(".,") in _MONTH_WORDS
         or words[0].lower() == "the"
     ):
         words = words[1:]
