@@ -224,3 +224,21 @@ def test_a_name_is_not_cut_at_of_the():
 )
 def test_names_run_on_over_odd_words_and_stop_before_the_place(sentence, name):
     assert extract_event("News", sentence, "2024-01-01", "en")["name"] == name
+
+
+# --- Chinese pages -------------------------------------------------------------------------------
+
+
+def test_chinese_organisers_from_their_roles():
+    """'论坛由中国科协、广西壮族自治区人民政府共同主办，广西科协、东盟科技组织联合会协办'."""
+    label, event = article("09")
+    assert organisers(event) == {(organisation_key(o["name"]), o["role"]) for o in label["expected"]["organisers"]}
+    assert ("China Association for Science and Technology", "co-host") in {
+        (o["name"], o["role"]) for o in event["organisers"]
+    }
+
+
+def test_chinese_attendance_counts_this_edition_only():
+    """'来自…的200余位科学家…参加论坛' counts; the first conference's 400 guests do not."""
+    assert article("09")[1]["attendance"] == {"participants": 200, "countries": None}
+    assert article("04")[1]["attendance"] is None

@@ -66,6 +66,11 @@ _COUNTRIES_ONLY = re.compile(
     re.I,
 )
 _CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
+#: "来自东盟10国及中国的200余位科学家…参加": people present, counted, where the countries are not.
+_CJK_PEOPLE = re.compile(
+    r"(?:来自|共有|约有|逾|超过|近)[^。；]{0,40}?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位|人)[^。；]{0,30}?(?:参加|出席|参会|与会)"
+)
+_CJK_OTHER_EDITION = re.compile(r"首届|上届|上一届|下届|下一届|去年|明年|此前|往届")
 #: Words before a count that make it the size of a body, not of an audience.
 _BODY_BEFORE = re.compile(
     r"(?:working group|task force|committee|panel|board|made up of|consist\w* of|compris\w*|composed of|founded by|"
@@ -141,9 +146,16 @@ def find_attendance(text: str) -> dict | None:
         best = next((c for c in counts if c[0]), counts[0] if counts else (False, None, None))
         _, n, c = best
         return {"participants": n, "countries": c if c is not None else countries}
-    m = _CJK_ATTENDANCE.search(text)
-    if m:
-        return {"participants": int(m["n"]), "countries": int(m["c"])}
+    for sentence in re.split(r"[。；\n]", text):
+        if _CJK_OTHER_EDITION.search(sentence):
+            continue
+        m = _CJK_ATTENDANCE.search(sentence)
+        if m:
+            return {"participants": int(m["n"]), "countries": int(m["c"])}
+        m = _CJK_PEOPLE.search(sentence)
+        if m:
+            countries = re.search(r"(\d+)\s*个?国家", m[0])
+            return {"participants": int(m["n"]), "countries": int(countries[1]) if countries else None}
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from newswatch.event.organisers import find_organisers_cjk
 from newswatch.event.people import find_participants
 from newswatch.event.sentences import about_another_edition, split_sentences
 from newswatch.event.what import (
@@ -118,7 +119,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
         "end": end,
         "location": location,
         "mode": mode,
-        "organisers": [] if chinese else find_organisers(title, body),
+        "organisers": find_organisers_cjk(body) if chinese else find_organisers(title, body),
         "participants": [] if chinese else find_participants(body),
         "attendance": find_attendance(body),
     }

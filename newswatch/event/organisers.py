@@ -243,4 +243,46 @@ def find_organisers(title: str, text: str) -> list[dict]:
     return found
 
 
-__all__ = ["find_organisers"]
+#: "由中国工程院、广东省人民政府共同主办", "中国工程院战略咨询中心承办": organisations, then their role.
+_CJK_ROLE = re.compile(
+    r"(?:由)?(?P<orgs>[\u4e00-\u9fff“”、和与及（）()]{2,60}?)(?P<role>共同主办|联合主办|主办|承办|协办|支持)"
+)
+_CJK_ROLES = {
+    "共同主办": "co-host",
+    "联合主办": "co-host",
+    "主办": "host",
+    "承办": "organiser",
+    "协办": "co-organiser",
+    "支持": "supporter",
+}
+#: How Chinese organisation names end.
+_CJK_ORG_END = re.compile(
+    r"(?:院|大学|学院|协会|学会|科协|中心|研究所|委员会|部|局|厅|政府|基金会|联盟|组织|联合会|办公室|秘书处|集团|公司|网络)$"
+)
+
+
+def find_organisers_cjk(text: str) -> list[dict]:
+    """Organisers of a Chinese article ('论坛由中国工程院主办，…战略咨询中心承办')."""
+    found: list[dict] = []
+    seen: set[str] = set()
+    for sentence in re.split(r"[。；！？\n]", text[:3000]):
+        for part in re.split(r"[，,]", sentence):
+            m = _CJK_ROLE.search(part)
+            if not m:
+                continue
+            orgs = m["orgs"]
+            if "由" in orgs:
+                orgs = orgs.rsplit("由", 1)[1]
+            for org in re.split(r"[、和与及]", orgs):
+                org = org.strip("“”")
+                known = find_organisation(org)
+                if known is None and not _CJK_ORG_END.search(org):
+                    continue
+                name = known.name if known else org
+                if name not in seen:
+                    seen.add(name)
+                    found.append({"name": name, "role": _CJK_ROLES[m["role"]]})
+    return found
+
+
+__all__ = ["find_organisers", "find_organisers_cjk"]

@@ -57,7 +57,7 @@ _NAME = re.compile(
     rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
     rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
     rf"(?:{_HEAD})\b(?:\s+(?:{_HEAD})\b)*(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})"
-    rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}}))*)?(?:\s+\d{{4}})?)"
+    rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}})\b)*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
 )
 #: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
@@ -229,6 +229,8 @@ _VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|
 def _tidy_name(name: str) -> str | None:
     name = _VERB_BEFORE.sub("", _VERB_AFTER.sub("", name))
     name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
     # "2023 General Assembly of the Federation in Prague": the place is where, not what
     m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
     if m and resolve(m["place"], None) != (None, None):
