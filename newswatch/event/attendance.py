@@ -11,7 +11,7 @@ import re
 
 from newswatch.event.sentences import about_another_edition, split_sentences
 
-_NUMBER_WORDS = {
+_NUMBER_WORDS: dict[str, int | None] = {
     "two": 2,
     "three": 3,
     "four": 4,
@@ -23,11 +23,93 @@ _NUMBER_WORDS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
+    "twenty-one": 21,
+    "twenty-two": 22,
+    "twenty-three": 23,
+    "twenty-four": 24,
+    "twenty-five": 25,
+    "twenty-six": 26,
+    "twenty-seven": 27,
+    "twenty-eight": 28,
+    "twenty-nine": 29,
     "thirty": 30,
+    "thirty-one": 31,
+    "thirty-two": 32,
+    "thirty-three": 33,
+    "thirty-four": 34,
+    "thirty-five": 35,
+    "thirty-six": 36,
+    "thirty-seven": 37,
+    "thirty-eight": 38,
+    "thirty-nine": 39,
     "forty": 40,
+    "forty-one": 41,
+    "forty-two": 42,
+    "forty-three": 43,
+    "forty-four": 44,
+    "forty-five": 45,
+    "forty-six": 46,
+    "forty-seven": 47,
+    "forty-eight": 48,
+    "forty-nine": 49,
     "fifty": 50,
+    "fifty-one": 51,
+    "fifty-two": 52,
+    "fifty-three": 53,
+    "fifty-four": 54,
+    "fifty-five": 55,
+    "fifty-six": 56,
+    "fifty-seven": 57,
+    "fifty-eight": 58,
+    "fifty-nine": 59,
+    "sixty": 60,
+    "sixty-one": 61,
+    "sixty-two": 62,
+    "sixty-three": 63,
+    "sixty-four": 64,
+    "sixty-five": 65,
+    "sixty-six": 66,
+    "sixty-seven": 67,
+    "sixty-eight": 68,
+    "sixty-nine": 69,
+    "seventy": 70,
+    "seventy-one": 71,
+    "seventy-two": 72,
+    "seventy-three": 73,
+    "seventy-four": 74,
+    "seventy-five": 75,
+    "seventy-six": 76,
+    "seventy-seven": 77,
+    "seventy-eight": 78,
+    "seventy-nine": 79,
+    "eighty": 80,
+    "eighty-one": 81,
+    "eighty-two": 82,
+    "eighty-three": 83,
+    "eighty-four": 84,
+    "eighty-five": 85,
+    "eighty-six": 86,
+    "eighty-seven": 87,
+    "eighty-eight": 88,
+    "eighty-nine": 89,
+    "ninety": 90,
+    "ninety-one": 91,
+    "ninety-two": 92,
+    "ninety-three": 93,
+    "ninety-four": 94,
+    "ninety-five": 95,
+    "ninety-six": 96,
+    "ninety-seven": 97,
+    "ninety-eight": 98,
+    "ninety-nine": 99,
     "a hundred": 100,
     "one hundred": 100,
     "hundreds": None,
@@ -87,6 +169,19 @@ _PRESENT = re.compile(
 )
 
 
+#: After a count: people who signed up or are expected, not people who came.
+_NOT_THERE = re.compile(
+    r"[^.;]{0,50}?\b(?:have\s+(?:already\s+)?registered|registered|signed up|applied|are expected|were expected|"
+    r"is expected|expected to|invited|will)\b"
+)
+#: A count with no people word right before a verb of taking part.
+_BARE = re.compile(
+    r"(?<![\w.,-])(?:(?:more than|over|about|around|nearly|almost|some|approximately)\s+)?"
+    + _NUM.format("n")
+    + r"\s+(?:joined|attended|took part|participated|were present)\b"
+)
+
+
 def _number(value: str | None) -> int | None:
     if value is None:
         return None
@@ -103,6 +198,8 @@ def _counts(low: str) -> list[tuple[bool, int | None, int | None]]:
     for m in _COUNTED.finditer(low):
         if m["who"] == "institutions" or _BODY_BEFORE.search(low, max(0, m.start() - 40), m.start()):
             continue
+        if _NOT_THERE.match(low, m.end()):  # "1,200 people have registered", "are expected"
+            continue
         if _BODY_WITHIN.search(m[0], 0, m.start("who") - m.start()):
             continue
         n, c = _number(m["n"]), _number(m["c"])
@@ -113,12 +210,18 @@ def _counts(low: str) -> list[tuple[bool, int | None, int | None]]:
             c = _number(cm["c"]) if cm else None
         if n is not None or c is not None:
             found.append((bool(_PRESENT.search(low)), n, c))
+    for m in _BARE.finditer(low):  # "around 180 joined the live session"
+        n = _number(m["n"])
+        if n is not None and n >= 5:
+            found.append((True, n, None))
     return found
 
 
 def _countries(low: str) -> int | None:
     """'… experts from 21 countries' without a count of people: the countries, if people come from them."""
     for m in _FROM_COUNTRIES.finditer(low):
+        if _NOT_THERE.match(low, m.end()):
+            continue
         who = _WHO_BEFORE.search(low, max(0, m.start() - 120), m.start())
         if who and who["who"] != "institutions":
             return _number(m["c"])

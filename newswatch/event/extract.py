@@ -6,8 +6,9 @@ Precision over recall: a field the text does not state stays null (or an empty l
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from newswatch.event.entities import defined_acronyms, expand_acronym
 from newswatch.event.organisers import find_organisers_cjk
 from newswatch.event.people import find_participants
 from newswatch.event.sentences import about_another_edition, split_sentences
@@ -15,25 +16,28 @@ from newswatch.event.what import (
     event_mode,
     event_name,
     event_type,
+    event_type_lower,
     find_attendance,
     find_organisers,
     mentions_mode,
     reports_no_event,
     type_pattern,
 )
-from newswatch.event.when import event_dates, split_dateline
+from newswatch.event.when import event_dates, find_dates, split_dateline
 from newswatch.event.where import find_place, find_place_cjk, find_venue, resolve
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
 _HAPPENED = re.compile(
     r"\b(?:held|took place|opened|convened|kicked off|launched|hosted|organi[sz]ed|signed|visited|met|"
     r"took part|attended|was inaugurated|concluded|closed|started|began|celebrated|awarded|presented|welcomed|"
     r"delivered|gathered|received|will be held|will take place|is scheduled|to be held|will open|will convene|"
-    r"will be hosted|will run)\b|举行|举办|召开|开幕|会见|签署|访问|启动",
+    r"will be hosted|will run|will hold|will host|ended|wrapped up)\b|举行|举办|召开|开幕|会见|签署|访问|启动",
     re.I,
 )
 _FUTURE = re.compile(
-    r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|will run|upcoming)\b|将于",
+    r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|"
+    r"will run|upcoming|will hold|will host|will organi[sz]e)\b|将于",
     re.I,
 )
 #: Sentences that say how the event itself was held (a later "online meeting next year" does not count).
@@ -85,6 +89,15 @@ def _location(title: str, sentences: list[str], kind: str, chinese: bool, online
     return {"venue": venue, "city": city, "country": country}
 
 
+def _dated_elsewhere(sentence: str, start: str, end: str, published: date | None, future: bool) -> bool:
+    """True for a sentence whose every date lies outside the event's days (a sentence about another event)."""
+    if not _DIGIT.search(sentence):
+        return False
+    spans = find_dates(sentence, published, future)
+    first, last = date.fromisoformat(start) - timedelta(days=1), date.fromisoformat(end) + timedelta(days=1)
+    return bool(spans) and all(span.end < first or span.start > last for span in spans)
+
+
 def extract_event(title: str, body: str, published: str | None = None, language: str | None = None) -> dict | None:
     """The event reported by an article, or None when it reports none (research, calls, obituaries)."""
     title = (title or "").strip()
@@ -94,8 +107,11 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     lead = " ".join(sentences[:3])
     if reports_no_event(title, lead):
         return None
-    kind = event_type(title) or next(
-        (event_type(s) for s in sentences[:3] if _HAPPENED.search(s) and event_type(s)), None
+    happened = [s for s in sentences[:3] if _HAPPENED.search(s)]
+    kind = (
+        event_type(title)
+        or next((k for k in map(event_type, happened) if k), None)
+        or next((k for k in map(event_type_lower, happened[:2]) if k), None)
     )
     if kind is None:
         return None
@@ -103,7 +119,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     if name is None or (kind in ("visit", "signing") and event_type(name) not in (kind, None)):
         name = title
     pub = _published(published)
-    future = bool(_FUTURE.search(lead))
+    future = bool(_FUTURE.search(lead) or _FUTURE.search(title))
     # the dateline dates the report, not the event: its date counts only where the text says "today"
     dateline, first = split_dateline(sentences[0], pub) if sentences else (None, "")
     dated = [first, *sentences[1:]] if dateline is not None else sentences
@@ -111,6 +127,8 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     said = [s for s in sentences[4:] if mentions_mode(s) and _FORMAT.search(s)]
     mode = event_mode("\n".join([title, *sentences[:4], *said]))
     location = _location(title, sentences, kind, chinese, mode == "online")
+    # who organised, who took part and how many: not from sentences dated away from the event (another event)
+    own = body if start is None else "\n".join(s for s in sentences if not _dated_elsewhere(s, start, end, pub, future))
     event = {
         "name": name,
         "acronym": acronym,
@@ -119,10 +137,16 @@ def extract_event(title: str, body: str, published: str | None = None, language:
         "end": end,
         "location": location,
         "mode": mode,
-        "organisers": find_organisers_cjk(body) if chinese else find_organisers(title, body),
-        "participants": [] if chinese else find_participants(body),
-        "attendance": find_attendance(body),
+        "organisers": find_organisers_cjk(own) if chinese else find_organisers(title, own),
+        "participants": [] if chinese else find_participants(own),
+        "attendance": find_attendance(own),
     }
+    defined = defined_acronyms(body[:6000]) if not chinese else {}
+    if defined:
+        for person in event["participants"]:
+            person["organisation"] = expand_acronym(person["organisation"], defined)
+        for organiser in event["organisers"]:
+            organiser["name"] = expand_acronym(organiser["name"], defined)
     return event
 
 

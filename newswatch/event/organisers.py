@@ -19,13 +19,20 @@ _ORGANISERS = [
         "co-organiser",
         re.compile(
             r"\b(?:co-?organi[sz]ed|jointly\s+(?:organi[sz]ed|hosted|launched|convened)|co-?launched|"
-            r"in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办",
+            r"in\s+(?:collaboration|cooperation|partnership)\s+with|together\s+with|jointly\s+with)\s+(?:by\s+)?|协办",
             re.I,
         ),
     ),
     ("host", re.compile(r"\b(?:hosted|convened)\s+by\b|主办", re.I)),
     ("organiser", re.compile(r"\b(?:organi[sz]ed|arranged|run)\s+by\b|承办", re.I)),
-    ("sponsor", re.compile(r"\b(?:sponsored|funded|financed)\s+by\b|赞助", re.I)),
+    (
+        "sponsor",
+        re.compile(
+            r"\b(?:sponsored|funded|financed)\s+by\b|\bwith\s+(?:the\s+)?(?:funding|financial support|financing)\s+"
+            r"(?:from|of|by)\b|赞助",
+            re.I,
+        ),
+    ),
     (
         "supporter",
         re.compile(
@@ -71,6 +78,8 @@ _ORGANISER_KEYS = (
     "auspices",
     "patronage",
     "collaboration",
+    "together with",
+    "jointly with",
     "cooperation",
     "partnership",
     "主办",
@@ -106,7 +115,7 @@ _VERB_ROLE = {
 def _split_orgs(text: str) -> list[str]:
     """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
     text = re.split(
-        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
+        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|together|along|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
         text + " ",
         maxsplit=1,
     )[0]

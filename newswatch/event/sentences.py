@@ -26,7 +26,8 @@ _OTHER_EDITION = re.compile(
     r"\b(?:previous|last|next|first|former|earlier|inaugural|prior|founding)\b[^.;]{0,80}?"
     r"\b(?:was|were|will be|had been|is to be)\s+(?:held|hosted|organi[sz]ed|convened|launched)|"
     r"\b(?:previous|next|last year's|next year's)\s+(?:edition|meeting|forum|workshop|conference|congress|assembly|"
-    r"session|visit)|\b(?:last|next) year\b",
+    r"session|visit)|\b(?:last|next) year\b|\b(?:the\s+)?(?:19|20)\d\d\s+edition\b|"
+    r"\b(?:first|previous|last|earlier|past)\s+editions?\b",
     re.I,
 )
 

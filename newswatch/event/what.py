@@ -148,6 +148,28 @@ def _last_head(text: str) -> str | None:
     return min((kind for e, kind in heads if e == end), key=order.index)
 
 
+#: Event nouns common enough to trust in lower case, in a lead sentence that says the event happened.
+_LOWER_TYPES = [
+    ("workshop", re.compile(r"\b(?:workshop|hackathon)s?\b", re.I)),
+    ("symposium", re.compile(r"\b(?:symposium|colloquium)\b", re.I)),
+    ("training", re.compile(r"\btraining (?:course|programme|program|workshop|session)s?\b|\bsummer school\b", re.I)),
+    ("conference", re.compile(r"\b(?:conference|summit)\b", re.I)),
+    ("forum", re.compile(r"\b(?:forum|roundtable|round table)\b", re.I)),
+    ("lecture", re.compile(r"\b(?:lecture|webinar|seminar)\b", re.I)),
+    ("ceremony", re.compile(r"\b(?:ceremony)\b", re.I)),
+]
+
+
+def event_type_lower(text: str) -> str | None:
+    """The type of a lower-case event noun ('a regional training course … ended today'), the earliest one."""
+    best: tuple[int, str | None] = (len(text) + 1, None)
+    for kind, pattern in _LOWER_TYPES:
+        m = pattern.search(text)
+        if m and m.start() < best[0]:
+            best = (m.start(), kind)
+    return best[1]
+
+
 def type_pattern(kind: str) -> re.Pattern | None:
     """The head nouns of an event type ('forum' → Forum, Dialogue, Roundtable …), None for visits and signings."""
     return _TYPE_OF.get(kind)
@@ -274,6 +296,7 @@ __all__ = [
     "event_mode",
     "event_name",
     "event_type",
+    "event_type_lower",
     "find_attendance",
     "find_organisers",
     "mentions_mode",

@@ -183,16 +183,24 @@ def split_dateline(sentence: str, published: date | None) -> tuple[date | None, 
     return None, sentence
 
 
-def _relative(sentence: str, day: date | None) -> date | None:
-    """The day a sentence's 'today', 'yesterday' or 'on Thursday' means, counted from the dateline's."""
+def _relative(sentence: str, day: date | None) -> tuple[date, int] | None:
+    """The day a sentence's 'today', 'yesterday' or 'on Thursday' means (from the dateline's), and where it is said."""
     m = _RELATIVE.search(sentence) if day else None
     if m is None or day is None:
         return None
     if m["yesterday"]:
-        return day - timedelta(days=1)
+        return day - timedelta(days=1), m.start()
     if m["weekday"]:
-        return day - timedelta(days=(day.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7)
-    return day
+        return day - timedelta(days=(day.weekday() - _WEEKDAYS.index(m["weekday"].lower())) % 7), m.start()
+    return day, m.start()
+
+
+_FINAL_DAY = re.compile(r"^[^.;]{0,25}?\b(?:for|on)\s+(?:the\s+)?(?:final|last|closing)\s+day\b", re.I)
+
+
+def _closing(sentence: str, pos: int, after: int) -> bool:
+    """True when the date at ``pos`` is the event's last day: 'concluded on 12 June', '5 July for the final day'."""
+    return bool(_CLOSED.search(sentence[max(0, pos - 40) : pos]) or _FINAL_DAY.match(sentence[after:]))
 
 
 def _start_before(end: date, sentences: list[str], published: date | None, future: bool) -> date:
@@ -219,12 +227,14 @@ def event_dates(
     for sentence in candidates:
         spans = find_dates(sentence, published, future)
         if not spans:
-            day = _relative(sentence, dateline)
-            if day is None:
+            said = _relative(sentence, dateline)
+            if said is None:
                 continue
-            return day.isoformat(), day.isoformat()
+            day, pos = said
+            start = _start_before(day, sentences, published, future) if _closing(sentence, pos, pos + 5) else day
+            return start.isoformat(), day.isoformat()
         start, end = spans[0].start, spans[0].end
-        if start == end and _CLOSED.search(sentence[max(0, spans[0].pos - 40) : spans[0].pos]):
+        if start == end and _closing(sentence, spans[0].pos, spans[0].pos + 4):
             start = _start_before(end, sentences, published, future)
         # "held on November 8 … From November 8 to 9, parallel sessions were held": the event runs on.
         for later in sentences:
