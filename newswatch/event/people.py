@@ -11,6 +11,7 @@ import re
 
 from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
 from newswatch.event.sentences import split_sentences
+from newswatch.event.where import country_code
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
 _NOT_NAME = {
@@ -193,13 +194,19 @@ _TITLE_WORDS = (
     r"Minister|Rector|Dean|Head|Ambassador|Commissioner|Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|"
     r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
 )
+#: Staff titles that name a post without a rank ('Research Ecologist at the U.S. Forest Service').
+_STAFF_WORDS = (
+    r"(?:(?:Senior|Principal|Chief|Lead|Research|Programme|Program|Policy|Science|Postdoctoral|Associate|Assistant)\s+)*"
+    r"(?:Scientist|Researcher|Investigator|Ecologist|Specialist|Lecturer|Engineer|Analyst|Adviser|Advisor|Manager|"
+    r"Editor|Curator|Consultant|Economist|Physicist|Chemist|Biologist|Fellow|Officer)"
+)
 _TITLE_START = re.compile(
-    rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
+    rf"^(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]+['’]s\s+)?(?:{_TITLE_WORDS}|{_STAFF_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
     re.I,
 )
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
-_NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
+_NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]{{2,}})?(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
 #: Two name tokens in a row: every way of naming a person needs them, so a sentence without is skipped.
 _TWO_TOKENS = re.compile(rf"{_NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{_NAME_TOKEN}")
@@ -236,7 +243,8 @@ _ROLE_VERBS = [
         re.compile(
             r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
             r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
-            r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted)\b",
+            r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted|give|gives|deliver|delivers|"
+            r"speak|speaks|address|addresses|present|presents)\b",
             re.I,
         ),
     ),
@@ -268,7 +276,15 @@ _BY_ROLE = [
     ),
     # dignitaries a visiting delegation met: the receiving side
     ("host", re.compile(r"\b(?:met|met with|was received by|were received by|called on)\s*$", re.I)),
-    ("speaker", re.compile(r"\bspeakers\s+(?:also\s+)?included\s*$", re.I)),
+    (
+        "speaker",
+        re.compile(r"\bspeakers\s+(?:also\s+)?(?:included|were)\s*$|\bamong the speakers (?:were|was)\s*$", re.I),
+    ),
+    ("visitor", re.compile(r"\bheaded\s+by\s*(?:(?:its|their)\s+)?$", re.I)),
+    (
+        "attendee",
+        re.compile(r"\b(?:present|attending|in attendance)\b[^.;]{0,30}\b(?:were|was|included)\s*$", re.I),
+    ),
     ("attendee", re.compile(r"\b(?:participants|guests|attendees)\s+(?:also\s+)?included\s*$", re.I)),
     ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
 ]
@@ -315,6 +331,7 @@ def clean_name(text: str) -> str | None:
 def _title_org(text: str) -> tuple[str | None, str | None]:
     """'Vice Chairman of the National Committee of … (CPPCC) and President of CAST' → (title, org)."""
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;."), flags=re.I)
+    text = re.sub(r"^[A-Z][\w-]+['’]s\s+(?=[A-Z])", "", text)  # "Senegal's Director of …"
     first = re.split(r"\s+and\s+(?=(?:the\s+)?" + _TITLE_WORDS + r"\b)", text, maxsplit=1)[0]
     m = re.match(r"(?P<title>.+?)\s+(?P<prep>of|at|for|from)\s+(?P<org>.+)$", first)
     if m and _TITLE_START.match(m["title"]):
@@ -334,7 +351,9 @@ _FIELD_OF = re.compile(r"^(?:the\s+)?(?P<field>[A-Z][\w'’ -]+?)\s+of\s+(?:the\
 _ORG_LIKE = re.compile(
     r"\b(?:Academy|Academies|University|Institute|Council|Society|Ministry|Agency|Foundation|Association|Commission|"
     r"Federation|Organi[sz]ation|Centre|Center|Committee|Office|Bureau|Board|Secretariat|Government|Province|"
-    r"Network|Alliance|Union|Department|School|College|Laboratory|Programme|Program)\b"
+    r"Network|Alliance|Union|Department|School|College|Laboratory|Programme|Program|Service|Authority|Administration|"
+    r"Trust|Survey|Bank|Fund|Museum|Observatory|Hospital|Press|Company|Corporation|Group|Consortium|Initiative|"
+    r"Universit\w+|Académie|Akademie|Academia|Secretariat|Embassy|Parliament|Senate|Court)\b"
 )
 
 
@@ -350,6 +369,8 @@ def _title_and_body(title: str, org: str, prep: str = "of") -> tuple[str, str]:
         return f"{title} {prep} {m['field']}", canonical_organisation(m["org"])
     if re.search(r"\bMinister$", title) and not _ORG_LIKE.search(org):
         return title, f"Ministry of {org}"
+    if not (_ORG_LIKE.search(org) or find_organisation(org) or re.search(r"\b[A-Z]{2,}\b", org) or country_code(org)):
+        return f"{title} {prep} {org}", None  # "Director of Secondary Education": a field, not a body
     return title, canonical_organisation(org)
 
 
@@ -518,11 +539,12 @@ def find_participants(text: str) -> list[dict]:
             org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
             if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
+                own = org.name if org else _last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
                 listed.append(
                     {
                         "name": name,
                         "title": m["title"],
-                        "organisation": org.name if org else None,
+                        "organisation": own,
                         "role": None,
                         "_end": m.end(),
                         "_before": sentence[: m.start()],
@@ -536,10 +558,11 @@ def find_participants(text: str) -> list[dict]:
                     sentence[m.end() :],
                 )
                 org = canonical_organisation(om["org"]) if om else None
+                title, org = _after_name(sentence[m.end() :], org)
                 listed.append(
                     {
                         "name": name,
-                        "title": None,
+                        "title": title,
                         "organisation": org,
                         "role": None,
                         "_end": m.end(),
@@ -570,6 +593,43 @@ _MENTIONED = re.compile(
     r"on behalf of|letter (?:from|of)|message from|sent by|appointed|elected|nominated|named)\b[^.;]{0,40}$",
     re.I,
 )
+
+
+_BODY_RUN = re.compile(
+    r"(?:[A-Z][\w'’&-]*\s+){0,6}(?:Academy|Association|Society|University|Agency|Council|Institute|Foundation|"
+    r"Federation|Organi[sz]ation|Commission|Ministry)(?:\s+(?:of|for)(?:\s+(?:the|and|[A-Z][\w'’&-]*))+)?"
+)
+_AFFILIATION = re.compile(r"\s*\((?P<org>[^()]{2,80})\)")
+_TITLE_CHUNK = re.compile(
+    r",\s+(?P<chunk>[^,;()]+?(?:,\s+[A-Z][^,;()]*?)?)(?=,\s*(?:who|and|,)|\s+who\b|;|,?\s*$|\.\s*$)"
+)
+
+
+def _last_body(text: str) -> str | None:
+    """The organisation 'its' refers to: the last one named before it ('a delegation of the MTA led by its …')."""
+    acronyms = re.findall(r"\(([A-Z][A-Za-z&-]{1,11})\)", text)
+    if acronyms:
+        known = find_organisation(acronyms[-1])
+        run = list(_BODY_RUN.finditer(text))
+        if run and text.find(f"({acronyms[-1]})") > run[-1].start():
+            return canonical_organisation(run[-1][0])
+        if known:
+            return known.name
+    run = list(_BODY_RUN.finditer(text))
+    return canonical_organisation(run[-1][0]) if run else None
+
+
+def _after_name(after: str, org: str | None) -> tuple[str | None, str | None]:
+    """Title and organisation written after a name: '(University of X)' or ', Professor of Y at Z, who …'."""
+    m = _AFFILIATION.match(after)
+    if m and (find_organisation(m["org"]) or _ORG_LIKE.search(m["org"])):
+        return None, canonical_organisation(m["org"])
+    m = _TITLE_CHUNK.match(after)
+    if m and org is None:
+        title, body = _title_org(m["chunk"])
+        if title:
+            return title, body
+    return None, org
 
 
 def _has(listed: list[dict], name: str) -> bool:
