@@ -151,7 +151,7 @@ _DEFINED = re.compile(
 
 
 def defined_acronyms(text: str) -> dict[str, str]:
-    """Acronyms the text defines ('the Academy of Sciences Malaysia (ASM)' → {'ASM': 'Academy of Sciences Malaysia'})."""
+    """Acronyms the text defines: 'the Academy of Sciences Malaysia (ASM)' → {'ASM': 'Academy of Sciences Malaysia'}."""
     found: dict[str, str] = {}
     for m in _DEFINED.finditer(text):
         acr, words = m["acr"].upper(), m["name"].split()

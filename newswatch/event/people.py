@@ -10,203 +10,32 @@ from __future__ import annotations
 import re
 
 from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
+from newswatch.event.roles import MENTIONED, role_of
 from newswatch.event.sentences import split_sentences
-from newswatch.event.where import country_code
+from newswatch.event.titles import TITLE_START, TITLE_WORDS, after_name, last_body, title_org
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
-_NOT_NAME = {
-    "academy",
-    "academies",
-    "association",
-    "alliance",
-    "university",
-    "institute",
-    "council",
-    "society",
-    "organization",
-    "organisation",
-    "organizations",
-    "federation",
-    "agency",
-    "ministry",
-    "committee",
-    "foundation",
-    "president",
-    "vice",
-    "chairman",
-    "chair",
-    "director",
-    "director-general",
-    "secretary",
-    "secretary-general",
-    "general",
-    "minister",
-    "member",
-    "members",
-    "head",
-    "dean",
-    "professor",
-    "chief",
-    "executive",
-    "deputy",
-    "rector",
-    "ambassador",
-    "commissioner",
-    "officer",
-    "fellow",
-    "fellows",
-    "former",
-    "acting",
-    "science",
-    "sciences",
-    "technology",
-    "engineering",
-    "national",
-    "international",
-    "chinese",
-    "china",
-    "world",
-    "forum",
-    "workshop",
-    "conference",
-    "symposium",
-    "meeting",
-    "the",
-    "of",
-    "and",
-    "for",
-    "on",
-    "in",
-    "at",
-    "with",
-    "centre",
-    "center",
-    "department",
-    "office",
-    "bureau",
-    "school",
-    "college",
-    "programme",
-    "program",
-    "group",
-    "division",
-    "board",
-    "nations",
-    "united",
-    "republic",
-    "people's",
-    "party",
-    "government",
-    "embassy",
-    "covid-19",
-    "during",
-    "after",
-    "before",
-    "when",
-    "while",
-    "this",
-    "that",
-    "these",
-    "he",
-    "she",
-    "they",
-    "his",
-    "her",
-    "their",
-    "it",
-    "its",
-    "we",
-    "our",
-    "mr",
-    "ms",
-    "both",
-    "all",
-    "also",
-    "leaders",
-    "representatives",
-    "speakers",
-    "experts",
-    "scientists",
-    "guests",
-    "delegates",
-    "participants",
-    "prize",
-    "award",
-    "medal",
-    "laureate",
-    "nobel",
-    "opening",
-    "closing",
-    "ceremony",
-    "session",
-    "panel",
-    "keynote",
-    "day",
-    "week",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "laboratory",
-    "lab",
-    "hospital",
-    "company",
-    "corporation",
-    "network",
-    "initiative",
-    "project",
-    "summit",
-    "congress",
-    "assembly",
-    "lecture",
-    "seminar",
-    "dialogue",
-    "training",
-    "course",
-    "delegation",
-    "mou",
-    "agreement",
-    "memorandum",
-    "understanding",
-    "according",
-    "however",
-    "meanwhile",
-    "moreover",
-}
-_TITLE_WORDS = (
-    r"(?:Executive\s+|First\s+|Deputy\s+|Vice[\s-]+|Acting\s+|Former\s+|former\s+|Honorary\s+|Permanent\s+|Chief\s+|Senior\s+|Associate\s+|Assistant\s+)*"
-    r"(?:President|Chairman|Chairwoman|Chairperson|Chair|Director[\s-]General|Director|Secretary[\s-]General|Secretary|"
-    r"Minister|Rector|Dean|Head|Ambassador|Commissioner|Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|"
-    r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
-)
-#: Staff titles that name a post without a rank ('Research Ecologist at the U.S. Forest Service').
-_STAFF_WORDS = (
-    r"(?:(?:Senior|Principal|Chief|Lead|Research|Programme|Program|Policy|Science|Postdoctoral|Associate|Assistant)\s+)*"
-    r"(?:Scientist|Researcher|Investigator|Ecologist|Specialist|Lecturer|Engineer|Analyst|Adviser|Advisor|Manager|"
-    r"Editor|Curator|Consultant|Economist|Physicist|Chemist|Biologist|Fellow|Officer)"
-)
-_TITLE_START = re.compile(
-    rf"^(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]+['’]s\s+)?(?:{_TITLE_WORDS}|{_STAFF_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
-    re.I,
-)
+_NOT_NAME_WORDS = """
+academy academies association alliance university institute council society organization organisation organizations
+federation agency ministry committee foundation president vice chairman chair director director- general secretary
+secretary-general general minister member members head dean professor chief executive deputy rector ambassador
+commissioner officer fellow fellows former acting science sciences technology engineering national international
+chinese china world forum workshop conference symposium meeting the of and for on in at with centre center
+department office bureau school college programme program group division board nations united republic people's
+party government embassy covid-19 during after before when while this that these he she they his her their it its we
+our mr ms both all also leaders representatives speakers experts scientists guests delegates participants prize
+award medal laureate nobel opening closing ceremony session panel keynote day week january february march april may
+june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+laboratory lab hospital company corporation network initiative project summit congress assembly lecture seminar
+dialogue training course delegation mou agreement memorandum understanding according however meanwhile moreover
+"""
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
-_NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]{{2,}})?(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
+_NAME_TOKEN = (
+    rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]{{2,}})?(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|"
+    rf"[{_UP}]\.)"
+)
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
 #: Two name tokens in a row: every way of naming a person needs them, so a sentence without is skipped.
 _TWO_TOKENS = re.compile(rf"{_NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{_NAME_TOKEN}")
@@ -216,7 +45,7 @@ _HONORIFIC_NAME = re.compile(
 #: "CAE President Li Xiaohong", "ANSO Executive Director Prof. Jane Doe".
 _PREFIXED = re.compile(
     rf"\b(?P<org>[A-ZÖÜİ][A-Za-zÖÜİ]{{1,9}}|its|his|her|their|(?<![a-z]\s)|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
-    rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
+    rf"(?P<title>{TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
 )
 #: Every title _PREFIXED can match ends in one of these words: a sentence with none is not scanned for it.
 _TITLE_HINT = re.compile(
@@ -224,70 +53,6 @@ _TITLE_HINT = re.compile(
     r"Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|Mayor|Representative|Coordinator|"
     r"Officer|Treasurer|Academician|Chief|Leader"
 )
-_ROLE_VERBS = [
-    (
-        "host",
-        re.compile(
-            r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b",
-            re.I,
-        ),
-    ),
-    ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
-    (
-        "awardee",
-        re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I),
-    ),
-    ("visitor", re.compile(r"\b(?:led a|headed a|visited|paid a visit|delegation)\b", re.I)),
-    (
-        "speaker",
-        re.compile(
-            r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
-            r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
-            r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted|give|gives|deliver|delivers|"
-            r"speak|speaks|address|addresses|present|presents)\b",
-            re.I,
-        ),
-    ),
-    (
-        "attendee",
-        re.compile(r"\b(?:attended|were present|was present|participated|joined|took part|among the)\b", re.I),
-    ),
-]
-_BY_ROLE = [
-    (
-        "host",
-        re.compile(
-            r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I
-        ),
-    ),
-    (
-        "speaker",
-        re.compile(
-            r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed|lecture|speech|talk|"
-            r"keynote|address|presentation|remarks)\s+by\s*$",
-            re.I,
-        ),
-    ),
-    ("awardee", re.compile(r"\b(?:awardees?|laureates?|recipients?|winners?)\s+(?:is|are|was|were|include)\b", re.I)),
-    ("attendee", re.compile(r"\battended\s+by\s*$|\bin the presence of\s*$", re.I)),
-    (
-        "visitor",
-        re.compile(r"\bled\s+by\s*$|\bdelegation\b[^.;]{0,30}\b(?:included|comprised|consisted of)\s*$", re.I),
-    ),
-    # dignitaries a visiting delegation met: the receiving side
-    ("host", re.compile(r"\b(?:met|met with|was received by|were received by|called on)\s*$", re.I)),
-    (
-        "speaker",
-        re.compile(r"\bspeakers\s+(?:also\s+)?(?:included|were)\s*$|\bamong the speakers (?:were|was)\s*$", re.I),
-    ),
-    ("visitor", re.compile(r"\bheaded\s+by\s*(?:(?:its|their)\s+)?$", re.I)),
-    (
-        "attendee",
-        re.compile(r"\b(?:present|attending|in attendance)\b[^.;]{0,30}\b(?:were|was|included)\s*$", re.I),
-    ),
-    ("attendee", re.compile(r"\b(?:participants|guests|attendees)\s+(?:also\s+)?included\s*$", re.I)),
-    ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
-]
 
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
@@ -321,83 +86,11 @@ def clean_name(text: str) -> str | None:
     # "He Junke": the surname He, not the pronoun, when a single given name follows
     if len(words) == 2 and words[0] == "he":
         parts = parts[1:]
-    if any(w in _NOT_NAME for w in parts) or _TITLE_START.match(text.split()[-1]):
+    if any(w in _NOT_NAME for w in parts) or TITLE_START.match(text.split()[-1]):
         return None
     if find_organisation(text) is not None:
         return None
     return text
-
-
-def _title_org(text: str) -> tuple[str | None, str | None]:
-    """'Vice Chairman of the National Committee of … (CPPCC) and President of CAST' → (title, org)."""
-    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;."), flags=re.I)
-    text = re.sub(r"^[A-Z][\w-]+['’]s\s+(?=[A-Z])", "", text)  # "Senegal's Director of …"
-    first = re.split(r"\s+and\s+(?=(?:the\s+)?" + _TITLE_WORDS + r"\b)", text, maxsplit=1)[0]
-    m = re.match(r"(?P<title>.+?)\s+(?P<prep>of|at|for|from)\s+(?P<org>.+)$", first)
-    if m and _TITLE_START.match(m["title"]):
-        if re.search(r"\b(?:Prize|Award|Medal)\b", m["org"]):
-            return first, None
-        return _title_and_body(m["title"].strip(), _first_org(m["org"]), m["prep"])
-    m = re.match(rf"(?P<org>[A-Z][\w&ÖÜİ'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?P<title>{_TITLE_WORDS})$", first)
-    if m and find_organisation(m["org"]):
-        return m["title"], canonical_organisation(m["org"])
-    if _TITLE_START.match(first):
-        return first, None
-    return None, None
-
-
-_FIELD_AT = re.compile(r"^(?:the\s+)?(?P<field>[^,]+?)\s+at\s+(?:the\s+)?(?P<org>[A-Z].+)$")
-_FIELD_OF = re.compile(r"^(?:the\s+)?(?P<field>[A-Z][\w'’ -]+?)\s+of\s+(?:the\s+)?(?P<org>[A-Z].+)$")
-_ORG_LIKE = re.compile(
-    r"\b(?:Academy|Academies|University|Institute|Council|Society|Ministry|Agency|Foundation|Association|Commission|"
-    r"Federation|Organi[sz]ation|Centre|Center|Committee|Office|Bureau|Board|Secretariat|Government|Province|"
-    r"Network|Alliance|Union|Department|School|College|Laboratory|Programme|Program|Service|Authority|Administration|"
-    r"Trust|Survey|Bank|Fund|Museum|Observatory|Hospital|Press|Company|Corporation|Group|Consortium|Initiative|"
-    r"Universit\w+|Académie|Akademie|Academia|Secretariat|Embassy|Parliament|Senate|Court)\b"
-)
-
-
-def _title_and_body(title: str, org: str, prep: str = "of") -> tuple[str, str]:
-    """'Professor' + 'Biophysics at ETH Zurich' → ('Professor of Biophysics', 'ETH Zurich');
-    'Head' + 'International Affairs of IVA' → ('Head of International Affairs', IVA);
-    'Vice Minister' + 'Science and Technology of Viet Nam' → ('Vice Minister', 'Ministry of …')."""
-    m = _FIELD_AT.match(org)
-    if m and not _ORG_LIKE.search(m["field"]):
-        return f"{title} {prep} {m['field']}", canonical_organisation(m["org"])
-    m = _FIELD_OF.match(org)
-    if m and not _ORG_LIKE.search(m["field"]) and (find_organisation(m["org"]) or _ORG_LIKE.search(m["org"])):
-        return f"{title} {prep} {m['field']}", canonical_organisation(m["org"])
-    if re.search(r"\bMinister$", title) and not _ORG_LIKE.search(org):
-        return title, f"Ministry of {org}"
-    if not (_ORG_LIKE.search(org) or find_organisation(org) or re.search(r"\b[A-Z]{2,}\b", org) or country_code(org)):
-        return f"{title} {prep} {org}", None  # "Director of Secondary Education": a field, not a body
-    return title, canonical_organisation(org)
-
-
-def _first_org(text: str) -> str:
-    """'Chinese Academy of Sciences (CAS) and the Alliance … (ANSO)' → the first organisation."""
-    text = re.sub(r",?\s*\((?:the\s+)?(?:United States|China|Brazil|Thailand|Chile|Japan|Russia|UK|USA)\)$", "", text)
-    if find_organisation(text) is not None and " and " not in text:
-        return text
-    for m in re.finditer(r"\s+(?:and|&)\s+(?:the\s+)?", text):
-        head = text[: m.start()]
-        if find_organisation(head) is not None or head.endswith(")") or re.fullmatch(r"[A-ZÖÜİ]{2,}", head):
-            return head
-    return text
-
-
-def role_of(after: str, before: str = "") -> str | None:
-    """The role a list of people plays, from the words after it (or 'presided over by' before it)."""
-    for role, pattern in _BY_ROLE:
-        if pattern.search(before):
-            return role
-    window = after[:120]
-    best: tuple[int, str | None] = (len(window) + 1, None)
-    for role, pattern in _ROLE_VERBS:
-        m = pattern.search(window)
-        if m and m.start() < best[0]:
-            best = (m.start(), role)
-    return best[1]
 
 
 _ABBREV = re.compile(r"\b(?:Prof|Dr|Mr|Ms|Mrs|St|No|H\.E|[A-Z])\.$")
@@ -442,7 +135,7 @@ def _people_in_sentence(sentence: str) -> list[dict]:
         if not titles and not _HONORIFIC_NAME.search(chunk) and not _listed(chunks, i):
             i += 1
             continue
-        title, org = _title_org(", ".join(titles)) if titles else (None, None)
+        title, org = title_org(", ".join(titles)) if titles else (None, None)
         end = offsets[j - 1] + len(chunks[j - 1]) if titles else offsets[i] + len(chunk)
         found.append({"name": name, "title": title, "organisation": org, "role": None, "_end": end, "_before": before})
         i = j if titles else i + 1
@@ -463,14 +156,17 @@ def _tail_name(chunk: str) -> str:
 
 def _head_title(chunk: str) -> str | None:
     """The title at the start of a chunk: 'President of CAE addressed the event' → 'President of CAE'."""
-    if not (_TITLE_START.match(chunk) or re.match(r"^(?:the\s+)?[A-Z][\w'’.()&-]*(?:\s+[\w'’.()&-]+)*$", chunk)):
+    if not (TITLE_START.match(chunk) or re.match(r"^(?:the\s+)?[A-Z][\w'’.()&-]*(?:\s+[\w'’.()&-]+)*$", chunk)):
         return None
-    if not _TITLE_START.match(chunk) and not re.search(r"\b(?:of|for)\b", chunk):
-        # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
-        if not re.search(
+    # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
+    if (
+        not TITLE_START.match(chunk)
+        and not re.search(r"\b(?:of|for)\b", chunk)
+        and not re.search(
             r"\b(?:Organi[sz]ation|Academy|Council|Agency|Foundation|Society|University)\b|\([A-Z]", chunk
-        ):
-            return None
+        )
+    ):
+        return None
     m = _VERB_TAIL.search(chunk)
     return chunk[: m.start()].strip() if m else chunk
 
@@ -506,7 +202,7 @@ def _pipe_people(text: str) -> list[dict]:
     for m in re.finditer(r"(?m)^\s*(?:\d+\.\s*)?(?P<name>[^|\n]{3,60})\|(?P<title>[^|\n]+)$", text):
         name = clean_name(m["name"].strip(" ."))
         if name:
-            title, org = _title_org(
+            title, org = title_org(
                 re.sub(r",\s*(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\.?\s*$", "", m["title"].strip())
             )
             out.append({"name": name, "title": title, "organisation": org, "role": "speaker"})
@@ -539,7 +235,7 @@ def find_participants(text: str) -> list[dict]:
             org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
             if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
-                own = org.name if org else _last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
+                own = org.name if org else last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
                 listed.append(
                     {
                         "name": name,
@@ -558,7 +254,7 @@ def find_participants(text: str) -> list[dict]:
                     sentence[m.end() :],
                 )
                 org = canonical_organisation(om["org"]) if om else None
-                title, org = _after_name(sentence[m.end() :], org)
+                title, org = after_name(sentence[m.end() :], org)
                 listed.append(
                     {
                         "name": name,
@@ -577,7 +273,7 @@ def find_participants(text: str) -> list[dict]:
         for person, by_role in zip(listed, by_roles, strict=True):
             end = person.pop("_end")
             before = person.pop("_before")
-            if _MENTIONED.search(before[-80:]):
+            if MENTIONED.search(before[-80:]):
                 person["role"] = None  # thanked or remembered, not taking part (unless said elsewhere)
             else:
                 person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
@@ -585,51 +281,6 @@ def find_participants(text: str) -> list[dict]:
     for person in _pipe_people(text):
         _merge(people, seen, person)
     return [p for p in people if p["role"] is not None]
-
-
-#: Words before a name that mention a person without them taking part.
-_MENTIONED = re.compile(
-    r"\b(?:thank\w*|congratulat\w*|paid tribute to|pays tribute to|in memory of|the late|recalled|quoted|cited|"
-    r"on behalf of|letter (?:from|of)|message from|sent by|appointed|elected|nominated|named)\b[^.;]{0,40}$",
-    re.I,
-)
-
-
-_BODY_RUN = re.compile(
-    r"(?:[A-Z][\w'’&-]*\s+){0,6}(?:Academy|Association|Society|University|Agency|Council|Institute|Foundation|"
-    r"Federation|Organi[sz]ation|Commission|Ministry)(?:\s+(?:of|for)(?:\s+(?:the|and|[A-Z][\w'’&-]*))+)?"
-)
-_AFFILIATION = re.compile(r"\s*\((?P<org>[^()]{2,80})\)")
-_TITLE_CHUNK = re.compile(
-    r",\s+(?P<chunk>[^,;()]+?(?:,\s+[A-Z][^,;()]*?)?)(?=,\s*(?:who|and|,)|\s+who\b|;|,?\s*$|\.\s*$)"
-)
-
-
-def _last_body(text: str) -> str | None:
-    """The organisation 'its' refers to: the last one named before it ('a delegation of the MTA led by its …')."""
-    acronyms = re.findall(r"\(([A-Z][A-Za-z&-]{1,11})\)", text)
-    if acronyms:
-        known = find_organisation(acronyms[-1])
-        run = list(_BODY_RUN.finditer(text))
-        if run and text.find(f"({acronyms[-1]})") > run[-1].start():
-            return canonical_organisation(run[-1][0])
-        if known:
-            return known.name
-    run = list(_BODY_RUN.finditer(text))
-    return canonical_organisation(run[-1][0]) if run else None
-
-
-def _after_name(after: str, org: str | None) -> tuple[str | None, str | None]:
-    """Title and organisation written after a name: '(University of X)' or ', Professor of Y at Z, who …'."""
-    m = _AFFILIATION.match(after)
-    if m and (find_organisation(m["org"]) or _ORG_LIKE.search(m["org"])):
-        return None, canonical_organisation(m["org"])
-    m = _TITLE_CHUNK.match(after)
-    if m and org is None:
-        title, body = _title_org(m["chunk"])
-        if title:
-            return title, body
-    return None, org
 
 
 def _has(listed: list[dict], name: str) -> bool:
@@ -641,7 +292,7 @@ def _merge(people: list[dict], seen: dict[str, dict], person: dict) -> None:
     """Keep one entry per person, filling in a title, organisation or role found later."""
     key = person_key(person["name"])
     # one letter off ("Palittapingarnpim" / "Palittapongarnpim") is a spelling slip, not another person
-    key = next((k for k in seen if len(k) == len(key) and sum(a != b for a, b in zip(k, key)) <= 1), key)
+    key = next((k for k in seen if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) <= 1), key)
     if key in seen:
         known = seen[key]
         for field in ("title", "organisation", "role"):

@@ -39,7 +39,8 @@ def _type_pattern(alternatives: str) -> re.Pattern:
 
 _TYPE_OF = {t: _type_pattern(p) for t, p in _TYPES}
 _SIGNING = re.compile(
-    r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约",
+    r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|"
+    r"签约",
     re.I,
 )
 _VISIT = re.compile(
@@ -47,7 +48,8 @@ _VISIT = re.compile(
 )
 _NO_EVENT = re.compile(
     r"\b(?:call for (?:nominations|applications|proposals|papers)|nominations? (?:are|is) (?:now )?open|"
-    r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|developed|reveal)|"
+    r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|"
+    r"developed|reveal)|"
     r"study (?:finds|shows|reveals)|published in (?:Nature|Science|Cell|the journal)|annual report|"
     r"appointed|appointment of|statement on|statement by|job opening|vacancy|征集|提名)\b",
     re.I,
@@ -66,23 +68,25 @@ _CJK_NAME = re.compile(
     r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d—–·-]{2,30}?"
     r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
 )
-_MONTH_WORDS = {
-    *"January February March April May June July August September October November December".split(),
-    *"Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday".split(),
-}
+_MONTH_NAMES = "January February March April May June July August September October November December"
+_MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday"
+_MONTH_WORDS = {*_MONTH_NAMES.split(), *_MONTH_ABBREVIATIONS.split()}
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
 _HYBRID = re.compile(
-    r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|on[- ]site)\s+and\s+online|"
+    r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|"
+    r"on[- ]site)\s+and\s+online|"
     r"online\s+and\s+offline|offline\s+and\s+online|hybrid|in[- ]person\s+and\s+(?:online|virtual(?:ly)?)|"
-    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via|mixed format)\b|线上线下相结合|线上线下结合|线上与线下",
+    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via|mixed format)\b|"
+    r"线上线下相结合|线上线下结合|线上与线下",
     re.I,
 )
 _ONLINE = re.compile(
     r"\b(?:held\s+(?:online|virtually)|took\s+place\s+(?:online|virtually)|online\s+(?:event|meeting|workshop|forum|"
     r"seminar|conference|symposium|lecture|training|ceremony)|virtual\s+(?:event|meeting|workshop|forum|seminar|conference|"
     r"symposium|lecture|ceremony|format)|(?:video|tele)[- ]?conferenc\w*|videolink|video link|via\s+(?:Zoom|Teams|"
-    r"Microsoft Teams|Webex|Tencent Meeting|VooV|video)|webinar|in\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|form|mode)|"
+    r"Microsoft Teams|Webex|Tencent Meeting|VooV|video)|webinar|in\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|"
+    r"form|mode)|"
     r"through\s+online\s+channels|was\s+(?:held|conducted|organi[sz]ed)\s+online)\b|视频会议|线上举行|线上方式|网络会议|云端",
     re.I,
 )

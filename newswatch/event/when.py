@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MON = r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MON = (
+    r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<{0}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>(?:19|20)\d\d)"
 _DASH = r"\s*(?:-|–|—|to|until|till|through|and)\s*"
@@ -25,12 +28,14 @@ def _g(pattern: str, name: str) -> str:
 _PATTERNS = [
     # from 30 November to 2 December 2022 / 30 November 2022 - 2 December 2022
     re.compile(
-        rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
+        rf"\b{_g(_DAY, 'd1')}\s+{_g(_MON, 'm1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}"
+        rf"{_g(_DAY, 'd2')}\s+{_g(_MON, 'm2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
         re.I,
     ),
     # November 30 to December 2, 2022
     re.compile(
-        rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}{_g(_MON, 'm2')}\s+{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
+        rf"\b{_g(_MON, 'm1')}\s+{_g(_DAY, 'd1')}(?:,?\s+{_g(_YEAR, 'y1')})?{_DASH}"
+        rf"{_g(_MON, 'm2')}\s+{_g(_DAY, 'd2')}(?:,?\s+{_g(_YEAR, 'y2')})?\b",
         re.I,
     ),
     # 13-14 May 2019 / 13 to 14 May
@@ -156,7 +161,8 @@ def find_dates(text: str, published: date | None = None, future: bool = False) -
 _DATELINE = re.compile(r"^\s*[A-Z][^,\n]{1,40},\s*[^–—\n]{4,40}?\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|–|—|-|:)\s+")
 #: Words saying the event was on the dateline's day (or the day before, or a weekday of that week).
 _RELATIVE = re.compile(
-    r"\b(?:today|this (?:morning|afternoon|evening)|tonight|(?P<yesterday>yesterday)|on (?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    r"\b(?:today|this (?:morning|afternoon|evening)|tonight|(?P<yesterday>yesterday)|on (?P<weekday>Monday|"
+    r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
     re.I,
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -167,7 +173,8 @@ _CLOSED = re.compile(
 )
 _OPENED = re.compile(r"\b(?:opened|began|started|kicked off|commenced|opening|opens|begins)\b[^.;]{0,25}$", re.I)
 _DAYS = re.compile(
-    r"\b(?P<n>two|three|four|five|six|seven|[2-9])[- ]days?\b|\bafter (?P<m>two|three|four|five|six|seven|[2-9]) days\b",
+    r"\b(?P<n>two|three|four|five|six|seven|[2-9])[- ]days?\b|\bafter (?P<m>two|three|four|five|six|seven|"
+    r"[2-9]) days\b",
     re.I,
 )
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}

@@ -240,7 +240,6 @@ def resolve(a: str, b: str | None) -> tuple[str | None, str | None]:
         if found is not None and (country_b is None or found.country == country_b):
             return found.name, found.country
         if found is not None and country_b is not None:
-            latin, _ = _gazetteer()
             return cand, country_b
         code = country_code(cand)
         if code:
