@@ -121,7 +121,7 @@ _PEOPLE_WORDS = (
     r"experts|participants|scientists|delegates|representatives|attendees|trainees|guests|people|scholars|"
     r"researchers|academicians|officials|leaders|students|young scientists|members|speakers|audiences?|engineers|"
     r"specialists|policymakers|stakeholders|professionals|fellows|persons|institutions|advisers|advisors|journalists|"
-    r"communicators|editors|entrepreneurs|practitioners|alumni|laureates|women|youth|teachers|doctors|participants"
+    r"communicators|editors|diplomats|educators|policy-makers|decision-makers|entrepreneurs|practitioners|alumni|laureates|women|youth|teachers|doctors|participants"
 )
 #: "more than 200 experts (from 21 countries)", matched on the lower-cased text from the count on.
 _COUNTED = re.compile(
@@ -242,8 +242,9 @@ def find_attendance(text: str) -> dict | None:
         low = sentence.lower()
         if _FIRST_NUMBER.search(low) is None or about_another_edition(sentence):
             continue
-        counts.extend(_counts(low))
-        if countries is None:
+        found = _counts(low)
+        counts.extend(found)
+        if countries is None and (found or not _BODY_WITHIN.search(low)):
             countries = _countries(low)
     if counts or countries is not None:
         best = next((c for c in counts if c[0]), counts[0] if counts else (False, None, None))

@@ -28,6 +28,10 @@ from newswatch.event.where import find_place, find_place_cjk, find_venue, resolv
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+#: A sentence-case headline that says something was held ("TÜBİTAK and JSPS hold online information day").
+_TITLE_VERB = re.compile(
+    r"\b(?:holds?|held|hosts?|hosted|organi[sz]es?|organi[sz]ed|opens?|launch(?:es)?|celebrates?)\b", re.I
+)
 _HAPPENED = re.compile(
     r"\b(?:held|took place|opened|convened|kicked off|launched|hosted|organi[sz]ed|signed|visited|met|"
     r"took part|attended|was inaugurated|concluded|closed|started|began|celebrated|awarded|presented|welcomed|"
@@ -112,6 +116,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
         event_type(title)
         or next((k for k in map(event_type, happened) if k), None)
         or next((k for k in map(event_type_lower, happened[:2]) if k), None)
+        or (event_type_lower(title) if _TITLE_VERB.search(title) else None)
     )
     if kind is None:
         return None

@@ -43,8 +43,9 @@ _ORGANISERS = [
 ]
 _ACTIVE = re.compile(
     r"^(?:(?:On|From|In|At|During|Today|Yesterday|Earlier|Last|This)\b[^,]{0,50},\s+|"
-    r"[A-Z][^,\n]{1,40},\s*[^–—\n]{4,40}?\s*(?:--|–|—)\s+)?(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*|\([A-Z][\w&.-]*\))){0,14})\s+"
-    r"(?:(?:today|yesterday|recently|also|successfully|jointly|together)\s+)?"
+    r"[A-Z][^,\n]{1,40},\s*[^–—\n]{4,40}?\s*(?:--|–|—)\s+)?"
+    r"(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*|\([A-Z][\w&.-]*\))){0,24})\s+"
+    r"(?:(?P<adverb>today|yesterday|recently|also|successfully|jointly|together)\s+)?"
     r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|"
     r"convenes|held|holds))\b(?!\s+by\b)(?P<rest>.{0,120})",
 )
@@ -112,10 +113,34 @@ _VERB_ROLE = {
 }
 
 
+def _protect(text: str) -> str:
+    """Keep 'ASEAN Committee on Science, Technology and Innovation (COSTI)' whole: the acronym spans the comma."""
+    for m in re.finditer(r"\(([A-Z]{3,8})\)", text):
+        words = list(re.finditer(r"[\w'’-]+", text[max(0, m.start() - 160) : m.start()]))
+        offset, letters, start = max(0, m.start() - 160), m[1], None
+        for word in reversed(words):  # spell the acronym backwards over the words' initials
+            if word[0][0].upper() == letters[-1]:
+                letters = letters[:-1]
+                if not letters:
+                    start = offset + word.start()
+                    break
+            elif word[0][0].isupper():
+                break
+        if start is not None and ", " in text[start : m.start()]:
+            text = text[:start] + text[start : m.start()].replace(", ", "\u0001 ") + text[m.start() :]
+    return text
+
+
 def _split_orgs(text: str) -> list[str]:
     """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
+    if "(" in text and "," in text:
+        return [part.replace("\u0001", ",") for part in _split_plain(_protect(text))]
+    return _split_plain(text)
+
+
+def _split_plain(text: str) -> list[str]:
     text = re.split(
-        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|together|along|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
+        r"\s+(?:was|were|is|are|will|on(?!\s+(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun))[A-Z])|in\s+(?:[A-Z]|\d)|at|from|with|together|along|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
         text + " ",
         maxsplit=1,
     )[0]
@@ -199,7 +224,12 @@ def _whole_name(name: str) -> bool:
     """A known organisation, or a name that ends like one ('… University', '… Academy of Sciences', 'NASAC')."""
     if find_organisation(name) is not None or (_known_first(name) and len(name.split()) > 1):
         return True
-    if re.match(r"(?:the\s+)?(?:Universi\w+|Académie|Akademie|Academia|Accademia)\s", name):
+    if re.match(
+        r"(?:the\s+)?(?:Universi\w+|Académie|Akademie|Academia|Accademia|Ordem|Ordre|Orden|Colegio|Colégio|Consejo|"
+        r"Conselho|Conseil|Instituto|Institut|Fundação|Fundación|Fondation|Sociedade|Sociedad|Société|Stiftung|Centro|"
+        r"Agencia|Agência|Agence|Ministerio|Ministère|Ministério|Kammer|Verein|Istituto)\s",
+        name,
+    ):
         return True
     if _EVENT_HEAD.search(name):
         return False
@@ -210,6 +240,14 @@ def _whole_name(name: str) -> bool:
 _ORG_OF = re.compile(_ORG_WORD.pattern + r"\s+(?:of|for|on)\s+")
 #: A name ending in an event noun is an event, not its organiser ("Technology Innovation Forum").
 _EVENT_HEAD = re.compile(r"\b(?:Forum|Conference|Symposium|Workshop|Summit|Meeting|Congress|Session|Dialogue)\)?$")
+
+
+def _active_role(m: re.Match) -> str:
+    """'A and B jointly organized' → co-organiser; 'A hosted' → host."""
+    role = _VERB_ROLE.get(m["verb"].lower(), "host")
+    if m["adverb"] in ("jointly", "together") and not role.startswith("co-"):
+        return {"host": "co-host", "organiser": "co-organiser"}.get(role, role)
+    return role
 
 
 def find_organisers(title: str, text: str) -> list[dict]:
@@ -230,7 +268,7 @@ def find_organisers(title: str, text: str) -> list[dict]:
     m = _ACTIVE.match(title)
     if m:
         for org in _split_orgs(m["orgs"]):
-            add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
+            add(org, _active_role(m))
     for sentence in split_sentences(text):
         low = sentence.lower()
         if not any(key in low for key in _ORGANISER_KEYS):
@@ -248,7 +286,7 @@ def find_organisers(title: str, text: str) -> list[dict]:
             r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]
         ):
             for org in _split_orgs(m["orgs"]):
-                add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
+                add(org, _active_role(m))
     return found
 
 

@@ -13,6 +13,7 @@ from newswatch.event.entities import canonical_organisation, find_organisation, 
 from newswatch.event.roles import MENTIONED, role_of
 from newswatch.event.sentences import split_sentences
 from newswatch.event.titles import TITLE_START, TITLE_WORDS, after_name, last_body, title_org
+from newswatch.event.where import country_code
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
 _NOT_NAME_WORDS = """
@@ -145,7 +146,9 @@ def _people_in_sentence(sentence: str) -> list[dict]:
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
     m = re.search(
-        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$", chunk
+        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}"
+        rf"(?:\s+(?:(?:van|von|de|da|del|di|dos|bin|al|le|la)\s+)?{_NAME_TOKEN}){{1,3}}$",
+        chunk,
     )
     if m and (
         m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])
@@ -253,7 +256,8 @@ def find_participants(text: str) -> list[dict]:
                     r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)",
                     sentence[m.end() :],
                 )
-                org = canonical_organisation(om["org"]) if om else None
+                # "Ms. Aigerim Sultanova from Kazakhstan": a country is where she is from, not her organisation
+                org = canonical_organisation(om["org"]) if om and not country_code(om["org"]) else None
                 title, org = after_name(sentence[m.end() :], org)
                 listed.append(
                     {

@@ -21,7 +21,8 @@ TITLE_WORDS = (
 _STAFF_WORDS = (
     r"(?:(?:Senior|Principal|Chief|Lead|Research|Programme|Program|Policy|Science|Postdoctoral|Associate|Assistant)\s+)*"
     r"(?:Scientist|Researcher|Investigator|Ecologist|Specialist|Lecturer|Engineer|Analyst|Adviser|Advisor|Manager|"
-    r"Editor|Curator|Consultant|Economist|Physicist|Chemist|Biologist|Fellow|Officer)"
+    r"Editor|Curator|Consultant|Economist|Physicist|Chemist|Biologist|Fellow|Officer|Attaché|Attache|Counsellor|"
+    r"Counselor|Envoy|Consul)"
 )
 TITLE_START = re.compile(
     rf"^(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w-]+['’]s\s+)?(?:{TITLE_WORDS}|{_STAFF_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
@@ -42,6 +43,10 @@ def title_org(text: str) -> tuple[str | None, str | None]:
     m = re.match(rf"(?P<org>[A-Z][\w&ÖÜİ'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?P<title>{TITLE_WORDS})$", first)
     if m and find_organisation(m["org"]):
         return m["title"], canonical_organisation(m["org"])
+    # "UNESCO Assistant Director-General for Natural Sciences": a body, then its title
+    m = re.match(rf"(?P<org>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,3}}?)\s+(?P<title>(?:{TITLE_WORDS})\b.*)$", first)
+    if m and find_organisation(m["org"]):
+        return m["title"], find_organisation(m["org"]).name
     if TITLE_START.match(first):
         return first, None
     return None, None
@@ -54,7 +59,9 @@ _ORG_LIKE = re.compile(
     r"Federation|Organi[sz]ation|Centre|Center|Committee|Office|Bureau|Board|Secretariat|Government|Province|"
     r"Network|Alliance|Union|Department|School|College|Laboratory|Programme|Program|Service|Authority|Administration|"
     r"Trust|Survey|Bank|Fund|Museum|Observatory|Hospital|Press|Company|Corporation|Group|Consortium|Initiative|"
-    r"Universit\w+|Académie|Akademie|Academia|Secretariat|Embassy|Parliament|Senate|Court)\b"
+    r"Universit\w+|Académie|Akademie|Academia|Secretariat|Embassy|Parliament|Senate|Court|Ordem|Ordre|Orden|Colegio|"
+    r"Consejo|Conselho|Conseil|Instituto|Institut|Fundação|Fundación|Fondation|Sociedade|Sociedad|Société|Stiftung|"
+    r"Centro|Agencia|Agence|Ministerio|Ministère|Istituto)\b"
 )
 
 

@@ -90,6 +90,11 @@ _ONLINE = re.compile(
     r"through\s+online\s+channels|was\s+(?:held|conducted|organi[sz]ed)\s+online)\b|视频会议|线上举行|线上方式|网络会议|云端",
     re.I,
 )
+_STREAMED = re.compile(
+    r"\b(?:(?:live-?)?streamed|broadcast\s+live|webcast)\s+(?:live\s+)?(?:online|on\s+(?:YouTube|the\s+(?:web|internet)))|"
+    r"\blive-?streamed\b",
+    re.I,
+)
 #: Every hybrid or online phrase above holds one of these (lower-cased): text with none is in person.
 _MODE_KEYS = (
     "online",
@@ -109,6 +114,9 @@ _MODE_KEYS = (
     "tencent",
     "voov",
     "webinar",
+    "stream",
+    "webcast",
+    "broadcast",
     "线上",
     "视频会议",
     "网络会议",
@@ -158,9 +166,10 @@ _LOWER_TYPES = [
     ("symposium", re.compile(r"\b(?:symposium|colloquium)\b", re.I)),
     ("training", re.compile(r"\btraining (?:course|programme|program|workshop|session)s?\b|\bsummer school\b", re.I)),
     ("conference", re.compile(r"\b(?:conference|summit)\b", re.I)),
-    ("forum", re.compile(r"\b(?:forum|roundtable|round table)\b", re.I)),
+    ("forum", re.compile(r"\b(?:forum|roundtable|round table|dialogue)\b", re.I)),
     ("lecture", re.compile(r"\b(?:lecture|webinar|seminar)\b", re.I)),
     ("ceremony", re.compile(r"\b(?:ceremony)\b", re.I)),
+    ("other", re.compile(r"\b(?:information|info|open|science|engineering) days?\b|\b(?:exhibition|festival)\b", re.I)),
 ]
 
 
@@ -200,7 +209,7 @@ def event_name(title: str, body: str) -> tuple[str | None, str | None]:
     for hit in found:
         if hit:
             return hit
-    m = _CJK_NAME.search(title) or _CJK_NAME.search(body[:500])
+    m = _CJK_NAME.search(body[:500]) or _CJK_NAME.search(title)
     if m:
         return m[0].strip("“”"), None
     return None, None
@@ -287,6 +296,8 @@ def event_mode(text: str) -> str:
         return "hybrid"
     if _ONLINE.search(text):
         return "online"
+    if _STREAMED.search(text):  # an event held in person and streamed is held both ways
+        return "hybrid"
     return "in_person"
 
 
