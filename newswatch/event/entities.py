@@ -103,6 +103,7 @@ _TRAILING_ACRONYM = re.compile(r"\s*\(([^()]{2,12})\)\s*$")
 _LEADING_COUNTRY = re.compile(r"^(?:the\s+)?(?:U\.?S\.?|US|UK|China's|Chinese)\s+", re.I)
 
 
+@lru_cache(maxsize=8192)
 def find_organisation(name: str | None) -> Organisation | None:
     """The known organisation a name, acronym, former name or "Name (ACR)" refers to, or None."""
     if not name:

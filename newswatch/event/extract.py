@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from newswatch.event.entities import defined_acronyms, expand_acronym
 from newswatch.event.organisers import find_organisers_cjk
@@ -61,10 +62,16 @@ def _published(value: str | None) -> date | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _happened(sentence: str) -> bool:
+    """The sentence says an event was held, opened, visited, signed …"""
+    return bool(_HAPPENED.search(sentence))
+
+
 def _candidates(title: str, sentences: list[str], kind: str) -> list[str]:
     """Sentences that may date or place the event: those saying it happened (naming it first), the lead, the title."""
     about = type_pattern(kind)
-    happened = [s for s in sentences[:8] if _HAPPENED.search(s) and not about_another_edition(s)]
+    happened = [s for s in sentences[:8] if _happened(s) and not about_another_edition(s)]
     named = [s for s in happened if about is not None and about.search(s)]
     return list(dict.fromkeys([*named, *happened, *sentences[:1], title]))
 
@@ -111,7 +118,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     lead = " ".join(sentences[:3])
     if reports_no_event(title, lead):
         return None
-    happened = [s for s in sentences[:3] if _HAPPENED.search(s)]
+    happened = [s for s in sentences[:3] if _happened(s)]
     kind = (
         event_type(title)
         or next((k for k in map(event_type, happened) if k), None)

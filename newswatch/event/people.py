@@ -8,6 +8,7 @@ Academy news lists people as "Name, Title of Org, Name, Title of Org … address
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
 from newswatch.event.roles import MENTIONED, role_of
@@ -75,6 +76,7 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
     return [p.strip() for p in parts]
 
 
+@lru_cache(maxsize=8192)
 def clean_name(text: str) -> str | None:
     """A person's name from a chunk ('and Prof. Chunli Bai' → 'Chunli Bai'), or None if it is not one."""
     text = re.sub(r"^(?:and|including|as well as|by|with|from|while|whereas|also)\s+", "", text.strip(), flags=re.I)
@@ -143,6 +145,7 @@ def _people_in_sentence(sentence: str) -> list[dict]:
     return found
 
 
+@lru_cache(maxsize=8192)
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
     m = re.search(

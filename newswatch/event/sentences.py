@@ -32,9 +32,14 @@ _OTHER_EDITION = re.compile(
 )
 
 
+_EDITION_WORDS = ("previous", "last", "next", "first", "former", "earlier", "inaugural", "prior", "founding", "edition")
+
+
+@lru_cache(maxsize=4096)
 def about_another_edition(sentence: str) -> bool:
     """True for 'The previous meeting was held in Nairobi', 'Last year's conference attracted …'."""
-    return bool(_OTHER_EDITION.search(sentence))
+    low = sentence.lower()
+    return any(word in low for word in _EDITION_WORDS) and bool(_OTHER_EDITION.search(sentence))
 
 
 @lru_cache(maxsize=16)

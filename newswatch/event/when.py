@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _MON = (
     r"(?P<{0}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
@@ -140,6 +141,11 @@ def find_dates(text: str, published: date | None = None, future: bool = False) -
     """Every date or date range in ``text``, in text order, without overlaps; never invented."""
     if not _DIGIT.search(text):
         return []
+    return list(_find_dates(text, published, future))
+
+
+@lru_cache(maxsize=2048)
+def _find_dates(text: str, published: date | None, future: bool) -> tuple[DateSpan, ...]:
     taken: list[tuple[int, int]] = []
     found: list[DateSpan] = []
     patterns = _PATTERNS if _MONTH_NAME.search(text) else _PATTERNS[_NAMED:]
@@ -154,7 +160,7 @@ def find_dates(text: str, published: date | None = None, future: bool = False) -
             if _NOT_EVENT.search(text[max(0, m.start() - 30) : m.start()]):
                 continue
             found.append(span)
-    return sorted(found, key=lambda s: s.pos)
+    return tuple(sorted(found, key=lambda s: s.pos))
 
 
 #: "Beijing, Sept. 12 (Xinhua) --", "Vienna, 3 March 2025 –": a place, a date, a dash, at the text's start.
