@@ -242,3 +242,61 @@ def test_chinese_attendance_counts_this_edition_only():
     """'来自…的200余位科学家…参加论坛' counts; the first conference's 400 guests do not."""
     assert article("09")[1]["attendance"] == {"participants": 200, "countries": None}
     assert article("04")[1]["attendance"] is None
+
+
+# --- a second event on the page, and how people and bodies are written ---------------------------
+
+
+def test_a_second_events_organisers_and_count_stay_with_it():
+    """The Shanghai symposium of 12-13 April (its co-hosts, its 60 researchers) is not the meeting of 16 April."""
+    _, event = article("44")
+    assert (event["start"], event["location"]["city"]) == ("2024-04-16", "Beijing")
+    assert event["organisers"] == [] and event["attendance"] is None
+
+
+def test_registrations_and_another_editions_audience_are_not_attendance():
+    """'More than 1,200 people have already registered'; 'The 2024 edition, held in Kigali, attracted some 900'."""
+    _, event = article("50")
+    assert event["attendance"] is None
+    assert (event["start"], event["location"]["city"]) == ("2025-07-14", "Nairobi")
+
+
+def test_acronyms_the_text_defines_are_written_out():
+    """'the Academy of Sciences Malaysia (ASM)' … 'President of ASM' → the academy's name."""
+    _, event = article("19")
+    aisyah = next(p for p in event["participants"] if person_key(p["name"]) == person_key("Nur Aisyah Hamid"))
+    assert aisyah["organisation"] == "Academy of Sciences Malaysia"
+
+
+def test_affiliations_in_parentheses_after_names():
+    _, event = article("49")
+    by_name = {person_key(p["name"]): p["organisation"] for p in event["participants"]}
+    assert by_name[person_key("Salim Abdool Karim")] == "University of KwaZulu-Natal"
+    assert by_name[person_key("Vivi Stavrou")] == "International Science Council"
+
+
+def test_an_acronym_spanning_a_comma_keeps_the_name_whole():
+    """'with the support of the ASEAN Committee on Science, Technology and Innovation (COSTI)'."""
+    _, event = article("51")
+    assert ("ASEAN Committee on Science, Technology and Innovation", "supporter") in {
+        (o["name"], o["role"]) for o in event["organisers"]
+    }
+
+
+@pytest.mark.parametrize(
+    "text, mode",
+    [
+        ("The Summit on Water was held in Dakar on 3 May and streamed online for members.", "hybrid"),
+        ("The Summit on Water was held online on 3 May and streamed on YouTube.", "online"),
+        ("The Summit on Water was held in Dakar on 3 May. A recording is available.", "in_person"),
+    ],
+)
+def test_an_event_held_in_person_and_streamed_is_hybrid(text, mode):
+    assert extract_event("Summit on Water", text, "2024-05-06", "en")["mode"] == mode
+
+
+def test_a_sentence_case_headline_without_an_event_name_is_detected():
+    """'TÜBİTAK and JSPS hold online information day on joint research call'."""
+    label, event = article("53")
+    assert (event["type"], event["start"], event["mode"]) == ("other", "2024-02-07", "online")
+    assert organisers(event) == {(organisation_key(o["name"]), o["role"]) for o in label["expected"]["organisers"]}
