@@ -62,6 +62,24 @@ _EVENT_AFTER_HELD = re.compile(
     r"Festival|Week|Day)\b(?![^.;]{0,40}\b(?:Memorand|MoU|Agreement|Signing))",
     re.I,
 )
+#: Every phrase of a role holds one of its keys (lower-cased).
+_ROLE_KEYS = {
+    "co-host": ("hosted by", "共同主办"),
+    "co-organiser": (
+        "organi",
+        "jointly",
+        "launched",
+        "collaboration",
+        "cooperation",
+        "partnership",
+        "together with",
+        "协办",
+    ),
+    "host": ("hosted by", "convened by", "主办"),
+    "organiser": ("ed by", "run by", "承办"),
+    "sponsor": ("sponsored", "funded", "financed", "funding", "financial support", "financing", "赞助"),
+    "supporter": ("support", "auspices", "patronage", "支持"),
+}
 #: Every organiser phrase and active verb holds one of these: a sentence with none is skipped unscanned.
 _ORGANISER_KEYS = (
     "host",
@@ -274,6 +292,8 @@ def find_organisers(title: str, text: str) -> list[dict]:
         if not any(key in low for key in _ORGANISER_KEYS):
             continue
         for role, pattern in _ORGANISERS:
+            if not any(key in low for key in _ROLE_KEYS[role]):  # a cheap look before the pattern's scan
+                continue
             for m in pattern.finditer(sentence):
                 if _NOT_EVENT_SUBJECT.search(sentence, max(0, m.start() - 40), m.start()):
                     continue
