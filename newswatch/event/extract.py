@@ -109,6 +109,25 @@ def _dated_elsewhere(sentence: str, start: str, end: str, published: date | None
     return bool(spans) and all(span.end < first or span.start > last for span in spans)
 
 
+def _own_sentences(
+    sentences: list[str], kind: str, start: str, end: str, published: date | None, future: bool
+) -> list[str]:
+    """Sentences about the event: not those dated away from it, nor one that goes on about that other event
+    ('… the Symposium on Neuroscience held in Shanghai on April 12-13 … More than 60 researchers took part in the
+    symposium')."""
+    own, elsewhere = [], False
+    for sentence in sentences:
+        if _dated_elsewhere(sentence, start, end, published, future):
+            elsewhere = True
+            continue
+        other = event_type_lower(sentence)
+        if elsewhere and other is not None and other != kind:
+            continue
+        elsewhere = False
+        own.append(sentence)
+    return own
+
+
 def extract_event(title: str, body: str, published: str | None = None, language: str | None = None) -> dict | None:
     """The event reported by an article, or None when it reports none (research, calls, obituaries)."""
     title = (title or "").strip()
@@ -140,7 +159,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     mode = event_mode("\n".join([title, *sentences[:4], *said]))
     location = _location(title, sentences, kind, chinese, mode == "online")
     # who organised, who took part and how many: not from sentences dated away from the event (another event)
-    own = body if start is None else "\n".join(s for s in sentences if not _dated_elsewhere(s, start, end, pub, future))
+    own = body if start is None else "\n".join(_own_sentences(sentences, kind, start, end, pub, future))
     event = {
         "name": name,
         "acronym": acronym,
