@@ -262,7 +262,7 @@ _VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|
 
 
 def _tidy_name(name: str) -> str | None:
-    name = _VERB_BEFORE.sub("", _VERB_AFTER.sub("", name))
+    name = _VERB_AFTER.sub("", _VERB_BEFORE.sub("", name))
     name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
     while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
         name = re.sub(r"\s+\S+$", "", name)
