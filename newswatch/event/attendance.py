@@ -142,7 +142,10 @@ _FROM_COUNTRIES = re.compile(
 )
 _WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
 #: Where a count can first be: no statement of attendance starts more than a few words before one.
-_FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
+_FIRST_NUMBER = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundreds?|thousand)"
+)
 _COUNTRIES_ONLY = re.compile(
     r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+(?:[a-z-]+\s+)?countries",
     re.I,
