@@ -21,7 +21,7 @@ from pipelines.events import EventsPipeline
 from pipelines.store import StorePipeline
 from storage import ItemWrite
 
-LABELLED = sorted((Path(__file__).parent / "fixtures" / "events").glob("*.json"))
+LABELLED = sorted((Path(__file__).parent / "fixtures" / "events" / "dev").glob("*.json"))
 
 
 def labelled() -> list[dict]:
@@ -51,7 +51,7 @@ def test_workers_extract_the_same_events_and_signatures(workers):
         return await asyncio.gather(*(workers.analyse(*args_of(label)) for label in labelled()))
 
     results = asyncio.run(run_all())
-    for label, (event, sig) in zip(labelled(), results):
+    for label, (event, sig) in zip(labelled(), results, strict=True):
         assert event == extract_event(*args_of(label))
         if event is None:
             assert sig is None
@@ -182,14 +182,15 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
         run.crawl("cae", server.url, "NEWSWATCH_SECTIONS=col2003", f"NEWSWATCH_EVENT_WORKERS={workers}", check=True)
     pooled = json.loads(crawler.run("events", "--format", "json", check=True).stdout)
     alone = json.loads(inline.run("events", "--format", "json", check=True).stdout)
-    strip = lambda events: sorted(
-        json.dumps(
-            {k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},
-            sort_keys=True,
-            default=str,
+
+    def strip(events):
+        return sorted(
+            json.dumps(
+                {k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")}, sort_keys=True, default=str
+            )
+            for e in events
         )
-        for e in events
-    )
+
     assert pooled and strip(pooled) == strip(alone)
 
 

@@ -15,20 +15,58 @@ from newswatch.event.scoring import evaluate, load_labels
 
 HERE = Path(__file__).parent
 SEEDS = HERE / "fixtures" / "seeds"
-FLOORS = {"dates": 0.9, "place": 0.9, "mode": 0.9, "organisers": 0.85, "participants": 0.85, "event": 0.9}
+LABELLED = HERE / "fixtures" / "events"
+DEV = LABELLED / "dev"
+TEST = LABELLED / "test"
+#: Floors on the dev split (the rules are tuned on it) and on the blind test split (never tuned on).
+DEV_FLOORS = {
+    "event": 0.95,
+    "dates": 0.95,
+    "place": 0.95,
+    "mode": 0.95,
+    "organisers": 0.9,
+    "participants": 0.9,
+    "attendance": 0.95,
+    "name": 0.6,
+}
+TEST_FLOORS = {
+    "dates": 0.9,
+    "place": 0.9,
+    "mode": 0.9,
+    "organisers": 0.8,
+    "participants": 0.85,
+    "attendance": 0.85,
+    # The target for names is 0.70; the blind split scores 0.582 today, so this floor only guards
+    # against a further fall until event names are read better.
+    "name": 0.55,
+}
 
 
 @pytest.fixture(scope="module")
-def scores():
-    labels = load_labels(HERE / "fixtures" / "events")
-    assert len(labels) >= 25 and sum(1 for label in labels if label["expected"] is None) >= 3
+def dev_scores():
+    labels = load_labels(DEV)
+    assert len(labels) >= 40 and sum(1 for label in labels if label["expected"] is None) >= 3
     return evaluate(labels)
 
 
-@pytest.mark.parametrize("field", sorted(FLOORS))
-def test_labelled_set_meets_its_floor(scores, field):
-    score = scores.scores[field]
-    assert score.f1 >= FLOORS[field], (field, score, [m for m in scores.misses if f": {field}:" in m])
+@pytest.fixture(scope="module")
+def test_scores():
+    labels = load_labels(TEST) if TEST.is_dir() else []
+    assert len(labels) >= 40, f"the blind test split {TEST} holds {len(labels)} labelled articles, fewer than 40"
+    return evaluate(labels)
+
+
+@pytest.mark.parametrize("field", sorted(DEV_FLOORS))
+def test_dev_split_meets_its_floor(dev_scores, field):
+    score = dev_scores.scores[field]
+    assert score.f1 >= DEV_FLOORS[field], (field, score, [m for m in dev_scores.misses if f": {field}:" in m])
+
+
+@pytest.mark.parametrize("field", sorted(TEST_FLOORS))
+def test_blind_test_split_meets_its_floor(test_scores, field):
+    """Scores only: the test split's misses are not shown, so no rule is tuned on them."""
+    score = test_scores.scores[field]
+    assert score.f1 >= TEST_FLOORS[field], (field, round(score.f1, 3))
 
 
 SEED_CAE = {
@@ -59,7 +97,7 @@ SEED_CAE = {
         },
         {
             "name": "Shamila Nair-Bedouelle",
-            "title": "Assistant Director-General",
+            "title": "Assistant Director-General for Natural Sciences",
             "organisation": "United Nations Educational, Scientific and Cultural Organization",
             "role": "speaker",
         },
@@ -320,16 +358,36 @@ def test_entities_are_normalised():
     assert canonical_organisation("ICSU") == "International Science Council"
 
 
-def test_scoring_script_prints_per_field_scores():
+def test_scoring_script_prints_both_splits_side_by_side(tmp_path):
+    """Both splits' per-field P/R/F1 in adjacent columns; a missing or empty split is shown, not an error."""
+    root = tmp_path / "events"
+    (root / "dev").mkdir(parents=True)
+    for path in sorted(DEV.glob("*.json"))[:3]:
+        (root / "dev" / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    script = str(HERE.parent / "benchmarks" / "score_events.py")
+    done = subprocess.run([sys.executable, script, str(root)], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert "dev: 3 articles" in lines[1] and lines[2] == "test: missing"
+    rows = {line.split()[0]: line.split("|") for line in lines[5:]}
+    assert {"dates", "place", "mode", "organisers", "participants", "attendance", "name"} <= set(rows)
+    dev_cells, test_cells = rows["mode"][1].split(), rows["mode"][2].split()
+    assert len(dev_cells) == 3 and all(0 <= float(x) <= 1 for x in dev_cells) and test_cells == ["-", "-", "-"]
+    (root / "test").mkdir()
+    done = subprocess.run([sys.executable, script, str(root)], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[2] == "test: empty"
+    done = subprocess.run([sys.executable, script, str(tmp_path / "nope")], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_scoring_script_scores_the_labelled_set():
     done = subprocess.run(
         [sys.executable, str(HERE.parent / "benchmarks" / "score_events.py")],
         capture_output=True,
         text=True,
         check=True,
     )
-    lines = {line.split()[0]: line.split() for line in done.stdout.splitlines()[3:]}
-    assert {"dates", "place", "mode", "organisers", "participants"} <= set(lines)
-    assert float(lines["mode"][3]) >= 0.9
+    rows = {line.split()[0]: line.split("|") for line in done.stdout.splitlines()[5:]}
+    assert float(rows["mode"][1].split()[2]) >= 0.9
 
 
 def test_extract_command_prints_the_event(tmp_path):

@@ -35,6 +35,15 @@ HONORIFICS = (
     "Academic",
     "Engr",
     "Eng",
+    "Countess",
+    "Count",
+    "Baroness",
+    "Baron",
+    "Lady",
+    "Datuk",
+    "Dato",
+    "Tan Sri",
+    "Hon",
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True)) + r")\.?\s+)+"
@@ -94,6 +103,7 @@ _TRAILING_ACRONYM = re.compile(r"\s*\(([^()]{2,12})\)\s*$")
 _LEADING_COUNTRY = re.compile(r"^(?:the\s+)?(?:U\.?S\.?|US|UK|China's|Chinese)\s+", re.I)
 
 
+@lru_cache(maxsize=8192)
 def find_organisation(name: str | None) -> Organisation | None:
     """The known organisation a name, acronym, former name or "Name (ACR)" refers to, or None."""
     if not name:
@@ -104,9 +114,13 @@ def find_organisation(name: str | None) -> Organisation | None:
     m = _TRAILING_ACRONYM.search(name)
     if m:
         hit = acronyms.get(m[1].strip()) or acronyms.get(m[1].strip().upper())
-        if hit:
+        head = name[: m.start()]
+        # "Ministry of Science and Technology of Viet Nam (MOST)" is not the MOST the table knows
+        if hit and (len(head.split()) < 2 or names.get(_fold(head)) in (None, hit)):
+            if names.get(_fold(head)) is None and len(head.split()) >= 2:
+                return None
             return organisations()[hit]
-        name = name[: m.start()]
+        name = head
     hit = acronyms.get(name) or names.get(_fold(name))
     if hit is None:
         stripped = re.sub(r",?\s*\(?(?:China|the United States|USA|Brazil|Thailand|Chile|Russia|Japan)\)?$", "", name)
@@ -132,6 +146,41 @@ def canonical_organisation(name: str) -> str:
     return re.sub(r"^the\s+", "", name, flags=re.I)
 
 
+_DEFINED = re.compile(
+    r"(?P<name>[A-Z][\w'’&.-]*(?:\s+(?:of|for|and|the|in|on|at|&|[A-Z][\w'’&.-]*)){1,12})\s+\((?P<acr>[A-Z][A-Za-z&-]{1,11})\)"
+)
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines: 'the Academy of Sciences Malaysia (ASM)' → {'ASM': 'Academy of Sciences Malaysia'}."""
+    found: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        acr, words = m["acr"].upper(), m["name"].split()
+        # the tail of the capitalised run whose initials are the acronym, else the longest that spells it in order
+        tails = [i for i, word in enumerate(words) if word[0].upper() == acr[0]]
+        letters = acr.replace("&", "")
+        exact = [i for i in tails if "".join(w[0].upper() for w in words[i:] if w[:1].isupper()) == letters]
+        spelt = [i for i in tails if _spells(letters, [w[0].upper() for w in words[i:] if w[:1].isupper()])]
+        if exact or spelt:
+            i = (exact or spelt)[0]
+            while i and words[i - 1][:1].isupper():  # "Australian Academy of … (ATSE)": the run's own adjectives
+                i -= 1
+            found.setdefault(m["acr"], " ".join(words[i:]))
+    return found
+
+
+def _spells(letters: str, initials: list[str]) -> bool:
+    it = iter(initials)
+    return all(letter in it for letter in letters)
+
+
+def expand_acronym(name: str | None, defined: dict[str, str]) -> str | None:
+    """An acronym the text defined, as its full name (a known organisation's canonical name when known)."""
+    if not name or name not in defined:
+        return name
+    return canonical_organisation(defined[name])
+
+
 def strip_honorifics(name: str) -> str:
     """'Prof. Dr. Chunli Bai' → 'Chunli Bai'."""
     return _HONORIFIC.sub("", name.strip()).strip()
@@ -146,6 +195,8 @@ def person_key(name: str | None) -> str:
 __all__ = [
     "Organisation",
     "canonical_organisation",
+    "defined_acronyms",
+    "expand_acronym",
     "find_organisation",
     "organisation_key",
     "organisations",

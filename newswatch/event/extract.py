@@ -6,31 +6,43 @@ Precision over recall: a field the text does not state stays null (or an empty l
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
+from newswatch.event.entities import defined_acronyms, expand_acronym
+from newswatch.event.organisers import find_organisers_cjk
 from newswatch.event.people import find_participants
+from newswatch.event.sentences import about_another_edition, split_sentences
 from newswatch.event.what import (
     event_mode,
     event_name,
     event_type,
+    event_type_lower,
     find_attendance,
     find_organisers,
     mentions_mode,
     reports_no_event,
+    type_pattern,
 )
-from newswatch.event.when import find_dates
+from newswatch.event.when import event_dates, find_dates, split_dateline
 from newswatch.event.where import find_place, find_place_cjk, find_venue, resolve
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+#: A sentence-case headline that says something was held ("TÜBİTAK and JSPS hold online information day").
+_TITLE_VERB = re.compile(
+    r"\b(?:holds?|held|hosts?|hosted|organi[sz]es?|organi[sz]ed|opens?|launch(?:es)?|celebrates?)\b", re.I
+)
 _HAPPENED = re.compile(
     r"\b(?:held|took place|opened|convened|kicked off|launched|hosted|organi[sz]ed|signed|visited|met|"
     r"took part|attended|was inaugurated|concluded|closed|started|began|celebrated|awarded|presented|welcomed|"
     r"delivered|gathered|received|will be held|will take place|is scheduled|to be held|will open|will convene|"
-    r"will be hosted|will run)\b|举行|举办|召开|开幕|会见|签署|访问|启动",
+    r"will be hosted|will run|will hold|will host|ended|wrapped up)\b|举行|举办|召开|开幕|会见|签署|访问|启动",
     re.I,
 )
 _FUTURE = re.compile(
-    r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|will run|upcoming)\b|将于",
+    r"\b(?:will be held|will take place|is scheduled|are scheduled|to be held|will open|will convene|will be hosted|"
+    r"will run|upcoming|will hold|will host|will organi[sz]e)\b|将于",
     re.I,
 )
 #: Sentences that say how the event itself was held (a later "online meeting next year" does not count).
@@ -39,7 +51,6 @@ _FORMAT = re.compile(
     r"attended|participated|joined",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
 def _published(value: str | None) -> date | None:
@@ -51,28 +62,24 @@ def _published(value: str | None) -> date | None:
         return None
 
 
-def _event_dates(
-    title: str, sentences: list[str], published: date | None, future: bool
-) -> tuple[str | None, str | None]:
-    """The event's dates: in the first sentence saying it happened, else the dateline, else the title."""
-    ordered = [s for s in sentences[:8] if _HAPPENED.search(s)] + sentences[:1] + [title]
-    for sentence in ordered:
-        spans = find_dates(sentence, published, future)
-        if spans:
-            start, end = spans[0].start, spans[0].end
-            # "held on November 8 … From November 8 to 9, parallel sessions were held": the event runs on.
-            for later in sentences:
-                for span in find_dates(later, published, future):
-                    if span.start == start and span.end > end:
-                        end = span.end
-            return start.isoformat(), end.isoformat()
-    return None, None
+@lru_cache(maxsize=4096)
+def _happened(sentence: str) -> bool:
+    """The sentence says an event was held, opened, visited, signed …"""
+    return bool(_HAPPENED.search(sentence))
 
 
-def _location(title: str, sentences: list[str], chinese: bool, online: bool) -> dict | None:
+def _candidates(title: str, sentences: list[str], kind: str) -> list[str]:
+    """Sentences that may date or place the event: those saying it happened (naming it first), the lead, the title."""
+    about = type_pattern(kind)
+    happened = [s for s in sentences[:8] if _happened(s) and not about_another_edition(s)]
+    named = [s for s in happened if about is not None and about.search(s)]
+    return list(dict.fromkeys([*named, *happened, *sentences[:1], title]))
+
+
+def _location(title: str, sentences: list[str], kind: str, chinese: bool, online: bool) -> dict | None:
     venue = None
     city = country = None
-    candidates = [s for s in sentences[:6] if _HAPPENED.search(s)] + sentences[:1] + [title]
+    candidates = _candidates(title, sentences[:6], kind)
     for i, sentence in enumerate(candidates):
         venue = venue or find_venue(sentence)
         if chinese:
@@ -93,17 +100,49 @@ def _location(title: str, sentences: list[str], chinese: bool, online: bool) -> 
     return {"venue": venue, "city": city, "country": country}
 
 
+def _dated_elsewhere(sentence: str, start: str, end: str, published: date | None, future: bool) -> bool:
+    """True for a sentence whose every date lies outside the event's days (a sentence about another event)."""
+    if not _DIGIT.search(sentence):
+        return False
+    spans = find_dates(sentence, published, future)
+    first, last = date.fromisoformat(start) - timedelta(days=1), date.fromisoformat(end) + timedelta(days=1)
+    return bool(spans) and all(span.end < first or span.start > last for span in spans)
+
+
+def _own_sentences(
+    sentences: list[str], kind: str, start: str, end: str, published: date | None, future: bool
+) -> list[str]:
+    """Sentences about the event: not those dated away from it, nor one that goes on about that other event
+    ('… the Symposium on Neuroscience held in Shanghai on April 12-13 … More than 60 researchers took part in the
+    symposium')."""
+    own, elsewhere = [], False
+    for sentence in sentences:
+        if _dated_elsewhere(sentence, start, end, published, future):
+            elsewhere = True
+            continue
+        other = event_type_lower(sentence)
+        if elsewhere and other is not None and other != kind:
+            continue
+        elsewhere = False
+        own.append(sentence)
+    return own
+
+
 def extract_event(title: str, body: str, published: str | None = None, language: str | None = None) -> dict | None:
     """The event reported by an article, or None when it reports none (research, calls, obituaries)."""
     title = (title or "").strip()
     body = body or ""
     chinese = (language or "").startswith("zh") or bool(_CJK.search(title[:40]))
-    sentences = [s.strip() for s in _SENTENCE.split(body[:6000]) if s.strip()]
+    sentences = split_sentences(body[:6000])
     lead = " ".join(sentences[:3])
     if reports_no_event(title, lead):
         return None
-    kind = event_type(title) or next(
-        (event_type(s) for s in sentences[:3] if _HAPPENED.search(s) and event_type(s)), None
+    happened = [s for s in sentences[:3] if _happened(s)]
+    kind = (
+        event_type(title)
+        or next((k for k in map(event_type, happened) if k), None)
+        or next((k for k in map(event_type_lower, happened[:2]) if k), None)
+        or (event_type_lower(title) if _TITLE_VERB.search(title) else None)
     )
     if kind is None:
         return None
@@ -111,11 +150,16 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     if name is None or (kind in ("visit", "signing") and event_type(name) not in (kind, None)):
         name = title
     pub = _published(published)
-    future = bool(_FUTURE.search(lead))
-    start, end = _event_dates(title, sentences, pub, future)
+    future = bool(_FUTURE.search(lead) or _FUTURE.search(title))
+    # the dateline dates the report, not the event: its date counts only where the text says "today"
+    dateline, first = split_dateline(sentences[0], pub) if sentences else (None, "")
+    dated = [first, *sentences[1:]] if dateline is not None else sentences
+    start, end = event_dates(_candidates(title, dated, kind), dated, pub, future, dateline)
     said = [s for s in sentences[4:] if mentions_mode(s) and _FORMAT.search(s)]
     mode = event_mode("\n".join([title, *sentences[:4], *said]))
-    location = _location(title, sentences, chinese, mode == "online")
+    location = _location(title, sentences, kind, chinese, mode == "online")
+    # who organised, who took part and how many: not from sentences dated away from the event (another event)
+    own = body if start is None else "\n".join(_own_sentences(sentences, kind, start, end, pub, future))
     event = {
         "name": name,
         "acronym": acronym,
@@ -124,10 +168,16 @@ def extract_event(title: str, body: str, published: str | None = None, language:
         "end": end,
         "location": location,
         "mode": mode,
-        "organisers": [] if chinese else find_organisers(title, body),
-        "participants": [] if chinese else find_participants(body),
-        "attendance": find_attendance(body),
+        "organisers": find_organisers_cjk(own) if chinese else find_organisers(title, own),
+        "participants": [] if chinese else find_participants(own),
+        "attendance": find_attendance(own),
     }
+    defined = defined_acronyms(body[:6000]) if not chinese else {}
+    if defined:
+        for person in event["participants"]:
+            person["organisation"] = expand_acronym(person["organisation"], defined)
+        for organiser in event["organisers"]:
+            organiser["name"] = expand_acronym(organiser["name"], defined)
     return event
 
 

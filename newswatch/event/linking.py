@@ -116,11 +116,11 @@ class BandIndex:
     def insert(self, key: str, values: np.ndarray) -> None:
         self.remove(key)
         self.keys[key] = bands = self.bands(values)
-        for table, band in zip(self.tables, bands):
+        for table, band in zip(self.tables, bands, strict=False):
             table.setdefault(band, set()).add(key)
 
     def remove(self, key: str) -> None:
-        for table, band in zip(self.tables, self.keys.pop(key, ())):
+        for table, band in zip(self.tables, self.keys.pop(key, ()), strict=False):
             bucket = table.get(band)
             if bucket is not None:
                 bucket.discard(key)
@@ -129,7 +129,7 @@ class BandIndex:
 
     def query(self, values: np.ndarray) -> set[str]:
         found: set[str] = set()
-        for table, band in zip(self.tables, self.bands(values)):
+        for table, band in zip(self.tables, self.bands(values), strict=False):
             found |= table.get(band, set())
         return found
 
@@ -199,9 +199,9 @@ class EventLinker:
             if entry.sig is None:
                 continue
             score = similarity(sig, entry.sig)
-            if score >= MIN_SIMILARITY and events_agree(event, entry.event, score):
-                if best is None or score > best[1]:
-                    best = (entry.event_id, score)
+            agrees = score >= MIN_SIMILARITY and events_agree(event, entry.event, score)
+            if agrees and (best is None or score > best[1]):
+                best = (entry.event_id, score)
         return best
 
 

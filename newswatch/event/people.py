@@ -8,197 +8,36 @@ Academy news lists people as "Name, Title of Org, Name, Title of Org … address
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from newswatch.event.entities import canonical_organisation, find_organisation, person_key, strip_honorifics
+from newswatch.event.roles import MENTIONED, role_of
+from newswatch.event.sentences import split_sentences
+from newswatch.event.titles import TITLE_START, TITLE_WORDS, after_name, last_body, title_org
+from newswatch.event.where import country_code
 
 #: Words that make a capitalised phrase a title or an organisation, never a name.
-_NOT_NAME = {
-    "academy",
-    "academies",
-    "association",
-    "alliance",
-    "university",
-    "institute",
-    "council",
-    "society",
-    "organization",
-    "organisation",
-    "organizations",
-    "federation",
-    "agency",
-    "ministry",
-    "committee",
-    "foundation",
-    "president",
-    "vice",
-    "chairman",
-    "chair",
-    "director",
-    "director-general",
-    "secretary",
-    "secretary-general",
-    "general",
-    "minister",
-    "member",
-    "members",
-    "head",
-    "dean",
-    "professor",
-    "chief",
-    "executive",
-    "deputy",
-    "rector",
-    "ambassador",
-    "commissioner",
-    "officer",
-    "fellow",
-    "fellows",
-    "former",
-    "acting",
-    "science",
-    "sciences",
-    "technology",
-    "engineering",
-    "national",
-    "international",
-    "chinese",
-    "china",
-    "world",
-    "forum",
-    "workshop",
-    "conference",
-    "symposium",
-    "meeting",
-    "the",
-    "of",
-    "and",
-    "for",
-    "on",
-    "in",
-    "at",
-    "with",
-    "centre",
-    "center",
-    "department",
-    "office",
-    "bureau",
-    "school",
-    "college",
-    "programme",
-    "program",
-    "group",
-    "division",
-    "board",
-    "nations",
-    "united",
-    "republic",
-    "people's",
-    "party",
-    "government",
-    "embassy",
-    "covid-19",
-    "during",
-    "after",
-    "before",
-    "when",
-    "while",
-    "this",
-    "that",
-    "these",
-    "he",
-    "she",
-    "they",
-    "his",
-    "her",
-    "their",
-    "it",
-    "its",
-    "we",
-    "our",
-    "mr",
-    "ms",
-    "both",
-    "all",
-    "also",
-    "leaders",
-    "representatives",
-    "speakers",
-    "experts",
-    "scientists",
-    "guests",
-    "delegates",
-    "participants",
-    "prize",
-    "award",
-    "medal",
-    "laureate",
-    "nobel",
-    "opening",
-    "closing",
-    "ceremony",
-    "session",
-    "panel",
-    "keynote",
-    "day",
-    "week",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "laboratory",
-    "lab",
-    "hospital",
-    "company",
-    "corporation",
-    "network",
-    "initiative",
-    "project",
-    "summit",
-    "congress",
-    "assembly",
-    "lecture",
-    "seminar",
-    "dialogue",
-    "training",
-    "course",
-    "delegation",
-    "mou",
-    "agreement",
-    "memorandum",
-    "understanding",
-    "according",
-    "however",
-    "meanwhile",
-    "moreover",
-}
-_TITLE_WORDS = (
-    r"(?:Executive\s+|First\s+|Deputy\s+|Vice[\s-]+|Acting\s+|Former\s+|former\s+|Honorary\s+|Permanent\s+|Chief\s+|Senior\s+|Associate\s+|Assistant\s+)*"
-    r"(?:President|Chairman|Chairwoman|Chairperson|Chair|Director[\s-]General|Director|Secretary[\s-]General|Secretary|"
-    r"Minister|Rector|Dean|Head|Ambassador|Commissioner|Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|"
-    r"Mayor|Representative|Coordinator|Officer|Treasurer|Foreign\s+Secretary|Academician|Chief\s+Scientist|Leader)"
-)
-_TITLE_START = re.compile(
-    rf"^(?:the\s+|a\s+|an\s+)?(?:{_TITLE_WORDS})\b|^(?:co-)?(?:founder|recipient|winner|laureate|member|head|professor|director|president|chair)\b",
-    re.I,
-)
+_NOT_NAME_WORDS = """
+academy academies association alliance university institute council society organization organisation organizations
+federation agency ministry committee foundation president vice chairman chair director director- general secretary
+secretary-general general minister member members head dean professor chief executive deputy rector ambassador
+commissioner officer fellow fellows former acting science sciences technology engineering national international
+chinese china world forum workshop conference symposium meeting the of and for on in at with centre center
+department office bureau school college programme program group division board nations united republic people's
+party government embassy covid-19 during after before when while this that these he she they his her their it its we
+our mr ms both all also leaders representatives speakers experts scientists guests delegates participants prize
+award medal laureate nobel opening closing ceremony session panel keynote day week january february march april may
+june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+laboratory lab hospital company corporation network initiative project summit congress assembly lecture seminar
+dialogue training course delegation mou agreement memorandum understanding according however meanwhile moreover
+"""
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪİĶĽŁŃŇŌŐŒŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīıķľłńňōőœřśşšţťūůűųźżž'’"
-_NAME_TOKEN = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|[{_UP}]\.)"
+_NAME_TOKEN = (
+    rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]{{2,}})?(?:-[{_UP}a-z][{_LO}]+)?|[{_UP}]{{2,}}(?=\s+[{_UP}][{_LO}])|"
+    rf"[{_UP}]\.)"
+)
 _NAME = re.compile(rf"^{_NAME_TOKEN}(?:\s+(?:van|von|de|da|del|di|bin|al|le|la)?\s*{_NAME_TOKEN}){{1,3}}$")
 #: Two name tokens in a row: every way of naming a person needs them, so a sentence without is skipped.
 _TWO_TOKENS = re.compile(rf"{_NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{_NAME_TOKEN}")
@@ -208,7 +47,7 @@ _HONORIFIC_NAME = re.compile(
 #: "CAE President Li Xiaohong", "ANSO Executive Director Prof. Jane Doe".
 _PREFIXED = re.compile(
     rf"\b(?P<org>[A-ZÖÜİ][A-Za-zÖÜİ]{{1,9}}|its|his|her|their|(?<![a-z]\s)|(?:[A-Z][a-z]+\s+){{1,6}}(?:Academy|Association|Society|University|Agency|Council)(?:\s+of(?:\s+[A-Z][a-z]+)+)?)\s+"
-    rf"(?P<title>{_TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
+    rf"(?P<title>{TITLE_WORDS})\s+(?:(?:Prof(?:essor)?|Dr|Academician)\.?\s+)?(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b"
 )
 #: Every title _PREFIXED can match ends in one of these words: a sentence with none is not scanned for it.
 _TITLE_HINT = re.compile(
@@ -216,54 +55,6 @@ _TITLE_HINT = re.compile(
     r"Member|Fellow|Professor|CEO|Provost|Chancellor|Governor|Mayor|Representative|Coordinator|"
     r"Officer|Treasurer|Academician|Chief|Leader"
 )
-_ROLE_VERBS = [
-    (
-        "host",
-        re.compile(
-            r"\b(?:presided|chaired|hosted|moderated|welcomed|facilitated|met with|received the|receives|gave a (?:warm )?welcome|opened the|was the host|as the host|co-chaired)\b",
-            re.I,
-        ),
-    ),
-    ("signatory", re.compile(r"\bsign(?:ed|ing)\b", re.I)),
-    (
-        "awardee",
-        re.compile(r"\b(?:was|were)\s+(?:awarded|honou?red|presented with|elected)|\breceived the\b|\bwon the\b", re.I),
-    ),
-    ("visitor", re.compile(r"\b(?:led a|headed a|visited|paid a visit|delegation)\b", re.I)),
-    (
-        "speaker",
-        re.compile(
-            r"\b(?:addressed|spoke|speech|speeches|remarks|keynote|talk|talks|reported|introduced|shared|presented|"
-            r"delivered|lecture|briefed|emphasi[sz]ed|stressed|pointed out|noted|said|expressed|called|proposed|"
-            r"gave|made|talked|discussed|outlined|elaborated|explained|highlighted)\b",
-            re.I,
-        ),
-    ),
-    (
-        "attendee",
-        re.compile(r"\b(?:attended|were present|was present|participated|joined|took part|among the)\b", re.I),
-    ),
-]
-_BY_ROLE = [
-    (
-        "host",
-        re.compile(
-            r"\b(?:presided over|chaired|moderated|hosted)\s+by\s*$|\bas\s+(?:the\s+)?(?:host|chair|moderator)\b", re.I
-        ),
-    ),
-    (
-        "speaker",
-        re.compile(
-            r"\b(?:emphasi[sz]ed|delivered|given|made|presented|stressed|addressed|lecture|speech|talk|"
-            r"keynote|address|presentation|remarks)\s+by\s*$",
-            re.I,
-        ),
-    ),
-    ("awardee", re.compile(r"\b(?:awardees?|laureates?|recipients?|winners?)\s+(?:is|are|was|were|include)\b", re.I)),
-    ("attendee", re.compile(r"\battended\s+by\s*$|\bin the presence of\s*$", re.I)),
-    ("visitor", re.compile(r"\bled\s+by\s*$", re.I)),
-    ("signatory", re.compile(r"\bsigned\s+by\s*$", re.I)),
-]
 
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
@@ -285,6 +76,7 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
     return [p.strip() for p in parts]
 
 
+@lru_cache(maxsize=8192)
 def clean_name(text: str) -> str | None:
     """A person's name from a chunk ('and Prof. Chunli Bai' → 'Chunli Bai'), or None if it is not one."""
     text = re.sub(r"^(?:and|including|as well as|by|with|from|while|whereas|also)\s+", "", text.strip(), flags=re.I)
@@ -292,54 +84,16 @@ def clean_name(text: str) -> str | None:
     if not _NAME.match(text):
         return None
     words = [w.lower().strip(".") for w in text.split()]
-    if any(w in _NOT_NAME for w in words):
+    # "Vice-President", "Director-General": a hyphenated title is title words, never a name
+    parts = [p for w in words for p in w.split("-")]
+    # "He Junke": the surname He, not the pronoun, when a single given name follows
+    if len(words) == 2 and words[0] == "he":
+        parts = parts[1:]
+    if any(w in _NOT_NAME for w in parts) or TITLE_START.match(text.split()[-1]):
         return None
     if find_organisation(text) is not None:
         return None
     return text
-
-
-def _title_org(text: str) -> tuple[str | None, str | None]:
-    """'Vice Chairman of the National Committee of … (CPPCC) and President of CAST' → (title, org)."""
-    text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(" ,;."), flags=re.I)
-    first = re.split(r"\s+and\s+(?=(?:the\s+)?" + _TITLE_WORDS + r"\b)", text, maxsplit=1)[0]
-    m = re.match(r"(?P<title>.+?)\s+(?:of|at|for|from)\s+(?P<org>.+)$", first)
-    if m and _TITLE_START.match(m["title"]):
-        if re.search(r"\b(?:Prize|Award|Medal)\b", m["org"]):
-            return first, None
-        return m["title"].strip(), canonical_organisation(_first_org(m["org"]))
-    m = re.match(rf"(?P<org>[A-Z][\w&ÖÜİ'’.-]*(?:\s+[A-Z][\w'’.-]*)*)\s+(?P<title>{_TITLE_WORDS})$", first)
-    if m and find_organisation(m["org"]):
-        return m["title"], canonical_organisation(m["org"])
-    if _TITLE_START.match(first):
-        return first, None
-    return None, None
-
-
-def _first_org(text: str) -> str:
-    """'Chinese Academy of Sciences (CAS) and the Alliance … (ANSO)' → the first organisation."""
-    text = re.sub(r",?\s*\((?:the\s+)?(?:United States|China|Brazil|Thailand|Chile|Japan|Russia|UK|USA)\)$", "", text)
-    if find_organisation(text) is not None and " and " not in text:
-        return text
-    for m in re.finditer(r"\s+(?:and|&)\s+(?:the\s+)?", text):
-        head = text[: m.start()]
-        if find_organisation(head) is not None or head.endswith(")") or re.fullmatch(r"[A-ZÖÜİ]{2,}", head):
-            return head
-    return text
-
-
-def role_of(after: str, before: str = "") -> str | None:
-    """The role a list of people plays, from the words after it (or 'presided over by' before it)."""
-    for role, pattern in _BY_ROLE:
-        if pattern.search(before):
-            return role
-    window = after[:120]
-    best: tuple[int, str | None] = (len(window) + 1, None)
-    for role, pattern in _ROLE_VERBS:
-        m = pattern.search(window)
-        if m and m.start() < best[0]:
-            best = (m.start(), role)
-    return best[1]
 
 
 _ABBREV = re.compile(r"\b(?:Prof|Dr|Mr|Ms|Mrs|St|No|H\.E|[A-Z])\.$")
@@ -348,14 +102,8 @@ _HONORIFIC_AND = re.compile(r",?\s+and\s+(?=(?:Prof(?:essor)?|Dr|Academician|Mr|
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences, not broken after 'Prof.' or an initial."""
-    out: list[str] = []
-    for piece in re.split(r"(?<=[.!?。；])\s+(?=[A-Z\"“(]|$)|\n+", text):
-        if out and _ABBREV.search(out[-1], max(0, len(out[-1]) - 6)) and "\n" not in out[-1]:
-            out[-1] = f"{out[-1]} {piece}"
-        elif piece.strip():
-            out.append(piece)
-    return [_HONORIFIC_AND.sub(", ", s) if _HONORIFIC_HINT.search(s) else s for s in out]
+    """Sentences (not broken after 'Prof.' or an initial), 'and Prof. X' read as a list separator."""
+    return [_HONORIFIC_AND.sub(", ", s) if _HONORIFIC_HINT.search(s) else s for s in split_sentences(text)]
 
 
 def _people_in_sentence(sentence: str) -> list[dict]:
@@ -390,17 +138,20 @@ def _people_in_sentence(sentence: str) -> list[dict]:
         if not titles and not _HONORIFIC_NAME.search(chunk) and not _listed(chunks, i):
             i += 1
             continue
-        title, org = _title_org(", ".join(titles)) if titles else (None, None)
+        title, org = title_org(", ".join(titles)) if titles else (None, None)
         end = offsets[j - 1] + len(chunks[j - 1]) if titles else offsets[i] + len(chunk)
         found.append({"name": name, "title": title, "organisation": org, "role": None, "_end": end, "_before": before})
         i = j if titles else i + 1
     return found
 
 
+@lru_cache(maxsize=8192)
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
     m = re.search(
-        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,3}}$", chunk
+        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}"
+        rf"(?:\s+(?:(?:van|von|de|da|del|di|dos|bin|al|le|la)\s+)?{_NAME_TOKEN}){{1,3}}$",
+        chunk,
     )
     if m and (
         m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])
@@ -411,14 +162,17 @@ def _tail_name(chunk: str) -> str:
 
 def _head_title(chunk: str) -> str | None:
     """The title at the start of a chunk: 'President of CAE addressed the event' → 'President of CAE'."""
-    if not (_TITLE_START.match(chunk) or re.match(r"^(?:the\s+)?[A-Z][\w'’.()&-]*(?:\s+[\w'’.()&-]+)*$", chunk)):
+    if not (TITLE_START.match(chunk) or re.match(r"^(?:the\s+)?[A-Z][\w'’.()&-]*(?:\s+[\w'’.()&-]+)*$", chunk)):
         return None
-    if not _TITLE_START.match(chunk) and not re.search(r"\b(?:of|for)\b", chunk):
-        # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
-        if not re.search(
+    # a bare organisation continuing a title ("Scientific and Cultural Organization (UNESCO)")
+    if (
+        not TITLE_START.match(chunk)
+        and not re.search(r"\b(?:of|for)\b", chunk)
+        and not re.search(
             r"\b(?:Organi[sz]ation|Academy|Council|Agency|Foundation|Society|University)\b|\([A-Z]", chunk
-        ):
-            return None
+        )
+    ):
+        return None
     m = _VERB_TAIL.search(chunk)
     return chunk[: m.start()].strip() if m else chunk
 
@@ -454,7 +208,7 @@ def _pipe_people(text: str) -> list[dict]:
     for m in re.finditer(r"(?m)^\s*(?:\d+\.\s*)?(?P<name>[^|\n]{3,60})\|(?P<title>[^|\n]+)$", text):
         name = clean_name(m["name"].strip(" ."))
         if name:
-            title, org = _title_org(
+            title, org = title_org(
                 re.sub(r",\s*(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\.?\s*$", "", m["title"].strip())
             )
             out.append({"name": name, "title": title, "organisation": org, "role": "speaker"})
@@ -487,11 +241,12 @@ def find_participants(text: str) -> list[dict]:
             org = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
             if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
+                own = org.name if org else last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
                 listed.append(
                     {
                         "name": name,
                         "title": m["title"],
-                        "organisation": org.name if org else None,
+                        "organisation": own,
                         "role": None,
                         "_end": m.end(),
                         "_before": sentence[: m.start()],
@@ -504,11 +259,13 @@ def find_participants(text: str) -> list[dict]:
                     r"\s+(?:of|from)\s+(?:the\s+)?(?P<org>[A-Z][\w'’&-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’&-]*))*)",
                     sentence[m.end() :],
                 )
-                org = canonical_organisation(om["org"]) if om else None
+                # "Ms. Aigerim Sultanova from Kazakhstan": a country is where she is from, not her organisation
+                org = canonical_organisation(om["org"]) if om and not country_code(om["org"]) else None
+                title, org = after_name(sentence[m.end() :], org)
                 listed.append(
                     {
                         "name": name,
-                        "title": None,
+                        "title": title,
                         "organisation": org,
                         "role": None,
                         "_end": m.end(),
@@ -520,10 +277,13 @@ def find_participants(text: str) -> list[dict]:
         group_role = role_of(sentence[last_end:])
         by_roles = [role_of("", p["_before"][-60:]) for p in listed]
         sentence_by = next((r for r in by_roles if r), None)
-        for person, by_role in zip(listed, by_roles):
+        for person, by_role in zip(listed, by_roles, strict=True):
             end = person.pop("_end")
-            person.pop("_before")
-            person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
+            before = person.pop("_before")
+            if MENTIONED.search(before[-80:]):
+                person["role"] = None  # thanked or remembered, not taking part (unless said elsewhere)
+            else:
+                person["role"] = by_role or group_role or sentence_by or role_of(sentence[end:])
             _merge(people, seen, person)
     for person in _pipe_people(text):
         _merge(people, seen, person)
@@ -539,7 +299,7 @@ def _merge(people: list[dict], seen: dict[str, dict], person: dict) -> None:
     """Keep one entry per person, filling in a title, organisation or role found later."""
     key = person_key(person["name"])
     # one letter off ("Palittapingarnpim" / "Palittapongarnpim") is a spelling slip, not another person
-    key = next((k for k in seen if len(k) == len(key) and sum(a != b for a, b in zip(k, key)) <= 1), key)
+    key = next((k for k in seen if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) <= 1), key)
     if key in seen:
         known = seen[key]
         for field in ("title", "organisation", "role"):

@@ -1,5 +1,8 @@
 """Scoring event extraction against a labelled set: per-field precision, recall and F1.
 
+The labelled set has two splits under one folder: ``dev`` (rules may be tuned on it) and
+``test`` (labelled blind, scored only); both are scored and shown side by side.
+
 Each field's predictions are counted as true positives (equal to the label), false positives
 (given but wrong or unlabelled) and false negatives (labelled but missed or wrong). Lists
 (organisers, participants) are compared as sets of normalised keys: organisations through the
@@ -13,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newswatch.event.entities import organisation_key, person_key
+from newswatch.event.entities import _fold, organisation_key, person_key
 
 FIELDS = (
     "event",
@@ -89,6 +92,16 @@ def _name_key(name: str | None) -> str:
     return " ".join(w for w in words if w not in ("the",) and not re.fullmatch(r"(19|20)\d\d", w))
 
 
+def _city_key(name: str | None) -> str:
+    """A city as the gazetteer names it ('Ulaanbaatar' and 'Ulan Bator' are one city), accents and case folded."""
+    if not name:
+        return ""
+    from newswatch.event.where import city
+
+    found = city(name)
+    return _fold(found.name if found else name)
+
+
 def _facts(event: dict | None) -> dict[str, set]:
     """Each scored field of an event as a set of comparable facts."""
     if not event:
@@ -102,7 +115,7 @@ def _facts(event: dict | None) -> dict[str, set]:
         "type": {event.get("type")} - {None},
         "name": {_name_key(event.get("name"))} - {""},
         "dates": {("start", event.get("start")), ("end", event.get("end"))} - {("start", None), ("end", None)},
-        "place": {("city", (loc.get("city") or "").lower()), ("country", loc.get("country"))}
+        "place": {("city", _city_key(loc.get("city"))), ("country", loc.get("country"))}
         - {("city", ""), ("country", None)},
         "venue": {_name_key(loc.get("venue"))} - {""},
         "mode": {event.get("mode")} - {None},
@@ -172,4 +185,58 @@ def table(report: Report) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["FIELDS", "Report", "Score", "evaluate", "load_labels", "score_article", "table"]
+SPLITS = ("dev", "test")
+
+
+def load_splits(root: Path, splits: tuple[str, ...] = SPLITS) -> dict[str, list[dict] | None]:
+    """Each split's labelled articles (``root/<split>/*.json``); None for a split whose folder is missing."""
+    return {name: load_labels(root / name) if (root / name).is_dir() else None for name in splits}
+
+
+def evaluate_splits(splits: dict[str, list[dict] | None]) -> dict[str, Report | None]:
+    """A report per split that has articles; None for a missing or empty split."""
+    return {name: evaluate(labels) if labels else None for name, labels in splits.items()}
+
+
+def split_state(labels: list[dict] | None) -> str:
+    """'missing', 'empty' or 'N articles (M with an event)'."""
+    if labels is None:
+        return "missing"
+    if not labels:
+        return "empty"
+    return f"{len(labels)} articles ({sum(1 for label in labels if label.get('expected'))} with an event)"
+
+
+def side_by_side(splits: dict[str, list[dict] | None], reports: dict[str, Report | None]) -> str:
+    """Per-field P/R/F1 of every split in adjacent columns; a missing or empty split shows dashes."""
+    names = list(splits)
+    lines = [f"{name}: {split_state(splits[name])}" for name in names]
+    lines.append(f"{'field':<26}" + "".join(f" | {name + ' P':>7} {'R':>6} {'F1':>6}" for name in names))
+    lines.append("-" * (26 + 24 * len(names)))
+    for f in FIELDS:
+        row = f"{f:<26}"
+        for name in names:
+            report = reports.get(name)
+            if report is None:
+                row += f" | {'-':>7} {'-':>6} {'-':>6}"
+            else:
+                s = report.scores[f]
+                row += f" | {s.precision:7.3f} {s.recall:6.3f} {s.f1:6.3f}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+__all__ = [
+    "FIELDS",
+    "SPLITS",
+    "Report",
+    "Score",
+    "evaluate",
+    "evaluate_splits",
+    "load_labels",
+    "load_splits",
+    "score_article",
+    "side_by_side",
+    "split_state",
+    "table",
+]

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-from newswatch.event.entities import canonical_organisation, find_organisation
+from newswatch.event.attendance import find_attendance
+from newswatch.event.entities import find_organisation
+from newswatch.event.organisers import find_organisers
+from newswatch.event.where import resolve
 
 #: Head nouns → event type, most specific first.
 _TYPES = [
@@ -36,7 +39,8 @@ def _type_pattern(alternatives: str) -> re.Pattern:
 
 _TYPE_OF = {t: _type_pattern(p) for t, p in _TYPES}
 _SIGNING = re.compile(
-    r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|签约",
+    r"\bsign(?:s|ed|ing)?\b.{0,60}\b(?:MoU|Memorandum|Agreement|Letter of Intent|Declaration|Accord|Protocol)|签署|"
+    r"签约",
     re.I,
 )
 _VISIT = re.compile(
@@ -44,7 +48,8 @@ _VISIT = re.compile(
 )
 _NO_EVENT = re.compile(
     r"\b(?:call for (?:nominations|applications|proposals|papers)|nominations? (?:are|is) (?:now )?open|"
-    r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|developed|reveal)|"
+    r"obituary|passed away|in memoriam|(?:researchers|scientists|team)\s+(?:have\s+)?(?:found|discovered|"
+    r"developed|reveal)|"
     r"study (?:finds|shows|reveals)|published in (?:Nature|Science|Cell|the journal)|annual report|"
     r"appointed|appointment of|statement on|statement by|job opening|vacancy|征集|提名)\b",
     re.I,
@@ -53,28 +58,41 @@ _HEAD = "|".join(a for _, p in _TYPES for a in p.split("|") if a.isascii())
 _NAME = re.compile(
     rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
     rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
-    rf"(?:{_HEAD})(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})(?:\s+(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}}))*)?(?:\s+\d{{4}})?)"
+    rf"(?:{_HEAD})\b(?:\s+(?:{_HEAD})\b)*(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})"
+    rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}})\b)*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
 )
 #: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
 _HEAD_WORD = re.compile(rf"\b(?:{_HEAD})")
 _CJK_NAME = re.compile(
-    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d]{2,30}?(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会)"
+    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d—–·-]{2,30}?"
+    r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
 )
+_MONTH_NAMES = "January February March April May June July August September October November December"
+_MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday"
+_MONTH_WORDS = {*_MONTH_NAMES.split(), *_MONTH_ABBREVIATIONS.split()}
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
 _HYBRID = re.compile(
-    r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|on[- ]site)\s+and\s+online|"
+    r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|"
+    r"on[- ]site)\s+and\s+online|"
     r"online\s+and\s+offline|offline\s+and\s+online|hybrid|in[- ]person\s+and\s+(?:online|virtual(?:ly)?)|"
-    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via|mixed format)\b|线上线下相结合|线上线下结合|线上与线下",
+    r"(?:online|virtual(?:ly)?)\s+and\s+in[- ]person|on-?site\s+and\s+online|in person and via|mixed format)\b|"
+    r"线上线下相结合|线上线下结合|线上与线下",
     re.I,
 )
 _ONLINE = re.compile(
     r"\b(?:held\s+(?:online|virtually)|took\s+place\s+(?:online|virtually)|online\s+(?:event|meeting|workshop|forum|"
     r"seminar|conference|symposium|lecture|training|ceremony)|virtual\s+(?:event|meeting|workshop|forum|seminar|conference|"
     r"symposium|lecture|ceremony|format)|(?:video|tele)[- ]?conferenc\w*|videolink|video link|via\s+(?:Zoom|Teams|"
-    r"Microsoft Teams|Webex|Tencent Meeting|VooV|video)|webinar|in\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|form|mode)|"
+    r"Microsoft Teams|Webex|Tencent Meeting|VooV|video)|webinar|in\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|"
+    r"form|mode)|"
     r"through\s+online\s+channels|was\s+(?:held|conducted|organi[sz]ed)\s+online)\b|视频会议|线上举行|线上方式|网络会议|云端",
+    re.I,
+)
+_STREAMED = re.compile(
+    r"\b(?:(?:live-?)?streamed|broadcast\s+live|webcast)\s+(?:live\s+)?(?:online|on\s+(?:YouTube|the\s+(?:web|internet)))|"
+    r"\blive-?streamed\b",
     re.I,
 )
 #: Every hybrid or online phrase above holds one of these (lower-cased): text with none is in person.
@@ -96,131 +114,14 @@ _MODE_KEYS = (
     "tencent",
     "voov",
     "webinar",
+    "stream",
+    "webcast",
+    "broadcast",
     "线上",
     "视频会议",
     "网络会议",
     "云端",
 )
-_ORGANISERS = [
-    ("co-host", re.compile(r"\bco-?hosted\s+by\b|共同主办", re.I)),
-    (
-        "co-organiser",
-        re.compile(
-            r"\b(?:co-?organi[sz]ed|jointly\s+organi[sz]ed|jointly\s+hosted|in\s+(?:collaboration|cooperation|partnership)\s+with)\s+(?:by\s+)?|协办",
-            re.I,
-        ),
-    ),
-    ("host", re.compile(r"\b(?:hosted|convened)\s+by\b|主办", re.I)),
-    ("organiser", re.compile(r"\b(?:organi[sz]ed|arranged|run)\s+by\b|承办", re.I)),
-    ("sponsor", re.compile(r"\b(?:sponsored|funded|financed)\s+by\b|赞助", re.I)),
-    (
-        "supporter",
-        re.compile(
-            r"\b(?:supported\s+by|under\s+the\s+(?:auspices|patronage)\s+of|with\s+(?:the\s+)?support\s+(?:of|from))\b|支持",
-            re.I,
-        ),
-    ),
-]
-_ACTIVE = re.compile(
-    r"^(?P<orgs>(?:the\s+)?[A-Z][\w'’&().,-]*(?:\s+(?:and|&|of|for|the|in|[A-Z][\w'’&().-]*)){0,14})\s+"
-    r"(?:(?:today|yesterday|recently|also|successfully|jointly|together)\s+)?"
-    r"(?P<verb>(?i:co-?hosted|hosted|co-?organi[sz]ed|organi[sz]ed|convened|sponsored|co-?hosts|hosts|organi[sz]es|convenes))\b",
-)
-#: Every organiser phrase and active verb holds one of these: a sentence with none is skipped unscanned.
-_ORGANISER_KEYS = (
-    "host",
-    "organi",
-    "conven",
-    "arranged",
-    "run by",
-    "sponsor",
-    "funded",
-    "financed",
-    "support",
-    "auspices",
-    "patronage",
-    "collaboration",
-    "cooperation",
-    "partnership",
-    "主办",
-    "协办",
-    "承办",
-    "赞助",
-    "支持",
-)
-_VERB_ROLE = {
-    "co-hosted": "co-host",
-    "co-organizes": "co-organiser",
-    "co-organises": "co-organiser",
-    "cohosted": "co-host",
-    "co-hosts": "co-host",
-    "cohosts": "co-host",
-    "hosted": "host",
-    "hosts": "host",
-    "convened": "host",
-    "convenes": "host",
-    "co-organized": "co-organiser",
-    "co-organised": "co-organiser",
-    "coorganized": "co-organiser",
-    "organized": "organiser",
-    "organised": "organiser",
-    "organizes": "organiser",
-    "organises": "organiser",
-    "sponsored": "sponsor",
-}
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "a hundred": 100,
-    "one hundred": 100,
-    "hundreds": None,
-    "a thousand": 1000,
-    "one thousand": 1000,
-}
-_NUM = r"(?P<{0}>\d{{1,3}}(?:,\d{{3}})+|\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_PEOPLE_WORDS = (
-    r"experts|participants|scientists|delegates|representatives|attendees|trainees|guests|people|scholars|"
-    r"researchers|academicians|officials|leaders|students|young scientists|members|speakers|audiences?|engineers|"
-    r"specialists|policymakers|stakeholders|professionals|fellows|persons|institutions"
-)
-#: "more than 200 experts (from 21 countries)", matched on the lower-cased text from the count on.
-_COUNTED = re.compile(
-    r"(?<![\w.,-])(?:(?:more than|over|about|around|nearly|almost|some|approximately|up to|at least)\s+)?"
-    + _NUM.format("n")
-    + r"\s+(?:[\w-]+\s+){0,4}?(?P<who>"
-    + _PEOPLE_WORDS
-    + r")\b"
-    r"(?:[^.;]{0,60}?\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
-    + _NUM.format("c")
-    + r"\s+(?:countries|nations|economies|countries and regions))?"
-)
-#: "… experts from 21 countries" without a count of people: the countries, then the people word before them.
-_FROM_COUNTRIES = re.compile(
-    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?"
-    + _NUM.format("c")
-    + r"\s+(?:countries|nations|economies)"
-)
-_WHO_BEFORE = re.compile(r"\b(?P<who>" + _PEOPLE_WORDS + r")\b[^.;]{0,60}?$")
-#: Where a count can first be: no statement of attendance starts more than a few words before one.
-_FIRST_NUMBER = re.compile(r"\d|\b(?:" + "|".join(w.split()[-1] for w in _NUMBER_WORDS) + r")\b")
-_COUNTRIES_ONLY = re.compile(
-    r"\bfrom\s+(?:(?:more than|over|about|around|nearly|some)\s+)?" + _NUM.format("c") + r"\s+countries", re.I
-)
-_CJK_ATTENDANCE = re.compile(r"(?P<c>\d+)\s*个国家(?:和地区)?的?(?:近|约|逾|超过)?(?P<n>\d+)\s*(?:余|多)?\s*(?:名|位)")
 
 
 def event_type(text: str) -> str | None:
@@ -259,6 +160,34 @@ def _last_head(text: str) -> str | None:
     return min((kind for e, kind in heads if e == end), key=order.index)
 
 
+#: Event nouns common enough to trust in lower case, in a lead sentence that says the event happened.
+_LOWER_TYPES = [
+    ("workshop", re.compile(r"\b(?:workshop|hackathon)s?\b", re.I)),
+    ("symposium", re.compile(r"\b(?:symposium|colloquium)\b", re.I)),
+    ("training", re.compile(r"\btraining (?:course|programme|program|workshop|session)s?\b|\bsummer school\b", re.I)),
+    ("conference", re.compile(r"\b(?:conference|summit)\b", re.I)),
+    ("forum", re.compile(r"\b(?:forum|roundtable|round table|dialogue)\b", re.I)),
+    ("lecture", re.compile(r"\b(?:lecture|webinar|seminar)\b", re.I)),
+    ("ceremony", re.compile(r"\b(?:ceremony)\b", re.I)),
+    ("other", re.compile(r"\b(?:information|info|open|science|engineering) days?\b|\b(?:exhibition|festival)\b", re.I)),
+]
+
+
+def event_type_lower(text: str) -> str | None:
+    """The type of a lower-case event noun ('a regional training course … ended today'), the earliest one."""
+    best: tuple[int, str | None] = (len(text) + 1, None)
+    for kind, pattern in _LOWER_TYPES:
+        m = pattern.search(text)
+        if m and m.start() < best[0]:
+            best = (m.start(), kind)
+    return best[1]
+
+
+def type_pattern(kind: str) -> re.Pattern | None:
+    """The head nouns of an event type ('forum' → Forum, Dialogue, Roundtable …), None for visits and signings."""
+    return _TYPE_OF.get(kind)
+
+
 def reports_no_event(title: str, lead: str) -> bool:
     """True for research results, calls, obituaries and statements (unless the title names an event)."""
     return bool(
@@ -269,20 +198,33 @@ def reports_no_event(title: str, lead: str) -> bool:
 
 
 def event_name(title: str, body: str) -> tuple[str | None, str | None]:
-    """The event's proper name and acronym, from the body's first mention or the title."""
-    for text in (body[:1500], title):
-        for m in _names(text):
-            name = _tidy_name(m["name"])
-            if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
-                acronym = m["acronym"]
-                if acronym is None:
-                    am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
-                    acronym = am["a"] if am else None
-                return name, acronym
-    m = _CJK_NAME.search(title) or _CJK_NAME.search(body[:500])
+    """The event's proper name and acronym, from the body's first mention or the title.
+
+    A title that names the same event more fully ('WFEO General Assembly 2024' for the body's
+    'General Assembly') gives the name.
+    """
+    found = [_first_name(text) for text in (body[:1500], title)]
+    if found[0] and found[1] and found[0][0] != found[1][0] and found[0][0] in found[1][0]:
+        return found[1][0], found[0][1] or found[1][1]
+    for hit in found:
+        if hit:
+            return hit
+    m = _CJK_NAME.search(body[:500]) or _CJK_NAME.search(title)
     if m:
         return m[0].strip("“”"), None
     return None, None
+
+
+def _first_name(text: str) -> tuple[str, str | None] | None:
+    for m in _names(text):
+        name = _tidy_name(_complete(m["name"], text, m.end("name")))
+        if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
+            acronym = m["acronym"]
+            if acronym is None:
+                am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
+                acronym = am["a"] if am else None
+            return name, acronym
+    return None
 
 
 def _names(text: str):
@@ -291,11 +233,50 @@ def _names(text: str):
     return _NAME.finditer(text, max(0, head.start() - 400)) if head else iter(())
 
 
+_NAME_RUNS_ON = re.compile(r"^\s*[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?")
+
+
+def _complete(name: str, text: str, end: int) -> str:
+    """A name the pattern left at 'General Assembly of the' runs on over quoted or 'e-ASIA'-like words."""
+    while re.search(r"\s(?:of|on|for|and|the|in)$", name):
+        m = re.match(r"\s*(?:[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?\s*)+", text[end:])
+        if not m or not m[0].strip():
+            break
+        name = f"{name} {m[0].strip()}"
+        end += m.end()
+        more = re.match(r"(?:of|on|for|and|the|in)(?:\s+(?:of|on|for|and|the|in))*", text[end:].lstrip())
+        if not more:
+            break
+        name = f"{name} {more[0]}"
+        end += len(text[end:]) - len(text[end:].lstrip()) + more.end()
+    return name
+
+
+#: Headline verbs around a name: "X Holds Workshop on Y", "Forum on Y Held in Beijing".
+_VERB_AFTER = re.compile(
+    r"\s+(?:Held|Holds|Hosts|Hosted|Opens|Opened|Concludes|Concluded|Closes|Closed|Kicks|Kicked|Marks|Meets|Met|"
+    r"Takes|Took|Launched|Launches|Convened|Convenes|Begins|Began|Starts|Started|Successfully|Will|Is|Was|Are|Were|"
+    r"Sign|Signs|Signed|Renew|Renews|Visits|Visited|to\s+(?:be|Be)|Underway|Wraps)\b.*$"
+)
+_VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|Opens|Co-hosts|Celebrates)\s+")
+
+
 def _tidy_name(name: str) -> str | None:
+    name = _VERB_AFTER.sub("", _VERB_BEFORE.sub("", name))
+    name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
+    # "2023 General Assembly of the Federation in Prague": the place is where, not what
+    m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
+    if m and resolve(m["place"], None) != (None, None):
+        name = name[: m.start()]
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
     words = name.split()
     while words and (
         words[0] in _LOWER_OK
         or words[0] in ("On", "In", "At", "During", "After", "As", "From")
+        or words[0].rstrip(".,") in _MONTH_WORDS
         or words[0].lower() == "the"
     ):
         words = words[1:]
@@ -315,6 +296,8 @@ def event_mode(text: str) -> str:
         return "hybrid"
     if _ONLINE.search(text):
         return "online"
+    if _STREAMED.search(text):  # an event held in person and streamed is held both ways
+        return "hybrid"
     return "in_person"
 
 
@@ -324,160 +307,14 @@ def mentions_mode(text: str) -> bool:
     return any(key in low for key in _MODE_KEYS)
 
 
-def _split_orgs(text: str) -> list[str]:
-    """'A, B and C' (parentheses respected, the list ends at a clause) → organisation names."""
-    text = re.split(
-        r"\s+(?:was|were|is|are|will|on|in\s+(?:[A-Z]|\d)|at|from|with|to|which|that|who|under|,\s+(?:and\s+)?(?:the\s+)?(?:forum|workshop|event|meeting|conference))\b|[.;:]\s",
-        text + " ",
-        maxsplit=1,
-    )[0]
-    parts: list[str] = []
-    seps: list[str] = []
-    depth, cur = 0, ""
-    tokens = re.split(r"(\(|\)|,\s*(?:and\s+)?|\s+and\s+|\s+&\s+)", text)
-    for tok in tokens:
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            depth = max(0, depth - 1)
-        if depth == 0 and re.fullmatch(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", tok or ""):
-            parts.append(cur)
-            seps.append(tok)
-            cur = ""
-        else:
-            cur += tok or ""
-    parts.append(cur)
-    out, out_seps = [], []
-    for i, part in enumerate(parts):
-        part = part.strip(" ,")
-        if not part:
-            continue
-        if not (part[:1].isupper() or part.lower().startswith("the ")):
-            break
-        out.append(part)
-        out_seps.append(seps[i] if i < len(seps) else ", ")
-    return _rejoin(out, out_seps)
-
-
-_ORG_HEAD = re.compile(
-    r"(?:Academy|Academies|Society|University|Institute|Council|Government|Office|Agency|Foundation|Center|Centre|"
-    r"Ministry|Association|Alliance|Federation|Commission|Organi[sz]ation|Organi[sz]ations|Network|Programme|Program|"
-    r"Union|Committee|Bureau|Secretariat|Department|Embassy|Bank|Fund|Forum|Group|Partnership|Sciences|Engineering|"
-    r"School|College|Laboratory|Museum|Board|Observatory|Consortium|Initiative)\)?$|\)$|^[A-ZÖÜİ]{2,}[\w-]*$|[A-Z]{2,}$"
-)
-
-
-_ORG_WORD = re.compile(_ORG_HEAD.pattern.split(")\\)?$")[0].replace("(?:", "\\b(?:", 1) + ")\\b")
-
-
-def _rejoin(parts: list[str], seps: list[str]) -> list[str]:
-    """Undo splits inside a name: a part that does not end like an organisation continues into the next."""
-    out: list[str] = []
-    for i, part in enumerate(parts):
-        both_named = _ORG_WORD.search(out[-1]) and _ORG_WORD.search(part) if out else False
-        if out and not _ORG_HEAD.search(out[-1].strip()) and not both_named:
-            out[-1] = f"{out[-1]}{seps[i - 1]}{part}"
-        else:
-            out.append(part)
-    return out
-
-
-def find_organisers(title: str, text: str) -> list[dict]:
-    """Organisations with their roles ("hosted by A, B and C", "under the auspices of", "X Co-hosts …")."""
-    found: list[dict] = []
-    seen: set[str] = set()
-
-    def add(name: str, role: str) -> None:
-        name = canonical_organisation(name.strip(" ,.;"))
-        key = name.casefold()
-        if len(name) < 2 or key in seen or not name[:1].isupper():
-            return
-        if re.search(r"\b(?:President|Director|Minister|Prof|Dr)\b", name):
-            return
-        seen.add(key)
-        found.append({"name": name, "role": role})
-
-    m = _ACTIVE.match(title)
-    if m:
-        for org in _split_orgs(m["orgs"]):
-            if find_organisation(org) is not None or re.search(
-                r"\b(?:Academy|University|Council|Society|Institute|Alliance)\b", org
-            ):
-                add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
-    for sentence in re.split(r"(?<=[.!?。])\s+", text):
-        low = sentence.lower()
-        if not any(key in low for key in _ORGANISER_KEYS):
-            continue
-        for role, pattern in _ORGANISERS:
-            for m in pattern.finditer(sentence):
-                for org in _split_orgs(sentence[m.end() :].lstrip()):
-                    add(org, role)
-        m = _ACTIVE.match(sentence)
-        if m and re.search(
-            r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association|[A-Z]{3,})\b", m["orgs"]
-        ):
-            for org in _split_orgs(m["orgs"]):
-                if find_organisation(org) is not None or re.search(
-                    r"\b(?:Academy|University|Council|Society|Institute|Alliance|Association)\b", org
-                ):
-                    add(org, _VERB_ROLE.get(m["verb"].lower(), "host"))
-    return found
-
-
-def _number(value: str | None) -> int | None:
-    if value is None:
-        return None
-    value = value.lower()
-    if value in _NUMBER_WORDS:
-        return _NUMBER_WORDS[value]
-    digits = value.replace(",", "")
-    return int(digits) if digits.isdigit() else None
-
-
-def find_attendance(text: str) -> dict | None:
-    """{"participants", "countries"} from "more than 200 experts from 21 countries", else None.
-
-    Scans the lower-cased text for counts (rare) rather than for people words (common), then
-    takes whichever statement comes first: a count of people, or only their countries.
-    """
-    low = text.lower()
-    first = _FIRST_NUMBER.search(low)
-    if first is None:
-        return None
-    start = max(0, first.start() - 40)
-    found: list[tuple[int, int | None, int | None]] = []
-    for m in _COUNTED.finditer(low, start):
-        if m["who"] == "institutions":
-            continue
-        n, c = _number(m["n"]), _number(m["c"])
-        if n is not None and (n < 5 or (1900 <= n <= 2100 and "," not in m["n"])):
-            n = None
-        if n is not None and c is None:
-            cm = _COUNTRIES_ONLY.search(low, m.end(), m.end() + 80)
-            c = _number(cm["c"]) if cm and "." not in low[m.end() : cm.start()] else None
-        if n is not None or c is not None:
-            found.append((m.start(), n, c))
-            break
-    for m in _FROM_COUNTRIES.finditer(low, start):
-        who = _WHO_BEFORE.search(low, max(0, m.start() - 120), m.start())
-        if who and who["who"] != "institutions":
-            found.append((who.start(), None, _number(m["c"])))
-            break
-    if found:
-        _, n, c = min(found)
-        return {"participants": n, "countries": c}
-    m = _CJK_ATTENDANCE.search(text)
-    if m:
-        return {"participants": int(m["n"]), "countries": int(m["c"])}
-    return None
-
-
 __all__ = [
     "event_mode",
     "event_name",
     "event_type",
+    "event_type_lower",
     "find_attendance",
     "find_organisers",
     "mentions_mode",
     "reports_no_event",
+    "type_pattern",
 ]

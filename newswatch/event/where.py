@@ -144,7 +144,9 @@ def city(name: str) -> City | None:
 
 
 _CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-_IN_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?")
+_IN_PLACE = re.compile(
+    rf"\b(?:in|at|visited|visit to|arrived in)\s+(?:the\s+(?:city|capital)\s+of\s+)?(?P<a>{_CAP})(?:,\s*(?P<b>{_CAP}))?"
+)
 _DATELINE = re.compile(
     rf"^\s*(?P<a>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){{0,2}})(?:,\s*(?P<b>{_CAP}))?\s*[,(]\s*(?:\d|[A-Z][a-z]+\.?\s+\d)"
 )
@@ -238,7 +240,6 @@ def resolve(a: str, b: str | None) -> tuple[str | None, str | None]:
         if found is not None and (country_b is None or found.country == country_b):
             return found.name, found.country
         if found is not None and country_b is not None:
-            latin, _ = _gazetteer()
             return cand, country_b
         code = country_code(cand)
         if code:

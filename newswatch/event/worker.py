@@ -8,6 +8,7 @@ The worker exits when its stdin closes (the crawl's process ended or closed it).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -93,10 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     warm()
-    try:
+    with contextlib.suppress(BrokenPipeError):  # the crawl's process went away
         serve(sys.stdin.buffer, outbox)
-    except BrokenPipeError:  # the crawl's process went away
-        pass
 
 
 if __name__ == "__main__":

@@ -52,10 +52,9 @@ def workers_for(settings) -> EventWorkers | None:
 
 def _widen(fd: int) -> None:
     """Let a pipe hold a whole batch or answer (1 MiB on Linux, not 64 KiB), so neither side waits on the other."""
-    try:
+    # not Linux, or above the system's pipe-max-size: the default will do
+    with contextlib.suppress(AttributeError, OSError):
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-    except (AttributeError, OSError):  # not Linux, or above the system's pipe-max-size: the default will do
-        pass
 
 
 class _Worker:

@@ -1,0 +1,302 @@
+"""Event extraction, one test per class of error seen on real articles, each on a dev article written in that style."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newswatch.event import extract_event
+from newswatch.event.entities import organisation_key, person_key
+from newswatch.event.sentences import split_sentences
+
+DEV = Path(__file__).parent / "fixtures" / "events" / "dev"
+
+
+def article(prefix: str) -> tuple[dict, dict]:
+    """(label, extracted event) of the dev article whose file name starts with ``prefix``."""
+    (path,) = DEV.glob(f"{prefix}_*.json")
+    label = json.loads(path.read_text("utf-8"))
+    return label, extract_event(label["title"], label["body"], label["published"], label["language"])
+
+
+def organisers(event: dict) -> set[tuple[str, str]]:
+    return {(organisation_key(o["name"]), o["role"]) for o in event["organisers"]}
+
+
+def people(event: dict) -> set[str]:
+    return {person_key(p["name"]) for p in event["participants"]}
+
+
+# --- which date is the event's -------------------------------------------------------------------
+
+
+def test_a_dateline_dates_the_report_not_the_event():
+    """'Hefei, September 14, 2023 -- … a briefing held on Thursday'; the congress 'took place on 8-10 September'."""
+    _, event = article("33")
+    assert (event["start"], event["end"]) == ("2023-09-08", "2023-09-10")
+
+
+def test_a_dateline_counts_where_the_text_says_today():
+    event = extract_event(
+        "Academy Lecture", "Vienna, 3 March 2025 – The academy today hosted its Annual Lecture.", "2025-03-05", "en"
+    )
+    assert (event["start"], event["end"]) == ("2025-03-03", "2025-03-03")
+
+
+def test_a_meeting_that_concluded_starts_on_its_opening_day():
+    """'concluded on 12 June … The meeting, which opened on 9 June': the start is not the closing day."""
+    _, event = article("34")
+    assert (event["start"], event["end"]) == ("2024-06-09", "2024-06-12")
+
+
+def test_a_closing_day_and_a_length_give_the_start():
+    event = extract_event(
+        "Summit on Water", "The three-day Summit on Water concluded in Dakar on 21 March.", "2024-03-25", "en"
+    )
+    assert (event["start"], event["end"]) == ("2024-03-19", "2024-03-21")
+
+
+def test_an_abbreviated_month_is_the_events_date():
+    """'On Jan. 31, 2015, a one-day Workshop …': the sentence is not broken after 'Jan.'."""
+    _, event = article("35")
+    assert (event["start"], event["end"]) == ("2015-01-31", "2015-01-31")
+    assert split_sentences("On Jan. 31, 2015, Prof. A. Diop spoke. It ended.") == [
+        "On Jan. 31, 2015, Prof. A. Diop spoke.",
+        "It ended.",
+    ]
+
+
+# --- attendance ----------------------------------------------------------------------------------
+
+
+def test_attendance_counts_people_present_not_a_working_group_or_founding_members():
+    """'founded … by 36 founding members', 'working group, made up of 30 experts', 'More than 40 participants'."""
+    _, event = article("36")
+    assert event["attendance"] == {"participants": 40, "countries": 11}
+
+
+def test_member_bodies_are_not_attendance():
+    """'Delegations of 54 national members and 9 international members took part' counts institutions."""
+    _, event = article("38")
+    assert event["attendance"] is None
+
+
+def test_another_editions_attendance_is_not_this_ones():
+    event = extract_event(
+        "Science Fair 2025 announced",
+        "The Science Fair 2025 will be held on 3 May. Last year's fair attracted more than 6,000 visitors and "
+        "participants.",
+        "2025-03-01",
+        "en",
+    )
+    assert event["attendance"] is None
+
+
+# --- organisers ----------------------------------------------------------------------------------
+
+
+def test_organisers_are_whole_names_from_organising_phrases_only():
+    """Tsinghua University only hosts a journal named in passing; 'Technology Innovation Forum' is no organiser."""
+    label, event = article("37")
+    assert organisers(event) == {(organisation_key(o["name"]), o["role"]) for o in label["expected"]["organisers"]}
+    names = " | ".join(o["name"] for o in event["organisers"])
+    assert "Tsinghua" not in names and "Forum" not in names
+
+
+def test_a_unit_stays_whole_with_its_parent_body():
+    _, event = article("36")
+    assert ("Northwest Institute of Eco-Environment and Resources, Chinese Academy of Sciences", "host") in {
+        (o["name"], o["role"]) for o in event["organisers"]
+    }
+
+
+def test_the_reporting_body_organises_its_own_general_assembly():
+    """'The World Federation of Engineering Organizations (WFEO) held its biennial General Assembly …'."""
+    _, event = article("38")
+    assert organisers(event) == {("wfeo", "host")}
+
+
+def test_a_roundtables_host_and_both_launchers_of_a_centre_are_organisers():
+    """'On 7 March, the University of Cape Town hosted a roundtable'; 'jointly launched by the ISC and the AAS'."""
+    _, event = article("39")
+    assert organisers(event) == {
+        (organisation_key("University of Cape Town"), "host"),
+        ("isc", "co-organiser"),
+        (organisation_key("African Academy of Sciences"), "co-organiser"),
+    }
+
+
+# --- participants --------------------------------------------------------------------------------
+
+
+def test_people_merely_thanked_are_not_participants():
+    """'Wang Lin thanked Prof. Hou Jianguo, President of CAS and ANSO, for his long-standing support'."""
+    _, event = article("36")
+    assert person_key("Hou Jianguo") not in people(event)
+    assert person_key("Wang Lin") in people(event)
+
+
+def test_people_only_elected_are_not_participants():
+    _, event = article("34")
+    assert not {person_key("Amara Diallo"), person_key("Tomasz Wrona")} & people(event)
+
+
+def test_dignitaries_met_by_a_visiting_delegation_are_participants():
+    """'the delegation met with Prof. Dorj Battulga, President of …, and Dr. Oyun Ganbaatar, Vice Minister …'."""
+    label, event = article("40")
+    by_name = {person_key(p["name"]): p for p in event["participants"]}
+    assert people(event) == {person_key(p["name"]) for p in label["expected"]["participants"]}
+    assert by_name[person_key("Dorj Battulga")]["role"] == "host"
+    assert by_name[person_key("Dorj Battulga")]["organisation"] == "Mongolian Academy of Sciences"
+    assert by_name[person_key("Oyun Ganbaatar")]["organisation"] == "Ministry of Education and Science of Mongolia"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The workshop was opened by the ANSO Vice-President and the CAS Director-General, who spoke on data.",
+        "ANSO Vice-President, CAS Vice-President and UNESCO Director-General addressed the forum.",
+    ],
+)
+def test_a_role_phrase_is_never_a_name(sentence):
+    event = extract_event("Workshop on Data", sentence, "2024-01-01", "en")
+    assert not any("President" in p["name"] or "Director" in p["name"] for p in event["participants"])
+
+
+def test_a_role_phrase_before_a_name_is_its_title():
+    _, event = article("40")
+    haddad = next(p for p in event["participants"] if person_key(p["name"]) == person_key("Yasmin Haddad"))
+    assert (haddad["title"], haddad["organisation"], haddad["role"]) == (
+        "Vice-President",
+        "Alliance of International Science Organizations",
+        "visitor",
+    )
+
+
+def test_titles_keep_their_field_and_organisation():
+    """'Professor of History at the University of Graz', 'Vice Minister of Science and Technology of Viet Nam'."""
+    _, event = article("29")
+    gruber = next(p for p in event["participants"] if person_key(p["name"]) == person_key("Sabine Gruber"))
+    assert (gruber["title"], gruber["organisation"]) == ("Professor of History", "University of Graz")
+
+
+# --- one event per article -----------------------------------------------------------------------
+
+
+def test_an_older_event_lends_no_city_dates_or_mode():
+    """The online follow-up of 4 March 2021, not the 2017 conference held in person in Singapore."""
+    _, event = article("41")
+    assert (event["start"], event["location"], event["mode"]) == ("2021-03-04", None, "online")
+    assert organisers(event) == {
+        ("royalsociety", "host"),
+        (organisation_key("Commonwealth Secretariat"), "co-organiser"),
+    }
+
+
+def test_a_previous_assembly_lends_no_city():
+    _, event = article("38")
+    assert (event["location"]["city"], event["start"], event["mode"]) == ("Kigali", "2024-10-17", "hybrid")
+
+
+# --- event names ---------------------------------------------------------------------------------
+
+
+def test_a_name_is_not_cut_at_of_the():
+    """'Third General Assembly of the “Belt and Road” Science Journalists Network', not '… of the'."""
+    label, event = article("42")
+    assert event["name"] == label["expected"]["name"]
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        (
+            "The 14th Board Meeting of the e-ASIA Joint Research Program was held in Hanoi.",
+            "14th Board Meeting of the e-ASIA Joint Research Program",
+        ),
+        (
+            "The 2023 General Assembly of the Federation in Prague took place on 9 October.",
+            "2023 General Assembly of the Federation",
+        ),
+    ],
+)
+def test_names_run_on_over_odd_words_and_stop_before_the_place(sentence, name):
+    assert extract_event("News", sentence, "2024-01-01", "en")["name"] == name
+
+
+# --- Chinese pages -------------------------------------------------------------------------------
+
+
+def test_chinese_organisers_from_their_roles():
+    """'论坛由中国科协、广西壮族自治区人民政府共同主办，广西科协、东盟科技组织联合会协办'."""
+    label, event = article("09")
+    assert organisers(event) == {(organisation_key(o["name"]), o["role"]) for o in label["expected"]["organisers"]}
+    assert ("China Association for Science and Technology", "co-host") in {
+        (o["name"], o["role"]) for o in event["organisers"]
+    }
+
+
+def test_chinese_attendance_counts_this_edition_only():
+    """'来自…的200余位科学家…参加论坛' counts; the first conference's 400 guests do not."""
+    assert article("09")[1]["attendance"] == {"participants": 200, "countries": None}
+    assert article("04")[1]["attendance"] is None
+
+
+# --- a second event on the page, and how people and bodies are written ---------------------------
+
+
+def test_a_second_events_organisers_and_count_stay_with_it():
+    """The Shanghai symposium of 12-13 April (its co-hosts, its 60 researchers) is not the meeting of 16 April."""
+    _, event = article("44")
+    assert (event["start"], event["location"]["city"]) == ("2024-04-16", "Beijing")
+    assert event["organisers"] == [] and event["attendance"] is None
+
+
+def test_registrations_and_another_editions_audience_are_not_attendance():
+    """'More than 1,200 people have already registered'; 'The 2024 edition, held in Kigali, attracted some 900'."""
+    _, event = article("50")
+    assert event["attendance"] is None
+    assert (event["start"], event["location"]["city"]) == ("2025-07-14", "Nairobi")
+
+
+def test_acronyms_the_text_defines_are_written_out():
+    """'the Academy of Sciences Malaysia (ASM)' … 'President of ASM' → the academy's name."""
+    _, event = article("19")
+    aisyah = next(p for p in event["participants"] if person_key(p["name"]) == person_key("Nur Aisyah Hamid"))
+    assert aisyah["organisation"] == "Academy of Sciences Malaysia"
+
+
+def test_affiliations_in_parentheses_after_names():
+    _, event = article("49")
+    by_name = {person_key(p["name"]): p["organisation"] for p in event["participants"]}
+    assert by_name[person_key("Salim Abdool Karim")] == "University of KwaZulu-Natal"
+    assert by_name[person_key("Vivi Stavrou")] == "International Science Council"
+
+
+def test_an_acronym_spanning_a_comma_keeps_the_name_whole():
+    """'with the support of the ASEAN Committee on Science, Technology and Innovation (COSTI)'."""
+    _, event = article("51")
+    assert ("ASEAN Committee on Science, Technology and Innovation", "supporter") in {
+        (o["name"], o["role"]) for o in event["organisers"]
+    }
+
+
+@pytest.mark.parametrize(
+    "text, mode",
+    [
+        ("The Summit on Water was held in Dakar on 3 May and streamed online for members.", "hybrid"),
+        ("The Summit on Water was held online on 3 May and streamed on YouTube.", "online"),
+        ("The Summit on Water was held in Dakar on 3 May. A recording is available.", "in_person"),
+    ],
+)
+def test_an_event_held_in_person_and_streamed_is_hybrid(text, mode):
+    assert extract_event("Summit on Water", text, "2024-05-06", "en")["mode"] == mode
+
+
+def test_a_sentence_case_headline_without_an_event_name_is_detected():
+    """'TÜBİTAK and JSPS hold online information day on joint research call'."""
+    label, event = article("53")
+    assert (event["type"], event["start"], event["mode"]) == ("other", "2024-02-07", "online")
+    assert organisers(event) == {(organisation_key(o["name"]), o["role"]) for o in label["expected"]["organisers"]}
