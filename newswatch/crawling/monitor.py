@@ -26,6 +26,22 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def monitor_of(crawler) -> MonitorExtension:
+    """The crawl's MonitorExtension; RuntimeError when it is not enabled (the pipelines need its session)."""
+    monitor = crawler.get_extension(MonitorExtension)
+    if monitor is None:
+        raise RuntimeError("newswatch's pipelines need newswatch.crawling.monitor.MonitorExtension in EXTENSIONS")
+    return monitor
+
+
+def session_of(crawler) -> CrawlSession:
+    """The crawl's session, owned by its MonitorExtension; RuntimeError when no run was opened."""
+    session = monitor_of(crawler).session
+    if session is None:
+        raise RuntimeError("no crawl session: the site's run was not opened")
+    return session
+
+
 def _close(crawler, spider, reason: str) -> None:
     """Close the spider with ``reason`` (the engine's API changed in Scrapy 2.14)."""
     engine = crawler.engine
@@ -41,10 +57,14 @@ class MonitorExtension:
     def __init__(self, crawler, store):
         self.crawler = crawler
         self.store = store
-        self.recheck = crawler.settings.getbool("NEWSWATCH_RECHECK_MISSING", True)
-        self.heartbeat_every = crawler.settings.getfloat("NEWSWATCH_LEASE_HEARTBEAT", 30)
+        self.recheck = crawler.settings.getbool("NEWSWATCH_RECHECK_MISSING")
+        self.heartbeat_every = crawler.settings.getfloat("NEWSWATCH_LEASE_HEARTBEAT")
         self.holder = Holder.current()
         self.site: str | None = None
+        #: The crawl's shared state, from spider_opened on (None when the site's run was not opened).
+        self.session: CrawlSession | None = None
+        #: Which articles this run fetches (the revisit policy), from spider_opened on.
+        self.article_filter: ArticleFilter | None = None
         self._heartbeat: task.LoopingCall | None = None
         self._idle_done = False
 
@@ -79,7 +99,7 @@ class MonitorExtension:
 
     def item_scraped(self, item, response, spider):
         """An item went through every step: its page was checked this run."""
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if session is not None and item.get("id"):
             session.checked.add(item["id"])
 
@@ -109,8 +129,8 @@ class MonitorExtension:
         session = CrawlSession(
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )
-        self.crawler.newswatch_session = session
-        spider.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
+        self.session = session
+        self.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
         self._heartbeat = task.LoopingCall(self.beat, spider)
         self._heartbeat.start(self.heartbeat_every, now=False)
@@ -128,7 +148,7 @@ class MonitorExtension:
 
     def response_received(self, response, request, spider):
         info = request.meta.get(META) or {}
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if info.get("role") != "article" or session is None:
             return
         if response.status in (404, 410):
@@ -139,11 +159,11 @@ class MonitorExtension:
 
     def spider_idle(self, spider):
         """Once the listings are done: refetch what a 304 can't vouch for, recheck missing items."""
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if self._idle_done or session is None or not hasattr(spider, "article_request"):
             return
         self._idle_done = True
-        requests = spider.article_filter.rolling_requests(spider) if spider.article_filter else []
+        requests = self.article_filter.rolling_requests(spider) if self.article_filter else []
         for url in sorted(session.unchanged_urls):
             known = session.known.get(session.id_for(url))
             if known is None or known.status == "removed":
@@ -179,7 +199,7 @@ class MonitorExtension:
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
         try:
-            session = CrawlSession.of(self.crawler)
+            session = self.session
             if session is not None:
                 self.record_run(session, reason)
         finally:
