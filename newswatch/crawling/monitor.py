@@ -13,7 +13,8 @@ from twisted.internet import task
 from newswatch.crawling import META
 from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
-from newswatch.runs import facts_from_stats, position_reached, removals, run_status
+from newswatch.runs import position_reached, removals, run_status
+from newswatch.runstats import read_stats
 from storage import SiteRecord, open_store
 from storage.holder import Holder
 
@@ -171,7 +172,7 @@ class MonitorExtension:
                 req.meta["dont_cache"] = True
                 requests.append(req)
         stats = self.crawler.stats.get_stats()
-        if self.recheck and run_status(facts_from_stats(stats, "finished")) != "failed":
+        if self.recheck and run_status(read_stats(stats), "finished") != "failed":
             reached = {
                 k.removeprefix("newswatch/listing/reached/"): v
                 for k, v in stats.items()
@@ -214,7 +215,7 @@ class MonitorExtension:
         """Unchanged and removed items, then the run's status and counters; errors in one log line."""
         now = _now()
         stats = self.crawler.stats
-        status = run_status(facts_from_stats(stats.get_stats(), reason))
+        status = run_status(read_stats(stats.get_stats()), reason)
         active = {k.id for k in session.known.values() if k.status == "active"}
         unchanged = sorted({session.id_for(u) for u in session.unchanged_urls} & active)
         gone = {session.id_for(u) for u in session.gone_urls}
