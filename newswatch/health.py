@@ -25,8 +25,7 @@ Judging is for finished runs: a run still "running" has recorded no stats yet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from newswatch.runstats import BLOCKED_STATUSES, RunStats, read_stats
 from storage import RunRecord
 
 OK, QUIET, SITE_DOWN, BLOCKED, LAYOUT_CHANGED = "ok", "quiet", "site_down", "blocked", "layout_changed"
@@ -35,149 +34,25 @@ HEALTHS = (OK, QUIET, SITE_DOWN, BLOCKED, LAYOUT_CHANGED)
 #: Healths that mean the site needs attention (they build an alert streak).
 FAILING = frozenset({SITE_DOWN, BLOCKED, LAYOUT_CHANGED})
 
-BLOCKED_STATUSES = frozenset({401, 403, 429})
 CHANGE_KINDS = ("new", "updated", "removed", "reappeared")
-
-# Download exceptions by class name: Scrapy ≥ 2.13 raises its own (scrapy.exceptions.*), older
-# versions Twisted's (twisted.internet.error.*); both are recognised.
-_DNS = frozenset({"DNSLookupError", "CannotResolveHostError", "gaierror"})
-_TIMEOUT = frozenset({"TimeoutError", "TCPTimedOutError", "DownloadTimeoutError", "UserTimeoutError"})
-_REFUSED = frozenset({"ConnectionRefusedError", "DownloadConnectionRefusedError"})
-#: Exceptions counted by the downloader that say nothing about the site's availability.
-_NOT_NETWORK = frozenset(
-    {"IgnoreRequest", "UnsupportedURLSchemeError", "DownloadCancelledError", "NotSupported", "StopDownload"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """The counters of a run that health is judged on, read once from its stats."""
-
-    listing_pages: int = 0
-    listing_failed: int = 0
-    listing_not_html: int = 0
-    listing_empty: int = 0
-    listing_blocked: int = 0
-    article_failed: int = 0
-    article_blocked: int = 0
-    article_not_modified: int = 0
-    robots_forbidden: int = 0
-    invalid: int = 0
-    valid: int = 0
-    store_errors: int = 0
-    statuses: dict[int, int] = field(default_factory=dict)
-    network: tuple[str, ...] = ()
-    invalid_fields: tuple[str, ...] = ()
-    #: Article pages a site's selectors read, and per field how many of them fell back.
-    selector_pages: int = 0
-    fallback: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def fallback_majority(self) -> tuple[tuple[str, int], ...]:
-        """Fields the selectors missed on over half of the pages they read."""
-        return tuple((name, n) for name, n in self.fallback if 2 * n > self.selector_pages > 0)
-
-    @property
-    def extracted(self) -> int:
-        """Items extracted from article pages: those that passed validation and those dropped."""
-        return self.valid + self.invalid
-
-    @property
-    def article_fetched(self) -> int:
-        """Article pages that arrived (extracted or answered 304), to weigh article failures."""
-        return self.extracted + self.article_not_modified
-
-    @property
-    def server_errors(self) -> list[int]:
-        return sorted(code for code in self.statuses if 500 <= code < 600)
-
-    @property
-    def refusals(self) -> list[int]:
-        return sorted(code for code in self.statuses if code in BLOCKED_STATUSES)
-
-    @property
-    def unavailable(self) -> bool:
-        """Network errors or 5xx answers happened during the crawl."""
-        return bool(self.network or self.server_errors)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def evidence(stats: dict) -> Evidence:
-    """Pick health evidence out of a run's stats (Scrapy's and newswatch's counters)."""
-
-    def get(key: str) -> int:
-        return _int(stats.get(key, 0))
-
-    statuses, network, fields, fallback, diffs = {}, {}, {}, {}, 0
-    for key, value in stats.items():
-        if key.startswith("downloader/response_status_count/"):
-            code = key.rsplit("/", 1)[1]
-            if code.isdigit():
-                statuses[int(code)] = _int(value)
-        elif key.startswith("downloader/exception_type_count/"):
-            name = key.rsplit("/", 1)[1].rsplit(".", 1)[-1]
-            if name not in _NOT_NETWORK:
-                network[_cause(name)] = network.get(_cause(name), 0) + _int(value)
-        elif key.startswith("newswatch/validate/invalid/"):
-            fields[key.removeprefix("newswatch/validate/invalid/")] = _int(value)
-        elif key.startswith("newswatch/diff/"):
-            diffs += _int(value)
-        elif key.startswith("newswatch/fallback/"):
-            fallback[key.removeprefix("newswatch/fallback/")] = _int(value)
-    return Evidence(
-        listing_pages=get("newswatch/listing/pages"),
-        listing_failed=get("newswatch/listing/failed"),
-        listing_not_html=get("newswatch/listing/not_html"),
-        listing_empty=get("newswatch/listing/empty"),
-        listing_blocked=get("newswatch/listing/blocked"),
-        article_failed=get("newswatch/article/failed"),
-        article_blocked=get("newswatch/article/blocked"),
-        article_not_modified=get("newswatch/article/not_modified"),
-        robots_forbidden=get("robotstxt/forbidden"),
-        invalid=get("newswatch/validate/invalid"),
-        valid=max(diffs, get("item_scraped_count")),
-        store_errors=get("newswatch/store/errors"),
-        statuses=statuses,
-        network=tuple(sorted(network, key=lambda cause: -network[cause])),
-        invalid_fields=tuple(sorted(fields, key=lambda name: (-fields[name], name))),
-        selector_pages=get("newswatch/selectors/pages"),
-        fallback=tuple(sorted(fallback.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )
-
-
-def _cause(exception_name: str) -> str:
-    if exception_name in _DNS:
-        return "DNS lookup failed"
-    if exception_name in _TIMEOUT:
-        return "timed out"
-    if exception_name in _REFUSED:
-        return "connection refused"
-    return "connection failed"
-
 
 # --- the rules, in precedence order ------------------------------------------------------------
 
 
-def _nothing_answered(ev: Evidence) -> bool:
+def _nothing_answered(ev: RunStats) -> bool:
     return not (ev.listing_pages or ev.listing_failed or ev.listing_not_html or ev.listing_blocked)
 
 
-def _site_down(ev: Evidence) -> bool:
+def _site_down(ev: RunStats) -> bool:
     articles_down = ev.article_failed > ev.article_fetched and ev.unavailable
     return _nothing_answered(ev) or bool(ev.listing_failed and ev.unavailable) or articles_down
 
 
-def _blocked(ev: Evidence) -> bool:
+def _blocked(ev: RunStats) -> bool:
     return bool(ev.listing_blocked) or ev.article_blocked > ev.article_fetched
 
 
-def _layout_changed(ev: Evidence) -> bool:
+def _layout_changed(ev: RunStats) -> bool:
     listing_broken = ev.listing_empty or ev.listing_not_html or (ev.listing_failed and not ev.unavailable)
     return bool(listing_broken) or 2 * ev.invalid > ev.extracted > 0 or bool(ev.fallback_majority)
 
@@ -188,7 +63,7 @@ def _changes(run: RunRecord) -> int:
 
 def classify(run: RunRecord) -> str:
     """The run's health: site_down, blocked, layout_changed, ok or quiet (precedence in that order)."""
-    ev = evidence(run.stats or {})
+    ev = read_stats(run.stats or {})
     if _site_down(ev):
         return SITE_DOWN
     if _blocked(ev):
@@ -217,7 +92,7 @@ def _pages_failed(count: int, noun: str, causes: list[str]) -> str:
     return f"{pages} failed: {', '.join(causes)}" if causes else f"{pages} failed"
 
 
-def _explain_down(run: RunRecord, ev: Evidence) -> str:
+def _explain_down(run: RunRecord, ev: RunStats) -> str:
     causes = list(ev.network)
     if ev.server_errors:
         causes.append(f"answered {_codes(ev.server_errors)}")
@@ -230,7 +105,7 @@ def _explain_down(run: RunRecord, ev: Evidence) -> str:
     return _pages_failed(ev.article_failed, f"of {tried} article page", causes)
 
 
-def _explain_blocked(ev: Evidence) -> str:
+def _explain_blocked(ev: RunStats) -> str:
     codes = f"answered {_codes(ev.refusals)}" if ev.refusals else ""
     if 429 in ev.refusals:
         codes += " (rate limited)"
@@ -255,7 +130,7 @@ def _fallback_line(site: str, misses: tuple[tuple[str, int], ...], pages: int) -
     return f"{site}: selectors {counts} articles; generic extraction used"
 
 
-def _explain_layout(run: RunRecord, ev: Evidence) -> str:
+def _explain_layout(run: RunRecord, ev: RunStats) -> str:
     parts = []
     if ev.listing_empty:
         parts.append(
@@ -275,7 +150,7 @@ def _explain_layout(run: RunRecord, ev: Evidence) -> str:
     return "; ".join(parts)
 
 
-def _notes(run: RunRecord, ev: Evidence) -> str:
+def _notes(run: RunRecord, ev: RunStats) -> str:
     """Problems a healthy-looking run still had: failed articles, store errors, an early stop."""
     notes = []
     if ev.article_failed or ev.article_blocked:
@@ -296,7 +171,7 @@ def explain(run: RunRecord) -> str:
         return "still running"
     if not run.stats and run.finish_reason == "interrupted":  # says nothing about the site
         return "interrupted: the crawl's process ended before it recorded the run"
-    ev = evidence(run.stats or {})
+    ev = read_stats(run.stats or {})
     health = classify(run)
     if health == SITE_DOWN:
         return _explain_down(run, ev)

@@ -13,6 +13,8 @@ NEWSPIDER_MODULE = "spiders"
 NEWSWATCH_DB = None
 #: Serve a site spider from another origin (a local mirror, a saved fixture site).
 NEWSWATCH_BASE_URL = None
+#: Crawl only these sections of a site (comma-separated keys of the spider's ``sections``); None: all.
+NEWSWATCH_SECTIONS = None
 #: Listing pages followed per section and run; items beyond are "scrolled off", never removed.
 NEWSWATCH_MAX_PAGES = 10
 #: Items written to the database per transaction.
@@ -33,9 +35,9 @@ NEWSWATCH_REVISIT_FULL = False
 NEWSWATCH_REVISIT_FULL_EVERY_HOURS = 0
 #: Extract the event each article reports (off only to measure what extraction costs).
 NEWSWATCH_EVENTS = True
-#: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per
+#: Worker processes that extract events beside the crawl (0: in the crawl's own process); None: one per
 #: spare core, at most four.
-# NEWSWATCH_EVENT_WORKERS = 1
+NEWSWATCH_EVENT_WORKERS = None
 #: Characters of an article's text given to event extraction (an event is reported in the lead).
 NEWSWATCH_EVENT_TEXT_MAX = 20_000
 #: Seconds between a crawl's renewals of its site's lease (see storage.locks).

@@ -3,7 +3,7 @@
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import session_of
 from pipelines.base import CrawlerPipeline
 
 
@@ -14,8 +14,8 @@ class DedupePipeline(CrawlerPipeline):
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        session = CrawlSession.of(self.crawler)
-        original = session.repost_of(adapter["id"], adapter["content_hash"]) if session else None
+        session = session_of(self.crawler)
+        original = session.repost_of(adapter["id"], adapter["content_hash"])
         if original is not None:
             self.crawler.stats.inc_value("newswatch/dedupe/reposted")
             adapter["id"] = original

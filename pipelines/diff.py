@@ -3,15 +3,13 @@
 from itemadapter import ItemAdapter
 
 from newswatch.changes import Outcome, compare
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import session_of
 from pipelines.base import CrawlerPipeline
 
 
 class DiffPipeline(CrawlerPipeline):
     def process_item(self, item):
-        session = CrawlSession.of(self.crawler)
-        if session is None:
-            return item
+        session = session_of(self.crawler)
         adapter = ItemAdapter(item)
         known = session.known.get(adapter["id"])
         if known is None:

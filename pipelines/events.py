@@ -9,7 +9,7 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import session_of
 from newswatch.event import extract_event
 from newswatch.event.workers import workers_for
 from pipelines.base import CrawlerPipeline
@@ -19,10 +19,10 @@ logger = logging.getLogger(__name__)
 
 class EventsPipeline(CrawlerPipeline):
     def __init__(self, crawler):
-        if not crawler.settings.getbool("NEWSWATCH_EVENTS", True):
+        if not crawler.settings.getbool("NEWSWATCH_EVENTS"):
             raise NotConfigured("NEWSWATCH_EVENTS is off")
         super().__init__(crawler)
-        self.text_max = crawler.settings.getint("NEWSWATCH_EVENT_TEXT_MAX", 20_000)
+        self.text_max = crawler.settings.getint("NEWSWATCH_EVENT_TEXT_MAX")
         self.workers = workers_for(crawler.settings)
         if self.workers is not None:  # usually started already (run_crawls), else now
             self.workers.warm()
@@ -51,8 +51,8 @@ class EventsPipeline(CrawlerPipeline):
         else:
             event = extract_event(*args)
         adapter["event"] = event
-        session = CrawlSession.of(self.crawler)
-        if session is not None and sig is not None:
+        session = session_of(self.crawler)
+        if sig is not None:
             session.signatures[adapter["url"]] = sig
         self.crawler.stats.inc_value("newswatch/events/" + ("found" if event else "none"))
         return item

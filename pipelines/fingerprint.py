@@ -2,7 +2,7 @@
 
 from itemadapter import ItemAdapter
 
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import session_of
 from newswatch.fingerprint import canonical_url, content_hash, item_id
 from pipelines.base import CrawlerPipeline
 
@@ -13,7 +13,5 @@ class FingerprintPipeline(CrawlerPipeline):
         adapter["canonical_url"] = canonical_url(adapter["url"], adapter.get("canonical_url"))
         adapter["id"] = item_id(adapter["canonical_url"])
         adapter["content_hash"] = content_hash(dict(adapter))
-        session = CrawlSession.of(self.crawler)
-        if session is not None:
-            session.seen.add(adapter["id"])
+        session_of(self.crawler).seen.add(adapter["id"])
         return item

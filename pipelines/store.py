@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from itemadapter import ItemAdapter
 
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import monitor_of, session_of
 from newswatch.event.linking import EventLinker, from_bytes, signature, to_bytes
 from newswatch.event.workers import signature_text
 from storage import EventLink, ItemWrite
@@ -27,14 +27,12 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         return cls(
             crawler,
-            crawler.settings.getint("NEWSWATCH_STORE_BATCH", 200),
-            link=crawler.settings.getbool("NEWSWATCH_EVENTS", True),
+            crawler.settings.getint("NEWSWATCH_STORE_BATCH"),
+            link=crawler.settings.getbool("NEWSWATCH_EVENTS"),
         )
 
     def process_item(self, item):
-        session = CrawlSession.of(self.crawler)
-        if session is None:
-            return item
+        session = session_of(self.crawler)
         adapter = ItemAdapter(item)
         outcome = session.outcomes.pop(adapter["id"])
         self.pending.append(
@@ -114,6 +112,6 @@ class StorePipeline:
         session.store.unlink_events(unlinked)
 
     def close_spider(self):
-        session = CrawlSession.of(self.crawler)
+        session = monitor_of(self.crawler).session  # None when the site's run was never opened
         if session is not None:
             self.flush(session)

@@ -15,6 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
 from newswatch.crawling import META
+from newswatch.crawling.monitor import MonitorExtension
 from newswatch.fallback import fill_missing, version_suffix
 from newswatch.htmltext import block_texts, images
 from newswatch.listed import listed_entries
@@ -77,9 +78,6 @@ class NewsSpider(scrapy.Spider):
     generic_fallback: bool = True
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
     live_checked: str = "not checked against the live site"
-    #: Set by the crawl (the revisit policy): called with an article's URL, what the listing shows of it
-    #: and its listing position; False for a listed article not to request from its listing.
-    article_filter = None
 
     def __init__(
         self,
@@ -108,8 +106,18 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         kwargs.setdefault("base_url", settings.get("NEWSWATCH_BASE_URL"))
         kwargs.setdefault("sections", settings.get("NEWSWATCH_SECTIONS"))
-        kwargs.setdefault("max_pages", settings.getint("NEWSWATCH_MAX_PAGES", 10))
+        kwargs.setdefault("max_pages", settings.getint("NEWSWATCH_MAX_PAGES"))
         return super().from_crawler(crawler, *args, **kwargs)
+
+    def article_filter(self):
+        """The crawl's revisit policy (from its MonitorExtension), or None to request every listed article.
+
+        It is called with an article's URL, what the listing shows of it and its listing position, and
+        answers False for a listed article not to request from its listing.
+        """
+        crawler = getattr(self, "crawler", None)
+        monitor = crawler.get_extension(MonitorExtension) if crawler is not None else None
+        return monitor.article_filter if monitor is not None else None
 
     @classmethod
     def version_tag(cls, fallback: list[str] | tuple[str, ...] = ()) -> str:
@@ -174,7 +182,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newswatch/listing/empty")
             logger.error("listing %s has no article links: layout changed or page empty", response.url)
             return
-        wanted = self.article_filter
+        wanted = self.article_filter()
         shown = listed_entries(self.selector(response), response.url, links) if wanted is not None else {}
         for url in links:
             if wanted is None or wanted(url, shown.get(url), info["listing"], info["page"]):

@@ -215,3 +215,23 @@ def receivers():
 def webhook(receivers) -> Receiver:
     """One started Receiver."""
     return receivers()
+
+
+def attach_session(crawler, session):
+    """Give a test crawler a MonitorExtension holding ``session``, as a crawl's spider_opened does."""
+    from newswatch.crawling.monitor import MonitorExtension
+
+    monitor = MonitorExtension(crawler, session.store)
+    monitor.session = session
+    crawler.extensions.middlewares = (*crawler.extensions.middlewares, monitor)
+    return session
+
+
+def newswatch_settings(overrides: dict | None = None) -> dict:
+    """newswatch's own settings with their declared defaults (newswatch/settings.py), then ``overrides``.
+
+    For crawlers built in tests with Scrapy's get_crawler, which knows only Scrapy's defaults.
+    """
+    import newswatch.settings as declared
+
+    return {**{k: v for k, v in vars(declared).items() if k.startswith("NEWSWATCH_")}, **(overrides or {})}

@@ -81,3 +81,43 @@ def test_a_library_error_ends_as_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(empty)])
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {empty}: empty file, not a saved page"
+
+
+def setting_reads(tree: ast.AST) -> list[tuple[int, str, int]]:
+    """(line, name, argument count) of every ``….get…("NEWSWATCH_…", …)`` call."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr.startswith("get")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and node.args[0].value.startswith("NEWSWATCH_")
+        ):
+            found.append((node.lineno, node.args[0].value, len(node.args) + len(node.keywords)))
+    return found
+
+
+def test_every_newswatch_setting_is_declared_once_and_read_without_a_fallback():
+    """Defaults live in newswatch/settings.py only; a call site never restates one."""
+    import newswatch.settings as declared
+
+    fallbacks, undeclared = {}, {}
+    for path in SOURCES:
+        if path == ROOT / "newswatch" / "settings.py":
+            continue
+        for line, name, args in setting_reads(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{line}"
+            if args > 1:
+                fallbacks[where] = name
+            if not hasattr(declared, name):
+                undeclared[where] = name
+    assert fallbacks == {}
+    assert undeclared == {}
+
+
+def test_the_setting_reader_finder_sees_fallbacks():
+    tree = ast.parse('a = s.getint("NEWSWATCH_X", 10)\nb = s.getbool("NEWSWATCH_Y")\nc = s.get("OTHER", 1)')
+    assert setting_reads(tree) == [(1, "NEWSWATCH_X", 2), (2, "NEWSWATCH_Y", 1)]

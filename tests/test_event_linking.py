@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from conftest import attach_session, newswatch_settings
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
@@ -42,7 +43,7 @@ def item(n: int, site: str, title: str, body: str, published: str = "2024-06-14"
 
 def crawl_batch(store, items: list[dict]) -> None:
     """Store a batch and link its events exactly as the store step does at the end of a crawl."""
-    crawler = get_crawler()
+    crawler = get_crawler(settings_dict=newswatch_settings())
     crawler.stats.open_spider()
     pipeline = StorePipeline(crawler, batch_size=100)
     writes = [ItemWrite(item=i, kind="new", at=T0) for i in items]
@@ -128,9 +129,9 @@ def test_a_repost_under_a_new_url_is_the_same_item():
         page=None,
         last_seen_at=T0,
     )
-    crawler = get_crawler()
+    crawler = get_crawler(settings_dict=newswatch_settings())
     crawler.stats.open_spider()
-    crawler.newswatch_session = CrawlSession(store=None, site="cae", run_id=1, known={known.id: known})
+    attach_session(crawler, CrawlSession(store=None, site="cae", run_id=1, known={known.id: known}))
     dedupe = DedupePipeline(crawler)
     moved = {"id": "b" * 16, "url": "https://en.cae.cn/col2/new.html", "content_hash": "h" * 64}
     assert dedupe.process_item(moved)["id"] == known.id

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import attach_session, newswatch_settings
 from scrapy.utils.test import get_crawler
 
+from newswatch.crawling.monitor import session_of
 from newswatch.crawling.session import CrawlSession
 from newswatch.event import extract_event
 from newswatch.event.linking import SCHEME, EventLinker, from_bytes, signature, to_bytes
@@ -71,7 +73,8 @@ def pipeline_item(label: dict) -> dict:
 
 
 def test_a_dead_worker_falls_back_to_extraction_in_the_crawl_process():
-    crawler = get_crawler(settings_dict={"NEWSWATCH_EVENT_WORKERS": 1})
+    crawler = get_crawler(settings_dict=newswatch_settings({"NEWSWATCH_EVENT_WORKERS": 1}))
+    attach_session(crawler, CrawlSession(store=None, site="cae", run_id=1))
     crawler.stats.open_spider()
     pipeline = EventsPipeline(crawler)
     label = next(label for label in labelled() if label.get("expected"))
@@ -97,22 +100,22 @@ def test_a_dead_worker_falls_back_to_extraction_in_the_crawl_process():
 
 
 def test_no_workers_extracts_in_process_and_leaves_signatures_to_the_store():
-    crawler = get_crawler(settings_dict={"NEWSWATCH_EVENT_WORKERS": 0})
+    crawler = get_crawler(settings_dict=newswatch_settings({"NEWSWATCH_EVENT_WORKERS": 0}))
     crawler.stats.open_spider()
-    crawler.newswatch_session = CrawlSession(store=None, site="cae", run_id=1)
+    attach_session(crawler, CrawlSession(store=None, site="cae", run_id=1))
     pipeline = EventsPipeline(crawler)
     assert pipeline.workers is None
     label = next(label for label in labelled() if label.get("expected"))
     item = asyncio.run(pipeline.process_item(pipeline_item(label)))
     assert item["event"] == extract_event(*args_of(label)) and item["event"] is not None
-    assert crawler.newswatch_session.signatures == {}
+    assert session_of(crawler).signatures == {}
 
 
 def test_events_off_means_no_events_step():
     from scrapy.exceptions import NotConfigured
 
     with pytest.raises(NotConfigured):
-        EventsPipeline(get_crawler(settings_dict={"NEWSWATCH_EVENTS": False}))
+        EventsPipeline(get_crawler(settings_dict=newswatch_settings({"NEWSWATCH_EVENTS": False})))
 
 
 def stored_item(label: dict, n: int = 1) -> dict:
@@ -133,7 +136,8 @@ def stored_item(label: dict, n: int = 1) -> dict:
 
 
 def link(store, session, items):
-    crawler = get_crawler()
+    crawler = get_crawler(settings_dict=newswatch_settings())
+    attach_session(crawler, CrawlSession(store=None, site="cae", run_id=1))
     crawler.stats.open_spider()
     writes = [ItemWrite(item=i, kind="new", at=datetime(2024, 6, 1)) for i in items]
     store.save_items(None, writes)

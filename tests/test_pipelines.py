@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import attach_session, newswatch_settings
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
@@ -19,9 +20,12 @@ STEPS = (CleanPipeline, DatesPipeline, FingerprintPipeline, DedupePipeline, Vali
 
 @pytest.fixture
 def run():
-    crawler = get_crawler(CaeSpider, {"EXTENSIONS": {}})
+    crawler = get_crawler(CaeSpider, newswatch_settings({"EXTENSIONS": {}}))
     crawler.spider = crawler._create_spider()
     crawler.stats.open_spider()
+    from newswatch.crawling.session import CrawlSession
+
+    attach_session(crawler, CrawlSession(store=None, site="cae", run_id=1))
     steps = [build_from_crawler(step, crawler) for step in STEPS]
 
     def process(item):
@@ -97,10 +101,12 @@ def test_a_run_counts_the_items_stored_not_those_that_failed_to_store(run):
             if self.fail:
                 raise OSError("database or disk is full")
 
-    crawler = get_crawler(CaeSpider, {"EXTENSIONS": {}, "NEWSWATCH_EVENTS": False, "NEWSWATCH_STORE_BATCH": 2})
+    crawler = get_crawler(
+        CaeSpider, newswatch_settings({"EXTENSIONS": {}, "NEWSWATCH_EVENTS": False, "NEWSWATCH_STORE_BATCH": 2})
+    )
     crawler.stats.open_spider()
     store = FullDisk()
-    session = crawler.newswatch_session = CrawlSession(store=store, site="cae", run_id=1)
+    session = attach_session(crawler, CrawlSession(store=store, site="cae", run_id=1))
     pipeline = build_from_crawler(StorePipeline, crawler)
     items = [
         run(_raw(url=f"https://en.cae.cn/cae/html/en/col2003/2023-06/25/2023062509301512{i}_1.html")) for i in range(4)
@@ -114,3 +120,13 @@ def test_a_run_counts_the_items_stored_not_those_that_failed_to_store(run):
         session.outcomes[item["id"]] = Outcome("new")
         pipeline.process_item(item)
     assert session.counts["new"] == 2
+
+
+def test_a_pipeline_without_the_monitor_fails_loudly():
+    """The session is the MonitorExtension's: without it, items must not pass through unrecorded."""
+    from pipelines.fingerprint import FingerprintPipeline
+
+    crawler = get_crawler(CaeSpider, newswatch_settings({"EXTENSIONS": {}}))
+    pipeline = build_from_crawler(FingerprintPipeline, crawler)
+    with pytest.raises(RuntimeError, match="MonitorExtension"):
+        pipeline.process_item({"url": "https://en.cae.cn/a.html", "title": "t", "body": "b"})

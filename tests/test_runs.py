@@ -1,50 +1,46 @@
 """Run status and removal rules."""
 
-from newswatch.runs import CrawlFacts, facts_from_stats, position_reached, removals, run_status
+from newswatch.runs import position_reached, removals, run_status
+from newswatch.runstats import RunStats, read_stats
 
 
-def _facts(**kw):
-    base = dict(
-        finish_reason="finished",
-        listing_pages=3,
-        listing_failed=0,
-        listing_empty=0,
-        listing_blocked=0,
-        article_failed=0,
-        article_blocked=0,
-    )
-    base.update(kw)
-    return CrawlFacts(**base)
+def _status(finish_reason="finished", **kw):
+    return run_status(RunStats(**{"listing_pages": 3, **kw}), finish_reason)
 
 
 def test_status():
-    assert run_status(_facts()) == "ok"
-    assert run_status(_facts(article_failed=1)) == "partial"
+    assert _status() == "ok"
+    assert _status(article_failed=1) == "partial"
     # one bad page is not a broken layout, but a page not stored: the run is not clean
-    assert run_status(_facts(items_seen=8, items_invalid=1)) == "partial"
+    assert _status(dated=8, invalid=1) == "partial"
     for bad in (
         {"listing_failed": 1},
+        {"listing_not_html": 1},
         {"listing_empty": 1},
         {"listing_pages": 0},
         {"finish_reason": "shutdown"},
         {"listing_blocked": 1},
         {"store_errors": 2},
-        {"items_seen": 8, "items_invalid": 5},
+        {"dated": 8, "invalid": 5},
     ):
-        assert run_status(_facts(**bad)) == "failed", bad
+        assert _status(**bad) == "failed", bad
 
 
-def test_facts_from_stats():
-    facts = facts_from_stats(
+def test_one_reader_gives_status_and_health_the_same_counters():
+    stats = read_stats(
         {
             "newswatch/listing/pages": 2,
             "newswatch/listing/failed": 1,
             "newswatch/listing/not_html": 1,
             "newswatch/article/failed": 3,
-        },
-        "finished",
+            "newswatch/dates/parsed": 5,
+            "newswatch/dates/missing": 1,
+            "newswatch/article/not_modified": 4,
+        }
     )
-    assert (facts.listing_pages, facts.listing_failed, facts.article_failed) == (2, 2, 3)
+    assert (stats.listing_pages, stats.listing_failed, stats.listing_not_html, stats.article_failed) == (2, 1, 1, 3)
+    assert stats.items_seen == 10
+    assert run_status(stats, "finished") == "failed"
 
 
 def test_removals_only_after_clean_crawl_and_only_gone_pages():

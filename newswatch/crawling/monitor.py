@@ -13,7 +13,8 @@ from twisted.internet import task
 from newswatch.crawling import META
 from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
-from newswatch.runs import facts_from_stats, position_reached, removals, run_status
+from newswatch.runs import position_reached, removals, run_status
+from newswatch.runstats import read_stats
 from storage import SiteRecord, open_store
 from storage.holder import Holder
 
@@ -24,6 +25,22 @@ ERROR_SUFFIXES = ("/failed", "/blocked", "/errors", "/empty", "/invalid")
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def monitor_of(crawler) -> MonitorExtension:
+    """The crawl's MonitorExtension; RuntimeError when it is not enabled (the pipelines need its session)."""
+    monitor = crawler.get_extension(MonitorExtension)
+    if monitor is None:
+        raise RuntimeError("newswatch's pipelines need newswatch.crawling.monitor.MonitorExtension in EXTENSIONS")
+    return monitor
+
+
+def session_of(crawler) -> CrawlSession:
+    """The crawl's session, owned by its MonitorExtension; RuntimeError when no run was opened."""
+    session = monitor_of(crawler).session
+    if session is None:
+        raise RuntimeError("no crawl session: the site's run was not opened")
+    return session
 
 
 def _close(crawler, spider, reason: str) -> None:
@@ -41,10 +58,14 @@ class MonitorExtension:
     def __init__(self, crawler, store):
         self.crawler = crawler
         self.store = store
-        self.recheck = crawler.settings.getbool("NEWSWATCH_RECHECK_MISSING", True)
-        self.heartbeat_every = crawler.settings.getfloat("NEWSWATCH_LEASE_HEARTBEAT", 30)
+        self.recheck = crawler.settings.getbool("NEWSWATCH_RECHECK_MISSING")
+        self.heartbeat_every = crawler.settings.getfloat("NEWSWATCH_LEASE_HEARTBEAT")
         self.holder = Holder.current()
         self.site: str | None = None
+        #: The crawl's shared state, from spider_opened on (None when the site's run was not opened).
+        self.session: CrawlSession | None = None
+        #: Which articles this run fetches (the revisit policy), from spider_opened on.
+        self.article_filter: ArticleFilter | None = None
         self._heartbeat: task.LoopingCall | None = None
         self._idle_done = False
 
@@ -79,7 +100,7 @@ class MonitorExtension:
 
     def item_scraped(self, item, response, spider):
         """An item went through every step: its page was checked this run."""
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if session is not None and item.get("id"):
             session.checked.add(item["id"])
 
@@ -109,8 +130,8 @@ class MonitorExtension:
         session = CrawlSession(
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )
-        self.crawler.newswatch_session = session
-        spider.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
+        self.session = session
+        self.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
         self._heartbeat = task.LoopingCall(self.beat, spider)
         self._heartbeat.start(self.heartbeat_every, now=False)
@@ -128,7 +149,7 @@ class MonitorExtension:
 
     def response_received(self, response, request, spider):
         info = request.meta.get(META) or {}
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if info.get("role") != "article" or session is None:
             return
         if response.status in (404, 410):
@@ -139,11 +160,11 @@ class MonitorExtension:
 
     def spider_idle(self, spider):
         """Once the listings are done: refetch what a 304 can't vouch for, recheck missing items."""
-        session = CrawlSession.of(self.crawler)
+        session = self.session
         if self._idle_done or session is None or not hasattr(spider, "article_request"):
             return
         self._idle_done = True
-        requests = spider.article_filter.rolling_requests(spider) if spider.article_filter else []
+        requests = self.article_filter.rolling_requests(spider) if self.article_filter else []
         for url in sorted(session.unchanged_urls):
             known = session.known.get(session.id_for(url))
             if known is None or known.status == "removed":
@@ -151,7 +172,7 @@ class MonitorExtension:
                 req.meta["dont_cache"] = True
                 requests.append(req)
         stats = self.crawler.stats.get_stats()
-        if self.recheck and run_status(facts_from_stats(stats, "finished")) != "failed":
+        if self.recheck and run_status(read_stats(stats), "finished") != "failed":
             reached = {
                 k.removeprefix("newswatch/listing/reached/"): v
                 for k, v in stats.items()
@@ -179,7 +200,7 @@ class MonitorExtension:
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
         try:
-            session = CrawlSession.of(self.crawler)
+            session = self.session
             if session is not None:
                 self.record_run(session, reason)
         finally:
@@ -194,7 +215,7 @@ class MonitorExtension:
         """Unchanged and removed items, then the run's status and counters; errors in one log line."""
         now = _now()
         stats = self.crawler.stats
-        status = run_status(facts_from_stats(stats.get_stats(), reason))
+        status = run_status(read_stats(stats.get_stats()), reason)
         active = {k.id for k in session.known.values() if k.status == "active"}
         unchanged = sorted({session.id_for(u) for u in session.unchanged_urls} & active)
         gone = {session.id_for(u) for u in session.gone_urls}

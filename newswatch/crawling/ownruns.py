@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.monitor import MonitorExtension
 from storage import StoreError, open_store
 from storage.engine import HINT
 from storage.holder import Holder
@@ -97,7 +97,8 @@ class OwnRuns:
         """Read back this command's runs; record one left "running" by this process as interrupted."""
         by_site = {}
         for crawler in self.crawlers:
-            session = CrawlSession.of(crawler)
+            monitor = crawler.get_extension(MonitorExtension)
+            session = monitor.session if monitor is not None else None
             if session is not None:
                 by_site[session.site] = session.run_id
         self.runs = []

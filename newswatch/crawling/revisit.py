@@ -15,9 +15,9 @@ logger = logging.getLogger(__name__)
 def policy_from_settings(settings) -> RevisitPolicy:
     """NEWSWATCH_REVISIT_RECENT_DAYS, _OLDER_HOURS and _WITHIN as a RevisitPolicy."""
     return RevisitPolicy(
-        recent_days=settings.getint("NEWSWATCH_REVISIT_RECENT_DAYS", 30),
-        older_every=timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_OLDER_HOURS", 168)),
-        within_runs=max(1, settings.getint("NEWSWATCH_REVISIT_WITHIN", 5)),
+        recent_days=settings.getint("NEWSWATCH_REVISIT_RECENT_DAYS"),
+        older_every=timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_OLDER_HOURS")),
+        within_runs=max(1, settings.getint("NEWSWATCH_REVISIT_WITHIN")),
     )
 
 
@@ -75,8 +75,8 @@ class ArticleFilter:
     def for_crawl(cls, crawler, session: CrawlSession, store) -> ArticleFilter:
         """The filter of one crawl: settings, the site's previous run (pace) and last full recheck."""
         settings, now = crawler.settings, datetime.now(UTC)
-        every = timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_FULL_EVERY_HOURS", 0))
-        full = settings.getbool("NEWSWATCH_REVISIT_FULL", False) or (
+        every = timedelta(hours=settings.getfloat("NEWSWATCH_REVISIT_FULL_EVERY_HOURS"))
+        full = settings.getbool("NEWSWATCH_REVISIT_FULL") or (
             every > timedelta(0) and full_recheck_due(every, store.last_full_recheck(session.site), now)
         )
         previous = [r for r in store.runs(site=session.site, limit=2) if r.id != session.run_id][:1]

@@ -43,7 +43,7 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
     """Crawl each (spider name, spider kwargs) job concurrently in one reactor; blocks until done.
 
     ``on_event(site, what)`` is called with "page" and "item" as the crawls progress. Returns the
-    crawlers, in the jobs' order (each knows the run it recorded: ``CrawlSession.of(crawler)``).
+    crawlers, in the jobs' order (each knows the run it recorded: its MonitorExtension's ``session``).
     """
     # Event workers first: their start-up (about a second) overlaps Scrapy's own.
     workers = workers_for(settings)

@@ -49,7 +49,3 @@ class CrawlSession:
     def id_for(self, url: str) -> str:
         """The item id for a fetched URL: the stored item's when known, else from the URL."""
         return self._by_url.get(url) or item_id(canonical_url(url))
-
-    @staticmethod
-    def of(crawler) -> CrawlSession | None:
-        return getattr(crawler, "newswatch_session", None)

@@ -45,9 +45,10 @@ def default_workers() -> int:
 
 def workers_for(settings) -> EventWorkers | None:
     """The shared workers of a crawl with these Scrapy settings; None when events are off or extracted in-process."""
-    if not settings.getbool("NEWSWATCH_EVENTS", True):
+    if not settings.getbool("NEWSWATCH_EVENTS"):
         return None
-    return EventWorkers.shared(settings.getint("NEWSWATCH_EVENT_WORKERS", default_workers()))
+    count = settings.get("NEWSWATCH_EVENT_WORKERS")
+    return EventWorkers.shared(default_workers() if count in (None, "") else int(count))
 
 
 def _widen(fd: int) -> None:
