@@ -158,12 +158,13 @@ def main() -> None:
                 server.clear_log()
                 results["recrawl_all"].append(timed([*crawl[:7], "--full", *crawl[7:]], env, "recrawl_all"))
                 all_not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
-            items = sum(1 for _ in open(tmp / "bare0.jsonl"))
+            with open(tmp / "bare0.jsonl") as feed:
+                items = sum(1 for _ in feed)
     med = {k: statistics.median(v) for k, v in results.items()}
 
     def paired(key: str) -> float:
         """The median over repeats of key's time against the crawl without events run beside it."""
-        return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"])) - 1
+        return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"], strict=False)) - 1
 
     report = {
         "articles": args.articles,
@@ -193,7 +194,8 @@ def main() -> None:
     print(f"title-only spider     {report['minimal_s']:7.2f} s   (reference: the cost of fetching the pages)")
     print(f"bare Scrapy spider    {report['bare_s']:7.2f} s   (same fields, plain selectors, JSON Lines feed)")
     print(
-        f"newswatch first crawl {report['first_crawl_s']:7.2f} s   ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)"
+        f"newswatch first crawl {report['first_crawl_s']:7.2f} s   "
+        f"ratio {report['first_over_bare']:.2f}× bare (target ≤ 1.50)"
     )
     print(
         f"  without events      {report['first_no_events_s']:7.2f} s   event extraction adds "
@@ -209,7 +211,8 @@ def main() -> None:
         f"in-process events {cpu['first_inline']:.2f} (crawl and worker processes, user + system)"
     )
     print(
-        f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   ratio {report['recrawl_over_first']:.2f}× first "
+        f"unchanged recrawl     {report['unchanged_recrawl_s']:7.2f} s   "
+        f"ratio {report['recrawl_over_first']:.2f}× first "
         f"(target ≤ 0.35) · rolling recheck of {report['recrawl_articles_rechecked']} articles · "
         f"{report['recrawl_304_answers']} answers were 304"
     )

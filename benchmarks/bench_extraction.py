@@ -37,9 +37,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-import trafilatura
+import trafilatura  # noqa: E402
 
-from newswatch.generic import extract_article
+from newswatch.generic import extract_article  # noqa: E402
 
 DEFAULT_DATA = HERE.parent.parent / "shared" / "benchmarks" / "article-extraction-benchmark"
 PUBLISHED_F1 = "trafilatura 2.0.0: F1 0.958"

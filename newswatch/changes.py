@@ -123,7 +123,7 @@ def render_word_diff(ops: list[list[str]], context: int | None = 12) -> str:
         if op == "=":
             words = text.split(" ")
             if context is not None and len(words) > 2 * context:
-                text = " ".join(words[:context] + ["…"] + words[-context:])
+                text = " ".join([*words[:context], "…", *words[-context:]])
             parts.append(text)
         elif op == "-":
             parts.append(f"[-{text}-]")

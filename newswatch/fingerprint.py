@@ -17,9 +17,12 @@ _TRACKING = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_conten
 
 def canonical_url(url: str, declared: str | None = None) -> str:
     """The canonical form of an article URL: a same-site rel=canonical wins, tracking removed."""
-    if declared and declared.startswith(("http://", "https://")):
-        if urlsplit(declared).hostname == urlsplit(url).hostname:
-            url = declared
+    if (
+        declared
+        and declared.startswith(("http://", "https://"))
+        and urlsplit(declared).hostname == urlsplit(url).hostname
+    ):
+        url = declared
     url = url_query_cleaner(url, _TRACKING, remove=True, keep_fragments=False)
     return canonicalize_url(url, keep_fragments=False)
 

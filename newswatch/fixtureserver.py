@@ -13,6 +13,7 @@ Only the standard library is used, so end-to-end crawl tests need nothing else.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -227,7 +228,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
 
         headers = {"Content-Type": res.content_type}
         if res.status == 200 and res.body is not None:
-            etag = '"%s"' % hashlib.sha256(res.body).hexdigest()[:32]
+            etag = f'"{hashlib.sha256(res.body).hexdigest()[:32]}"'
             headers["ETag"] = etag
             if res.modified is not None:
                 headers["Last-Modified"] = http_date(res.modified)
@@ -310,10 +311,8 @@ class _HTTPServer(ThreadingHTTPServer):
             open_now = list(self._connections)
             self._connections.clear()
         for conn in open_now:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request, client_address):
         """Ignore clients that hang up; report anything else."""

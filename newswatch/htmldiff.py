@@ -13,7 +13,7 @@ from newswatch.changes import PARAGRAPH, word_diff
 def _words(text: str, context: int | None) -> str:
     words = text.split(" ")
     if context is not None and len(words) > 2 * context:
-        words = words[:context] + ["…"] + words[-context:]
+        words = [*words[:context], "…", *words[-context:]]
     return " ".join(words)
 
 

@@ -45,7 +45,7 @@ def scheduled_runs(url: str, sites: list[str]) -> dict[str, datetime | None] | N
     except (SQLAlchemyError, ImportError) as exc:
         raise JobStoreError(
             f"cannot open database {mask_url(url)}: {describe_error(exc)}; check [storage] url, --db or NEWSWATCH_DB"
-        )
+        ) from None
     ids = {job_id(site): site for site in sites}
     try:
         if not inspect(store.engine).has_table(JOBS_TABLE):

@@ -61,7 +61,7 @@ EVENT = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["name"],
-                "properties": {"name": _STR, "role": {"enum": ORGANISER_ROLES + [None]}},
+                "properties": {"name": _STR, "role": {"enum": [*ORGANISER_ROLES, None]}},
             },
         },
         "participants": {

@@ -315,7 +315,7 @@ def test_parse_duration(text, expected):
 
 @pytest.mark.parametrize("text", ["", "6", "6 h", "six hours", "1w", "30m1h", "-5m", "1.5h", "h"])
 def test_parse_duration_refuses(text):
-    with pytest.raises(ValueError, match="is not a duration; write e.g. 30s, 15m, 6h or 1d"):
+    with pytest.raises(ValueError, match=r"is not a duration; write e\.g\. 30s, 15m, 6h or 1d"):
         parse_duration(text)
 
 

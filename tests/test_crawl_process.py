@@ -13,7 +13,10 @@ from newswatch.crawling.runner import project_settings, run_crawls
 seen = {}
 def start(self, *args, **kwargs):
     seen.update(threshold=gc.get_threshold(), frozen=gc.get_freeze_count())
-with mock.patch.object(CrawlerProcess, "start", start), mock.patch.object(CrawlerProcess, "crawl", lambda *a, **k: None):
+with (
+    mock.patch.object(CrawlerProcess, "start", start),
+    mock.patch.object(CrawlerProcess, "crawl", lambda *a, **k: None),
+):
     run_crawls([("cae", {})], project_settings())
 print(seen["threshold"] == THRESHOLDS, seen["frozen"] > 10_000)
 """
@@ -36,7 +39,10 @@ seen = {}
 def start(self, *args, **kwargs):
     shared = EventWorkers._shared
     seen["pids"] = shared.pids if shared is not None else []
-with mock.patch.object(CrawlerProcess, "start", start), mock.patch.object(CrawlerProcess, "crawl", lambda *a, **k: None):
+with (
+    mock.patch.object(CrawlerProcess, "start", start),
+    mock.patch.object(CrawlerProcess, "crawl", lambda *a, **k: None),
+):
     run_crawls([("cae", {})], project_settings({"NEWSWATCH_EVENT_WORKERS": WORKERS_SETTING}))
 print(len(seen["pids"]))
 """

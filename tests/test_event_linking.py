@@ -168,7 +168,7 @@ def test_band_index_proposes_what_datasketch_lsh_proposes():
     for key, sig in sigs.items():
         reference.insert(key, sig)
         ours.insert(key, sig.hashvalues)
-    for key, sig in sigs.items():
+    for sig in sigs.values():
         assert ours.query(sig.hashvalues) == set(reference.query(sig))
     proposed = [len(ours.query(sig.hashvalues)) for sig in sigs.values()]
     assert min(proposed) >= 1 and max(proposed) > 5 and min(proposed) < 60  # neither all nor only itself

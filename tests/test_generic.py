@@ -255,7 +255,7 @@ def test_article_body_has_each_paragraph_in_order(case):
     spec, item = case
     found = paragraphs(item["body"])
     assert len(found) == len(spec["openings"]), found
-    for paragraph, opening in zip(found, spec["openings"]):
+    for paragraph, opening in zip(found, spec["openings"], strict=False):
         assert paragraph.startswith(opening)
         assert "\n" not in paragraph
 

@@ -67,7 +67,7 @@ def test_a_raw_item_comes_out_clean_dated_fingerprinted_and_valid(run):
 
 def test_duplicate_within_a_run_is_dropped_with_its_reason(run):
     run(_raw())
-    with pytest.raises(DropItem, match="duplicate of https://en.cae.cn/.*utm_source"):
+    with pytest.raises(DropItem, match=r"duplicate of https://en\.cae\.cn/.*utm_source"):
         run(_raw(url="https://en.cae.cn/cae/html/en/col2003/2023-06/25/20230625093015120_1.html"))
     assert run.stats.get_value("newswatch/dedupe/dropped") == 1
 

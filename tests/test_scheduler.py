@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import signal
@@ -36,7 +37,12 @@ digest = "per_run"
 [sites.cae]
 spider = "cae"
 interval = "{interval}"
-settings = {{ NEWSWATCH_BASE_URL = "{site_url}", NEWSWATCH_SECTIONS = "col2003", HTTPCACHE_DIR = "{tmp_path / "cache"}", AUTOTHROTTLE_ENABLED = "False", NEWSWATCH_REVISIT_OLDER_HOURS = "0" }}
+[sites.cae.settings]
+NEWSWATCH_BASE_URL = "{site_url}"
+NEWSWATCH_SECTIONS = "col2003"
+HTTPCACHE_DIR = "{tmp_path / "cache"}"
+AUTOTHROTTLE_ENABLED = "False"
+NEWSWATCH_REVISIT_OLDER_HOURS = "0"
 """,
         "utf-8",
     )
@@ -81,7 +87,7 @@ def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_se
     server = site_server(SITE)
     db = f"sqlite:///{tmp_path / 'nw.db'}"
     config = _config(tmp_path, server.url, webhook.port)
-    log = open(tmp_path / "run.log", "w")
+    log = open(tmp_path / "run.log", "w")  # noqa: SIM115  (the scheduler writes to it until it is stopped)
     proc = _start(db, config, log)
     try:
         _wait(lambda: [r for r in _runs(db) if r.status != "running"], what="a first finished run")
@@ -102,7 +108,7 @@ def test_scheduler_reruns_flags_changes_once_and_stops_cleanly(tmp_path, site_se
     assert [r.status for r in runs if r.finish_reason == "finished"] == ["ok"] * len(
         [r for r in runs if r.finish_reason == "finished"]
     )
-    for before, after in zip(runs, runs[1:]):  # never two crawls of a site at once
+    for before, after in itertools.pairwise(runs):  # never two crawls of a site at once
         assert after.started_at >= before.finished_at
     with open_store(db) as store:
         flagged = [(c.kind, c.url.rsplit("/", 1)[-1]) for c in store.changes(site="cae")]
@@ -123,7 +129,7 @@ def test_restart_keeps_one_job_per_site_and_crawls_a_cut_short_site_again_at_onc
     config = _config(tmp_path, server.url, webhook.port, interval="1h")
     jobs = []
     for attempt in range(2):
-        log = open(tmp_path / f"run{attempt}.log", "w")
+        log = open(tmp_path / f"run{attempt}.log", "w")  # noqa: SIM115  (as above)
         proc = _start(db, config, log)
         try:
             if attempt == 0:  # stopped while its first crawl runs
@@ -154,11 +160,11 @@ def test_operators_are_alerted_after_failing_runs_and_told_of_recovery(tmp_path,
     config = _config(tmp_path, server.url, webhook.port, interval="3s")
     config.write_text(
         config.read_text().replace(
-            'NEWSWATCH_SECTIONS = "col2003"', 'NEWSWATCH_SECTIONS = "col2003", RETRY_TIMES = "0"'
+            'NEWSWATCH_SECTIONS = "col2003"', 'NEWSWATCH_SECTIONS = "col2003"\nRETRY_TIMES = "0"'
         )
     )
     alerts = lambda: [body for path, body in webhook.received if path == "/alerts"]  # noqa: E731
-    log = open(tmp_path / "run.log", "w")
+    log = open(tmp_path / "run.log", "w")  # noqa: SIM115  (the scheduler writes to it until it is stopped)
     proc = _start(db, config, log)
     try:
         _wait(lambda: alerts(), what="an alert after two failing runs")

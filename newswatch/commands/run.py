@@ -35,12 +35,12 @@ def run_command(ctx, config_path):
     try:
         config = load_config(path, site_names())
     except ConfigError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     db = ctx.obj["db"] or config.storage_url or resolve_url(None)
     try:
         open_store(db).close()
     except StoreError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     enabled = [s.name for s in config.sites.values() if s.enabled]

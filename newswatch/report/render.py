@@ -67,7 +67,7 @@ def md_link(text: Any, url: str | None) -> str:
     href = web_url(url)
     if href is None:
         return f"{label} ({md_code(url or '')})" if url else label
-    return f"[{label}]({_URL_UNSAFE.sub(lambda m: '%%%02X' % ord(m[0]), href)})"
+    return f"[{label}]({_URL_UNSAFE.sub(lambda m: f'%{ord(m[0]):02X}', href)})"
 
 
 def md_code(value: str) -> str:
