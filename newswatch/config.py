@@ -56,7 +56,7 @@ class SiteConfig:
 
     def crawl_args(self) -> list[str]:
         """The `newswatch crawl` arguments that crawl this site once."""
-        args = [self.spider] if self.spider else ["--url", self.url, "--name", self.name]
+        args: list[str] = [self.spider] if self.spider else ["--url", str(self.url), "--name", self.name]
         if self.full_every:
             args += ["-s", f"NEWSWATCH_REVISIT_FULL_EVERY_HOURS={self.full_every.total_seconds() / 3600:g}"]
         for name, value in self.settings.items():

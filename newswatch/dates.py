@@ -62,7 +62,8 @@ def _exact(raw: str, day_first: bool | None = None) -> tuple[datetime, bool] | N
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
             return value, "T" in raw or " " in raw
         if m := _NUMERIC.fullmatch(raw):
-            return datetime(*(int(p) for p in m.groups(default="0"))), m[4] is not None
+            year, month, day, hour, minute, second = (int(p) for p in m.groups(default="0"))
+            return datetime(year, month, day, hour, minute, second), m[4] is not None
         if m := _EN_MDY.fullmatch(raw):
             return datetime(int(m[3]), _MONTHS[m[1].lower()], int(m[2])), False
         if m := _EN_DMY.fullmatch(raw):

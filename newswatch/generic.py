@@ -46,7 +46,7 @@ _ARTICLE_TYPES = {"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"}
 
 # htmldate, when neither the markup nor the page's words state a date: the original publication
 # date over "last updated", and its extensive search over the free text as the last resort.
-_DATE_PARAMS = {"original_date": True, "extensive_search": True}
+_DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True}
 
 # Classes and ids are matched in Python: string functions or a regular expression in an
 # XPath predicate cost more per element than the whole walk. A cheap test for the words a
@@ -130,7 +130,7 @@ def extract_article(html: str, url: str, day_first: bool | None = None) -> dict:
 
     # The text extraction consumes its tree: keep the original for the date search if one is due.
     body, body_images = _main_text(copy.deepcopy(tree) if published is None else tree, url)
-    body = without_line(_drop_title_line(body, title), info.text)
+    body = without_line(_drop_title_line(body, title), info.text) or ""
     if not body and not article and og.get("@type") != "article":
         return _empty_item(url)
     if published is None:
@@ -392,7 +392,7 @@ def _main_text(tree: HtmlElement, url: str) -> tuple[str, list[dict]]:
 def _extract(tree: HtmlElement, url: str, precise: bool) -> Document | None:
     """trafilatura's extraction of the main text of ``tree``, which it leaves untouched."""
     try:
-        return trafilatura.bare_extraction(
+        document = trafilatura.bare_extraction(
             tree,
             url=url or None,
             favor_precision=precise,
@@ -404,6 +404,7 @@ def _extract(tree: HtmlElement, url: str, precise: bool) -> Document | None:
     except Exception:
         logger.debug("text extraction failed for %s", url, exc_info=True)
         return None
+    return document if isinstance(document, Document) else None
 
 
 def _rendered(document: Document | None, url: str, captions: dict[str, str]) -> tuple[str, list[dict]]:

@@ -89,7 +89,11 @@ def read_stats(stats: dict) -> RunStats:
     def get(key: str) -> int:
         return _int(stats.get(key, 0))
 
-    statuses, network, fields, fallback, diffs = {}, {}, {}, {}, 0
+    statuses: dict[int, int] = {}
+    network: dict[str, int] = {}
+    fields: dict[str, int] = {}
+    fallback: dict[str, int] = {}
+    diffs = 0
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
             code = key.rsplit("/", 1)[1]

@@ -191,7 +191,9 @@ def cut_short_sites(config: Config, db: str | None) -> set[str]:
     return out
 
 
-def build_scheduler(config: Config, db_url: str, catch_up: set[str] = frozenset()) -> BackgroundScheduler:
+def build_scheduler(
+    config: Config, db_url: str, catch_up: frozenset[str] | set[str] = frozenset()
+) -> BackgroundScheduler:
     """A paused scheduler on the database's job store, with one job per enabled site.
 
     Sites in ``catch_up`` (their last run was cut short) are crawled at once, staggered, rather

@@ -72,8 +72,6 @@ class NewsSpider(scrapy.Spider):
     aliases: tuple[str, ...] = ()
     #: Bump when this site's selectors change: stored items are re-baselined, not flagged.
     extractor_version: str = "1"
-    #: The site's order of numeric dates: True for day first ("03 06, 2024" is 3 June), None unknown.
-    day_first: bool | None = None
     #: Whether a title, body or date the selectors miss comes from the generic extraction.
     generic_fallback: bool = True
     #: What of this spider was verified against the live site (shown by `newswatch sites`).

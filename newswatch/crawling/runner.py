@@ -24,7 +24,9 @@ def project_settings(overrides: dict | None = None):
     settings.setdict(overrides or {}, priority="cmdline")
     cache = settings.get("HTTPCACHE_DIR")
     if cache and not os.path.isabs(cache):  # relative to this folder, in a project or not
-        settings.set("HTTPCACHE_DIR", os.path.abspath(cache), priority=settings.getpriority("HTTPCACHE_DIR"))
+        settings.set(
+            "HTTPCACHE_DIR", os.path.abspath(cache), priority=settings.getpriority("HTTPCACHE_DIR") or "cmdline"
+        )
     return settings
 
 

@@ -256,13 +256,11 @@ def find_attendance(text: str) -> dict | None:
     for sentence in re.split(r"[。；\n]", text):
         if _CJK_OTHER_EDITION.search(sentence):
             continue
-        m = _CJK_ATTENDANCE.search(sentence)
-        if m:
-            return {"participants": int(m["n"]), "countries": int(m["c"])}
-        m = _CJK_PEOPLE.search(sentence)
-        if m:
-            countries = re.search(r"(\d+)\s*个?国家", m[0])
-            return {"participants": int(m["n"]), "countries": int(countries[1]) if countries else None}
+        if both := _CJK_ATTENDANCE.search(sentence):
+            return {"participants": int(both["n"]), "countries": int(both["c"])}
+        if people := _CJK_PEOPLE.search(sentence):
+            nations = re.search(r"(\d+)\s*个?国家", people[0])
+            return {"participants": int(people["n"]), "countries": int(nations[1]) if nations else None}
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from newswatch.event.entities import defined_acronyms, expand_acronym
 from newswatch.event.organisers import find_organisers_cjk
@@ -100,17 +101,17 @@ def _location(title: str, sentences: list[str], kind: str, chinese: bool, online
     return {"venue": venue, "city": city, "country": country}
 
 
-def _dated_elsewhere(sentence: str, start: str, end: str, published: date | None, future: bool) -> bool:
+def _dated_elsewhere(sentence: str, start: str, end: str | None, published: date | None, future: bool) -> bool:
     """True for a sentence whose every date lies outside the event's days (a sentence about another event)."""
     if not _DIGIT.search(sentence):
         return False
     spans = find_dates(sentence, published, future)
-    first, last = date.fromisoformat(start) - timedelta(days=1), date.fromisoformat(end) + timedelta(days=1)
+    first, last = date.fromisoformat(start) - timedelta(days=1), date.fromisoformat(end or start) + timedelta(days=1)
     return bool(spans) and all(span.end < first or span.start > last for span in spans)
 
 
 def _own_sentences(
-    sentences: list[str], kind: str, start: str, end: str, published: date | None, future: bool
+    sentences: list[str], kind: str, start: str, end: str | None, published: date | None, future: bool
 ) -> list[str]:
     """Sentences about the event: not those dated away from it, nor one that goes on about that other event
     ('… the Symposium on Neuroscience held in Shanghai on April 12-13 … More than 60 researchers took part in the
@@ -160,7 +161,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     location = _location(title, sentences, kind, chinese, mode == "online")
     # who organised, who took part and how many: not from sentences dated away from the event (another event)
     own = body if start is None else "\n".join(_own_sentences(sentences, kind, start, end, pub, future))
-    event = {
+    event: dict[str, Any] = {
         "name": name,
         "acronym": acronym,
         "type": kind,

@@ -61,7 +61,9 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
     """Split on ``sep`` outside parentheses."""
     if "(" not in text and "[" not in text:
         return [p.strip() for p in text.split(sep)]
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    cur: list[str] = []
     for ch in text:
         if ch in "([":
             depth += 1
@@ -224,24 +226,24 @@ def find_participants(text: str) -> list[dict]:
             continue
         listed = _people_in_sentence(sentence)
         for names in (_and_names(c) for c in _split_top(sentence)):
-            for name in names:
-                if all(person_key(p["name"]) != person_key(name) for p in listed):
-                    idx = sentence.find(name)
+            for bare in names:
+                if all(person_key(p["name"]) != person_key(bare) for p in listed):
+                    idx = sentence.find(bare)
                     listed.append(
                         {
-                            "name": name,
+                            "name": bare,
                             "title": None,
                             "organisation": None,
                             "role": None,
-                            "_end": idx + len(name),
+                            "_end": idx + len(bare),
                             "_before": sentence[:idx],
                         }
                     )
         for m in _PREFIXED.finditer(sentence) if _TITLE_HINT.search(sentence) else ():
-            org = find_organisation(m["org"]) if m["org"] else None
+            body = find_organisation(m["org"]) if m["org"] else None
             name = clean_name(m["name"])
-            if name and (org or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
-                own = org.name if org else last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
+            if name and (body or m["org"] in ("its", "his", "her", "their", "")) and not _has(listed, name):
+                own = body.name if body else last_body(sentence[: m.start()]) if m["org"] in ("its", "their") else None
                 listed.append(
                     {
                         "name": name,

@@ -45,8 +45,8 @@ def title_org(text: str) -> tuple[str | None, str | None]:
         return m["title"], canonical_organisation(m["org"])
     # "UNESCO Assistant Director-General for Natural Sciences": a body, then its title
     m = re.match(rf"(?P<org>[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,3}}?)\s+(?P<title>(?:{TITLE_WORDS})\b.*)$", first)
-    if m and find_organisation(m["org"]):
-        return m["title"], find_organisation(m["org"]).name
+    if m and (found := find_organisation(m["org"])):
+        return m["title"], found.name
     if TITLE_START.match(first):
         return first, None
     return None, None
@@ -65,7 +65,7 @@ _ORG_LIKE = re.compile(
 )
 
 
-def _title_and_body(title: str, org: str, prep: str = "of") -> tuple[str, str]:
+def _title_and_body(title: str, org: str, prep: str = "of") -> tuple[str, str | None]:
     """'Professor' + 'Biophysics at ETH Zurich' → ('Professor of Biophysics', 'ETH Zurich');
     'Head' + 'International Affairs of IVA' → ('Head of International Affairs', IVA);
     'Vice Minister' + 'Science and Technology of Viet Nam' → ('Vice Minister', 'Ministry of …')."""

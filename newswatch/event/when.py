@@ -111,22 +111,23 @@ def _resolve_year(month: int, day: int, published: date | None, future: bool) ->
 def _span(m: re.Match, published: date | None, future: bool) -> DateSpan | None:
     g = m.groupdict()
     try:
-        m1 = _month(g.get("m1") or g.get("m2"))
+        m1 = _month(g.get("m1") or g["m2"])
         m2 = _month(g["m2"]) if g.get("m2") else m1
         d1, d2 = int(g["d1"]), int(g["d2"]) if g.get("d2") else int(g["d1"])
     except (KeyError, TypeError, ValueError):
         return None
     y2 = g.get("y2") or g.get("y1")
     y1 = g.get("y1") or y2
-    explicit = y1 is not None
-    if explicit:
+    explicit = y1 is not None and y2 is not None
+    if y1 is not None and y2 is not None:
         year1, year2 = int(y1), int(y2)
         if not g.get("y1") and (m1, d1) > (m2, d2):  # "30 November to 2 December 2022" spans no year end here
             year1 = year2 - 1
     else:
-        year1 = _resolve_year(m1, d1, published, future)
-        if year1 is None:
+        resolved = _resolve_year(m1, d1, published, future)
+        if resolved is None:
             return None
+        year1 = resolved
         year2 = year1 + 1 if (m2, d2) < (m1, d1) else year1
     try:
         start, end = date(year1, m1, d1), date(year2, m2, d2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -29,22 +30,10 @@ MAX_PER_PAGE = 200
 
 
 def change_model(row: ReviewedChange) -> m.Change:
+    """A stored change and its review as the API shows them (the models check kind and status)."""
     c, r = row.change, row.review
-    review = m.Review(status=r.status, note=r.note, reviewed_at=r.reviewed_at) if r else None
-    return m.Change(
-        id=c.id,
-        kind=c.kind,
-        site=c.site,
-        item_id=c.item_id,
-        version=c.version,
-        url=c.url,
-        title=c.title,
-        detected_at=c.detected_at,
-        changed_fields=c.changed_fields,
-        diff=c.diff,
-        run_id=c.run_id,
-        review=review,
-    )
+    review = m.Review.model_validate({"status": r.status, "note": r.note, "reviewed_at": r.reviewed_at}) if r else None
+    return m.Change.model_validate({**asdict(c), "review": review})
 
 
 @router.get("/csrf", response_model=m.CsrfToken, summary="A CSRF token for POST requests")

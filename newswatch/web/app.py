@@ -82,7 +82,7 @@ def _docs_page(request: Request) -> HTMLResponse:
         swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
         swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
     )
-    body = page.body.decode()
+    body = bytes(page.body).decode()
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
         for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)

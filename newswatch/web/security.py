@@ -133,10 +133,11 @@ class Guard:
     # -- access token -----------------------------------------------------
 
     def _session_value(self) -> str:
+        assert self.token is not None  # only asked when a token is set
         return hmac.new(self.token.encode(), b"newswatch session", hashlib.sha256).hexdigest()
 
     def _token_ok(self, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode(), self.token.encode())
+        return bool(given and self.token) and hmac.compare_digest(str(given).encode(), str(self.token).encode())
 
     def authenticate(self, request: Request) -> Response | None:
         """None when the request may proceed, else the response refusing (or redirecting) it."""
@@ -188,7 +189,7 @@ class Guard:
     def csrf_for(self, request: Request) -> str:
         """The request's CSRF token: its cookie's when valid, else a new one (set on the response)."""
         current = request.cookies.get(CSRF_COOKIE)
-        if self.csrf_valid(current):
+        if current is not None and self.csrf_valid(current):
             return current
         if not getattr(request.state, "new_csrf", None):
             request.state.new_csrf = self.new_csrf()
@@ -213,13 +214,16 @@ class Guard:
         if not self.same_origin(request):
             raise HTTPException(403, "cross-site request refused")
         cookie = request.cookies.get(CSRF_COOKIE)
-        given = request.headers.get(CSRF_HEADER)
+        given: object = request.headers.get(CSRF_HEADER)
         if given is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
             given = (await request.form()).get(CSRF_FIELD)
         if not (
-            self.csrf_valid(cookie) and isinstance(given, str) and hmac.compare_digest(given.encode(), cookie.encode())
+            cookie is not None
+            and self.csrf_valid(cookie)
+            and isinstance(given, str)
+            and hmac.compare_digest(given.encode(), cookie.encode())
         ):
             raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")
 

@@ -266,7 +266,7 @@ def _schedule(config, db_url: str | None, now: datetime) -> dict[str, tuple[date
     from newswatch.scheduler import stored_site
 
     try:
-        rows = schedule_rows(config, db_url, now)
+        rows = schedule_rows(config, db_url or "", now)
     except Exception as exc:
         return {
             stored_site(config, name): (None, f"unknown ({str(exc).splitlines()[0][:80]})") for name in config.sites
@@ -302,7 +302,7 @@ def sites_overview(
                 name=name,
                 title=registered[name].title if name in registered else None,
                 last_run=run,
-                health=classify(run) if finished else ("running" if run else None),
+                health=classify(run) if run is not None and finished else ("running" if run else None),
                 explanation=explain(run) if run else None,
                 next_run=when,
                 schedule=source,
