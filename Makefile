@@ -29,6 +29,7 @@ test: $(STAMP) chromium
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 demo: $(STAMP)
 	$(BIN)/python -m newswatch.demo

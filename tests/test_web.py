@@ -175,7 +175,7 @@ def test_item_shows_when_its_page_was_last_checked(app_url, client):
     assert after["last_seen_at"] == before["last_seen_at"]
     page = client.get(f"/items/{item_id}").text
     assert re.search(r"<dt>Last checked</dt><dd>2026-11-10 12:05", page)
-    assert "last_checked_at" in client.get("/openapi.json").json()["components"]["schemas"]["Item"]["properties"]
+    assert "last_checked_at" in client.get("/openapi.json").json()["components"]["schemas"]["StoredItem"]["properties"]
 
 
 def test_openapi_documents_the_api(client):

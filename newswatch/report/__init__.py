@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from newswatch.changes import FLAG_KINDS
 
 if TYPE_CHECKING:
-    from storage import ChangeRecord, EventRecord, Store
+    from storage import ChangeRecord, EventRecord, EventSource, Store
 
 #: Words of body text kept as the summary of an item that has none.
 SUMMARY_WORDS = 40
@@ -70,21 +70,9 @@ class SiteReport:
 
 
 @dataclass(frozen=True, slots=True)
-class EventSourceEntry:
-    """An item reporting an event."""
-
-    site: str
-    item_id: str
-    url: str
-    title: str | None
-    published: str | None
-    linked_by: str
-    similarity: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class EventEntry:
-    """An event updated in the period, with the items (maybe from several sites) that report it."""
+    """An event updated in the period as a report shows it: the stored event (storage.EventRecord) with
+    its venue and organisers' names taken out of its data, and the items (maybe of several sites) reporting it."""
 
     id: str
     name: str
@@ -98,7 +86,7 @@ class EventEntry:
     mode: str | None
     organisers: list[str]
     updated_at: datetime
-    sources: list[EventSourceEntry] = field(default_factory=list)
+    sources: list[EventSource] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,18 +194,7 @@ def _event(record: EventRecord) -> EventEntry:
         mode=record.mode,
         organisers=organisers,
         updated_at=record.updated_at,
-        sources=[
-            EventSourceEntry(
-                site=s.site,
-                item_id=s.item_id,
-                url=s.url,
-                title=s.title,
-                published=s.published,
-                linked_by=s.linked_by,
-                similarity=s.similarity,
-            )
-            for s in record.sources
-        ],
+        sources=list(record.sources),
     )
 
 
@@ -248,7 +225,6 @@ def build_report(store: Store, since: datetime | None, site: str | None = None, 
 __all__ = [
     "Entry",
     "EventEntry",
-    "EventSourceEntry",
     "FieldChange",
     "Report",
     "SiteReport",

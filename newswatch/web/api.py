@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -95,37 +95,14 @@ def item(item_id: str, store=Depends(get_store)) -> m.Item:
     found = store.get_item(item_id)
     if found is None:
         raise HTTPException(404, f"no item {item_id}")
-    return m.Item(
-        id=found.id,
-        site=found.site,
-        url=found.url,
-        canonical_url=found.canonical_url,
-        title=found.title,
-        published=found.published,
-        status=found.status,
-        version=found.version,
-        first_seen_at=found.first_seen_at,
-        last_seen_at=found.last_seen_at,
-        last_checked_at=found.last_checked_at or found.last_seen_at,
-        data=found.data,
-    )
+    return replace(found, last_checked_at=found.last_checked_at or found.last_seen_at)
 
 
 @router.get("/items/{item_id}/versions", response_model=list[m.Version], summary="An item's versions, oldest first")
 def versions(item_id: str, store=Depends(get_store)) -> list[m.Version]:
     if store.get_item(item_id) is None:
         raise HTTPException(404, f"no item {item_id}")
-    return [
-        m.Version(
-            version=v.version,
-            content_hash=v.content_hash,
-            extractor_version=v.extractor_version,
-            fetched_at=v.fetched_at,
-            run_id=v.run_id,
-            data=v.data,
-        )
-        for v in store.versions(item_id)
-    ]
+    return store.versions(item_id)
 
 
 @router.get(
@@ -156,35 +133,7 @@ def events(
 ) -> list[m.Event]:
     day = parse_day(since, "since")
     start = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
-    return [
-        m.Event(
-            id=e.id,
-            name=e.name,
-            acronym=e.acronym,
-            type=e.type,
-            start=e.start,
-            end=e.end,
-            city=e.city,
-            country=e.country,
-            mode=e.mode,
-            data=e.data,
-            first_seen_at=e.first_seen_at,
-            updated_at=e.updated_at,
-            sources=[
-                m.EventSource(
-                    item_id=s.item_id,
-                    site=s.site,
-                    url=s.url,
-                    title=s.title,
-                    published=s.published,
-                    linked_by=s.linked_by,
-                    similarity=s.similarity,
-                )
-                for s in e.sources
-            ],
-        )
-        for e in store.events(since=start, site=site or None, limit=limit)
-    ]
+    return store.events(since=start, site=site or None, limit=limit)
 
 
 @router.get("/sites", response_model=list[m.Site], summary="Each site's health, last and next run, changes per day")

@@ -9,6 +9,14 @@ from pydantic import BaseModel, Field
 
 from newswatch.web.views import MAX_NOTE
 
+# An item, its versions and events are served as storage defines them (one definition of each record).
+from storage.records import EventRecord as Event
+from storage.records import EventSource as EventSource
+from storage.records import StoredItem as Item
+from storage.records import VersionRecord as Version
+
+__all__ = ["Event", "EventSource", "Item", "Version"]  # and the API's own models below
+
 
 class Review(BaseModel):
     """An analyst's verdict on a change."""
@@ -55,35 +63,6 @@ class ReviewIn(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
-class Item(BaseModel):
-    """An item's current state; ``data`` is its latest full record (the item schema)."""
-
-    id: str
-    site: str
-    url: str
-    canonical_url: str | None
-    title: str | None
-    published: str | None
-    status: str
-    version: int
-    first_seen_at: datetime
-    last_seen_at: datetime
-    #: When the item's page was last fetched or answered 304 Not Modified: how fresh "unchanged" is.
-    last_checked_at: datetime
-    data: dict[str, Any]
-
-
-class Version(BaseModel):
-    """One stored version of an item."""
-
-    version: int
-    content_hash: str
-    extractor_version: str
-    fetched_at: datetime
-    run_id: int | None
-    data: dict[str, Any]
-
-
 class FieldChange(BaseModel):
     """A field that differs between two versions: word runs for text, else old and new values."""
 
@@ -100,36 +79,6 @@ class Diff(BaseModel):
     a: int
     b: int
     fields: list[FieldChange]
-
-
-class EventSource(BaseModel):
-    """An item reporting an event."""
-
-    item_id: str
-    site: str
-    url: str
-    title: str | None
-    published: str | None
-    linked_by: str
-    similarity: float | None
-
-
-class Event(BaseModel):
-    """An event with the items, possibly of several sites, that report it."""
-
-    id: str
-    name: str
-    acronym: str | None
-    type: str
-    start: str | None
-    end: str | None
-    city: str | None
-    country: str | None
-    mode: str | None
-    data: dict[str, Any]
-    first_seen_at: datetime
-    updated_at: datetime
-    sources: list[EventSource]
 
 
 class DayCount(BaseModel):
