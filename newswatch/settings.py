@@ -26,6 +26,8 @@ NEWSWATCH_EVENTS = True
 #: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per
 #: spare core, at most four.
 # NEWSWATCH_EVENT_WORKERS = 1
+#: The `newswatch worker` running this crawl (host:pid), recorded on its run; set by the worker.
+NEWSWATCH_WORKER = None
 #: Contact URL named in the User-Agent.
 NEWSWATCH_CONTACT_URL = "https://github.com/newswatch/newswatch"
 

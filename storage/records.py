@@ -111,6 +111,8 @@ class RunRecord:
     reappeared: int
     errors: int
     stats: dict[str, Any]
+    #: The `newswatch worker` that ran it (host:pid); None for a crawl run by hand or by `newswatch run`.
+    worker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,6 +207,7 @@ class ReviewsMixin(StoreBase):
                 reappeared=row["reappeared"],
                 errors=row["errors"],
                 stats=dict(row["stats"] or {}),
+                worker=row["worker"],
             )
             for row in rows
         }

@@ -157,10 +157,12 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
 
     # -- runs ------------------------------------------------------------
 
-    def begin_run(self, site: str, started_at: datetime) -> int:
-        """Record a crawl run with status "running" and return its id."""
+    def begin_run(self, site: str, started_at: datetime, worker: str | None = None) -> int:
+        """Record a crawl run with status "running" (and the cluster worker running it) and return its id."""
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
-        stmt = sa.insert(t.runs).values(site=site, started_at=utc(started_at), status="running", stats={}, **counters)
+        stmt = sa.insert(t.runs).values(
+            site=site, started_at=utc(started_at), status="running", stats={}, worker=worker, **counters
+        )
         with self._writer.begin() as conn:
             return int(conn.execute(stmt).inserted_primary_key[0])
 
@@ -227,6 +229,7 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
                 reappeared=r["reappeared"],
                 errors=r["errors"],
                 stats=dict(r["stats"] or {}),
+                worker=r["worker"],
             )
             for r in rows
         ]

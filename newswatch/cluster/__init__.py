@@ -1,0 +1,8 @@
+"""Several machines, one watch: `newswatch worker` processes sharing one PostgreSQL database.
+
+The queue is Procrastinate's, in the newswatch database itself: a periodic dispatch queues each
+due site (``dispatch``), a crawl job runs one site's crawl in a subprocess that dies with its
+worker (``tasks``), and a periodic recovery retries the crawls of workers that stopped sending
+heartbeats. ``worker`` starts and stops one worker process; ``queue`` opens the queue on a
+database and applies its schema.
+"""
