@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from newswatch.cluster.tasks import CRAWL_TASK
 from storage import tables as t
 
 _STALE = "SELECT id FROM procrastinate_workers WHERE last_heartbeat >= NOW() - make_interval(secs => :secs)"
@@ -81,22 +82,27 @@ class WorkerView:
 
 
 def workers(engine: sa.Engine) -> list[WorkerView] | None:
-    """The workers the queue knows, with the sites they crawl now (and since when); None without a queue."""
+    """The workers the queue knows, with the sites they crawl now (and since when); None without a queue.
+
+    Only crawls are listed: dispatch and recovery come and go every tick.
+    """
     with engine.connect() as conn:
         if conn.execute(sa.text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
             return None
         rows = conn.execute(
             sa.text(
-                "SELECT w.id, w.last_heartbeat, c.name, c.queue, c.concurrency, c.started_at FROM procrastinate_workers w "
-                "LEFT JOIN cluster_workers c ON c.id = w.id ORDER BY w.id"
+                "SELECT w.id, w.last_heartbeat, c.name, c.queue, c.concurrency, c.started_at "
+                "FROM procrastinate_workers w LEFT JOIN cluster_workers c ON c.id = w.id ORDER BY w.id"
             )
         ).all()
         jobs = conn.execute(
             sa.text(
                 "SELECT j.worker_id, j.args->>'site' AS site, j.task_name, "
                 "(SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id AND e.type = 'started') "
-                "FROM procrastinate_jobs j WHERE j.status = 'doing' AND j.worker_id IS NOT NULL ORDER BY j.id"
-            )
+                "FROM procrastinate_jobs j WHERE j.status = 'doing' AND j.worker_id IS NOT NULL "
+                "AND j.task_name = :crawl ORDER BY j.id"
+            ),
+            {"crawl": CRAWL_TASK},
         ).all()
     by_worker: dict[int, list] = {}
     for worker_id, site, task, started in jobs:
@@ -109,6 +115,6 @@ def queue_counts(engine: sa.Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text("SELECT status::text, count(*) FROM procrastinate_jobs WHERE task_name = :t GROUP BY 1"),
-            {"t": "newswatch.crawl"},
+            {"t": CRAWL_TASK},
         ).all()
     return dict(rows)

@@ -11,6 +11,7 @@ behind, and its job, found stalled by its missing heartbeats, is queued again fo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import ctypes.util
 import logging
@@ -60,10 +61,23 @@ def crawl_lock(site: str) -> str:
     return f"crawl:{site}"
 
 
+def _crawl_job(site: str):
+    return crawl.configure(queue=CRAWL_QUEUE, lock=crawl_lock(site), queueing_lock=crawl_lock(site))
+
+
 def queue_crawl(site: str) -> bool:
-    """Queue one crawl of ``site`` (sync API); False when one is already waiting."""
+    """Queue one crawl of ``site``; False when one is already waiting."""
     try:
-        crawl.configure(queue=CRAWL_QUEUE, lock=crawl_lock(site), queueing_lock=crawl_lock(site)).defer(site=site)
+        _crawl_job(site).defer(site=site)
+    except queue_errors.AlreadyEnqueued:
+        return False
+    return True
+
+
+async def queue_crawl_async(site: str) -> bool:
+    """:func:`queue_crawl` from a coroutine."""
+    try:
+        await _crawl_job(site).defer_async(site=site)
     except queue_errors.AlreadyEnqueued:
         return False
     return True
@@ -84,10 +98,8 @@ def _die_with_parent():
 
 def kill_group(proc, sig: int) -> None:
     """Send ``sig`` to a crawl's whole process group (the crawl and its event workers)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 async def stop_crawl(proc, grace: float = STOP_GRACE) -> None:

@@ -104,7 +104,7 @@ async def serve(
                         await asyncio.to_thread(registry.register, engine, worker_id, tasks.STATE.name, pid, q, conc)
                 if on_ready is not None:
                     on_ready(ids)
-                done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
                 stop()
                 await asyncio.gather(*running.values(), return_exceptions=True)
                 failed = [t.exception() for t in running.values() if t.exception() is not None]

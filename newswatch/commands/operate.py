@@ -57,10 +57,10 @@ def runs(ctx, site, limit, fmt):
         click.echo(f"No runs of {site}." if site else "No runs.")
     else:
         workers = any(r["worker"] for r in rows)  # the column only where a cluster worker ran crawls
+        counters = ["pages", "items", "new", "upd", "rem", "err", "health"]
         _table(
             None,
-            ["site", *(["worker"] if workers else []), "started", "finished", "status"]
-            + ["pages", "items", "new", "upd", "rem", "err", "health"],
+            ["site", *(["worker"] if workers else []), "started", "finished", "status", *counters],
             [
                 [
                     r["site"],

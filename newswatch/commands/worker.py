@@ -23,7 +23,7 @@ def _cluster_db(ctx, config) -> str:
         open_store(db).close()
         ensure_schema(db)
     except (ClusterError, StoreError) as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     return db
 
 
@@ -70,7 +70,7 @@ def worker_command(ctx, config_path, concurrency, heartbeat, stalled_after, tick
     try:
         config = load_config(path, site_names())
     except ConfigError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     if stalled_after < 2 * heartbeat:
         raise click.BadParameter(
             f"{stalled_after:g}s is under two heartbeats ({2 * heartbeat:g}s); a live worker would be taken for dead",
