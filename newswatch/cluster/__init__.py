@@ -6,3 +6,7 @@ worker (``tasks``), and a periodic recovery retries the crawls of workers that s
 heartbeats. ``worker`` starts and stops one worker process; ``queue`` opens the queue on a
 database and applies its schema.
 """
+
+#: Seconds between a worker's heartbeats, of silence before it is taken for dead (its crawls queued
+#: again), and between dispatches: together with a crawl's own time, a fail-over within half a minute.
+HEARTBEAT, STALLED_AFTER, TICK = 2.0, 10.0, 2

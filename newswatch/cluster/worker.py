@@ -18,14 +18,12 @@ from collections.abc import Callable
 
 from procrastinate.worker import Worker
 
-from newswatch.cluster import queue, registry, tasks
+from newswatch.cluster import HEARTBEAT, STALLED_AFTER, TICK, queue, registry, tasks
 from newswatch.config import Config
 
 logger = logging.getLogger(__name__)
 
 CRAWL_QUEUE, CONTROL_QUEUE = tasks.CRAWL_QUEUE, tasks.CONTROL_QUEUE
-#: Defaults, tuned for a fail-over within about half a minute (see README "Running on several machines").
-HEARTBEAT, STALLED_AFTER, TICK = 5.0, 15.0, 5
 
 
 def _register_periodic(tick: int) -> None:

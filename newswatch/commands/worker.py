@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from newswatch.cli import cli
+from newswatch.cluster import HEARTBEAT, STALLED_AFTER, TICK
 
 
 def _cluster_db(ctx, config) -> str:
@@ -37,19 +38,23 @@ def _cluster_db(ctx, config) -> str:
 )
 @click.option("--concurrency", type=click.IntRange(min=1), default=1, show_default=True, help="Crawls at once.")
 @click.option(
-    "--heartbeat", type=click.FloatRange(min=0.5), default=5.0, show_default=True, help="Seconds between heartbeats."
+    "--heartbeat",
+    type=click.FloatRange(min=0.5),
+    default=HEARTBEAT,
+    show_default=True,
+    help="Seconds between heartbeats.",
 )
 @click.option(
     "--stalled-after",
     type=click.FloatRange(min=2),
-    default=15.0,
+    default=STALLED_AFTER,
     show_default=True,
     help="Seconds without a heartbeat after which a worker is taken for dead and its crawls queued again.",
 )
 @click.option(
     "--tick",
     type=click.IntRange(min=1, max=60),
-    default=5,
+    default=TICK,
     show_default=True,
     help="Seconds between dispatches of due sites (and checks for dead workers).",
 )
