@@ -303,7 +303,14 @@ def test_two_workers_crawl_each_due_site_once(cluster_db, tmp_path):
     assert codes == [0, 0], [(tmp_path / f"w{i}.log").read_text()[-2000:] for i in range(2)]
     assert _rows(cluster_db, "SELECT count(*) FROM cluster_workers")[0][0] == 0  # stopped cleanly, forgotten
     shown = _newswatch(cluster_db, "runs")
-    assert "worker" in shown.stdout and str(workers[0].pid) in shown.stdout + str(workers[1].pid)
+    assert "worker" in shown.stdout.splitlines()[1] and runs[0][1] in shown.stdout
+    from fastapi.testclient import TestClient
+
+    from newswatch.web import create_app
+
+    with TestClient(create_app(cluster_db)) as client:
+        page = client.get("/sites").text
+    assert f"by {runs[0][1]}" in page  # the dashboard's sites page names the worker of the last run
 
 
 def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no_crawl(

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 CRAWL_TASK, DISPATCH_TASK, RECOVER_TASK = "newswatch.crawl", "newswatch.dispatch", "newswatch.recover"
 #: Crawls wait in one queue; dispatch and recovery in another, served by every worker's control side.
 CRAWL_QUEUE, CONTROL_QUEUE = "crawl", "control"
+#: Times a crawl whose worker died is queued again; a site that keeps killing its workers then waits for its next run.
+MAX_REDOS = 3
 #: Seconds a crawl gets to close cleanly (and record its run) after SIGTERM before its group is killed.
 STOP_GRACE = 12
 _PR_SET_PDEATHSIG = 1
@@ -168,7 +170,7 @@ async def recover(timestamp: int) -> list[int]:
     await asyncio.to_thread(interrupt_runs, STATE.engine, STATE.stalled_after)
     retried = []
     for job in stalled:
-        if job.task_name != CRAWL_TASK:  # a periodic job: the next tick does it again
+        if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # a periodic job: the next tick does it
             await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
             continue
         try:
