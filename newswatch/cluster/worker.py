@@ -70,6 +70,8 @@ async def serve(
         "update_heartbeat_interval": heartbeat,
         "stalled_worker_timeout": stalled_after,
         "delete_jobs": "successful",
+        # A crawl queued again after its worker died, or freed by its site's lock, is not announced: poll each tick.
+        "fetch_job_polling_interval": float(tick),
         "shutdown_graceful_timeout": tasks.STOP_GRACE + 3,
     }
     ids: list[int] = []
