@@ -4,10 +4,10 @@ Every site is the same generated CAE-style site (``sitegen``) served from a loop
 own (127.0.x.y, so its items are its own), each page answered after an injected latency. For each
 worker count the backlog starts in a fresh PostgreSQL schema: all sites due at once, each worker
 running ``--concurrency`` crawls. Printed per worker count: wall time, sites/min, pages/s, CPU
-seconds per site crawl (workers and their crawls), the duplicate-flag count (an item flagged NEW
+seconds per site crawl (the workers' and their crawls'), the duplicate-flag count (an item flagged NEW
 more than once), the overlapping-run count (two runs of one site at once) and whether the flags
 match the known truth exactly (every article NEW once, nothing else). Then an unchanged recheck of
-every site (all due again) for the CPU seconds per unchanged site check.
+every site (all due again, the workers still running) for the CPU seconds per unchanged site check.
 
 Fail-over: a slow site, worker A crawling it, worker B idle; ``kill -9`` of A's process group;
 timed until B has completed the site, over ``--trials`` trials, with the documented heartbeat
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -50,10 +49,13 @@ SETTINGS = {
 }
 
 
-def cpu_seconds() -> float:
-    """User + system time of every finished child (workers, and the crawls they waited for)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def worker_cpu(procs: list[subprocess.Popen]) -> float:
+    """CPU seconds of running workers so far: their own and their finished crawls' (user + system)."""
+    total = 0
+    for proc in procs:
+        fields = _stat(str(proc.pid)) or []
+        total += sum(int(f) for f in fields[11:15]) if len(fields) > 14 else 0
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def host(i: int) -> str:
@@ -172,11 +174,12 @@ def backlog(workers: int, urls: list[str], args, tmp: Path) -> dict:
     config = write_config(tmp / f"w{workers}.toml", urls, tmp / f"cache{workers}")
     init(schema, config)
     options = ("--concurrency", str(args.concurrency), "--tick", "1")
-    cpu0, t0 = cpu_seconds(), time.monotonic()
+    t0 = time.monotonic()
     procs = [start_worker(schema.url, config, tmp / f"w{workers}-{i}.log", *options) for i in range(workers)]
     try:
         wait_for(lambda: finished(schema) >= n, args.timeout, f"{n} crawls with {workers} worker(s)")
         elapsed = time.monotonic() - t0
+        cpu_first = worker_cpu(procs)
         pages = schema.rows("SELECT coalesce(sum(pages), 0) FROM runs")[0][0]
         flags = dict(schema.rows("SELECT kind, count(*) FROM changes GROUP BY kind"))
         per_site = schema.rows("SELECT site, status, new FROM runs")
@@ -186,14 +189,14 @@ def backlog(workers: int, urls: list[str], args, tmp: Path) -> dict:
             and all(r[1] == "ok" and r[2] == args.articles for r in per_site)
         )
         # Unchanged recheck: every site due again now, the workers still running.
-        cpu1, t1 = cpu_seconds(), time.monotonic()
+        t1 = time.monotonic()
         schema.execute("UPDATE site_schedule SET next_run_at = now()")
         wait_for(lambda: finished(schema) >= 2 * n, args.timeout, "the unchanged recheck")
         recheck = time.monotonic() - t1
+        cpu_recheck = worker_cpu(procs) - cpu_first
         unchanged_flags = schema.rows("SELECT count(*) FROM changes")[0][0] - n * args.articles
     finally:
         stop(procs)
-    cpu_all = cpu_seconds() - cpu0
     result = {
         "workers": workers,
         "elapsed": elapsed,
@@ -204,10 +207,9 @@ def backlog(workers: int, urls: list[str], args, tmp: Path) -> dict:
         "exact": exact,
         "recheck_elapsed": recheck,
         "recheck_flags": unchanged_flags,
-        "cpu_per_site": cpu_all / (2 * n),  # both passes; the workers' own CPU included
-        "cpu_first_recheck": cpu_all,
+        "cpu_first": cpu_first / n,  # per site crawl, the workers' own share included
+        "cpu_recheck": cpu_recheck / n,
     }
-    del cpu1
     schema.drop()
     return result
 
@@ -313,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{'workers':>7} {'wall s':>8} {'sites/min':>9} {'pages/s':>8} {'dup':>4} {'overlap':>7} {'exact':>5} "
-            f"{'recheck s':>9} {'recheck flags':>13} {'CPU s/site':>10}",
+            f"{'recheck s':>9} {'recheck flags':>13} {'CPU s/crawl':>11} {'CPU s/recheck':>13}",
             flush=True,
         )
         results = []
@@ -324,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{r['workers']:>7} {r['elapsed']:>8.1f} {r['sites_per_min']:>9.1f} {r['pages_per_s']:>8.1f} "
                     f"{r['duplicates']:>4} {r['overlaps']:>7} {'yes' if r['exact'] else 'NO':>5} "
-                    f"{r['recheck_elapsed']:>9.1f} {r['recheck_flags']:>13} {r['cpu_per_site']:>10.2f}",
+                    f"{r['recheck_elapsed']:>9.1f} {r['recheck_flags']:>13} "
+                    f"{r['cpu_first']:>11.2f} {r['cpu_recheck']:>13.2f}",
                     flush=True,
                 )
         finally:

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from tests.conftest import PG_URL, require_pg
+from conftest import PG_URL, require_pg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
