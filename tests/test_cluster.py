@@ -360,3 +360,25 @@ def test_a_run_records_the_worker_that_ran_it(store):
     by_worker = store.begin_run("alpha", started + timedelta(minutes=1), "host-a:4242")
     assert {r.id: r.worker for r in store.runs(site="alpha")} == {by_hand: None, by_worker: "host-a:4242"}
     assert store.latest_runs()["alpha"].worker == "host-a:4242"
+
+
+def test_sigterm_stops_a_worker_mid_crawl_with_the_run_recorded_and_no_crawl_left(cluster_db, tmp_path, site_server):
+    server = site_server(_site(tmp_path / "site", articles=20, delay=0.5))
+    config = _config(
+        tmp_path / "newswatch.toml",
+        {"slow": f"{server.url}/cae/html/en/col2003/column_2003_1.html"},
+        tmp_path / "cache",
+        CONCURRENT_REQUESTS="1",
+    )
+    worker = _start_worker(cluster_db, config, tmp_path / "worker.log")
+    try:
+        _wait(lambda: [r for r in _runs(cluster_db, "slow") if r[2] == "running"], what="the crawl")
+        crawls = _wait(lambda: _children(worker.pid), what="the crawl process")
+        code = _stop(worker)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+    assert code == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert [(r[2], r[3]) for r in _runs(cluster_db, "slow")] == [("failed", "shutdown")]
+    assert not any(_in_group(pid) for pid in crawls)
+    assert _rows(cluster_db, "SELECT count(*) FROM cluster_workers")[0][0] == 0
