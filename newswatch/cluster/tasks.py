@@ -170,7 +170,7 @@ async def recover(timestamp: int) -> list[int]:
     await asyncio.to_thread(interrupt_runs, STATE.engine, STATE.stalled_after)
     retried = []
     for job in stalled:
-        if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # a periodic job: the next tick does it
+        if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # periodic (the next tick redoes it), or given up
             await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
             continue
         try:
