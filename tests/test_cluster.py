@@ -159,6 +159,13 @@ def test_worker_needs_postgresql(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_workers_on_a_database_no_worker_used_says_so_and_creates_nothing(cluster_db):
+    done = _newswatch(cluster_db, "workers")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "No workers have run on this database (start one with: newswatch worker)."
+    assert _rows(cluster_db, "SELECT to_regclass('procrastinate_jobs')")[0][0] is None
+
+
 def test_init_applies_the_queue_schema_once_in_the_databases_own_schema(cluster_db, pg_admin):
     from newswatch.cluster.queue import ensure_schema
 

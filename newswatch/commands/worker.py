@@ -13,8 +13,8 @@ from newswatch.cli import cli
 from newswatch.cluster import HEARTBEAT, STALLED_AFTER, TICK
 
 
-def _cluster_db(ctx, config) -> str:
-    """The database URL, which must be PostgreSQL, migrated, with the queue's schema: else one line."""
+def _cluster_db(ctx, config, queue: bool = True) -> str:
+    """The database URL, which must be PostgreSQL, migrated (with the queue's schema): else one line."""
     from newswatch.cluster.queue import ClusterError, conninfo, ensure_schema
     from storage import StoreError, open_store, resolve_url
 
@@ -22,7 +22,8 @@ def _cluster_db(ctx, config) -> str:
     try:
         conninfo(db)
         open_store(db).close()
-        ensure_schema(db)
+        if queue:
+            ensure_schema(db)
     except (ClusterError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     return db
@@ -115,13 +116,13 @@ def workers_command(ctx, fmt):
     from newswatch.cluster import registry
     from newswatch.commands.inspect import _table
 
-    db = _cluster_db(ctx, None)
+    db = _cluster_db(ctx, None, queue=False)
     from storage.engine import create_engine
 
     engine = create_engine(db)
     try:
         views = registry.workers(engine)
-        counts = registry.queue_counts(engine)
+        counts = registry.queue_counts(engine) if views is not None else {}
     finally:
         engine.dispose()
     now = datetime.now(UTC)
@@ -139,6 +140,9 @@ def workers_command(ctx, fmt):
     ]
     if fmt == "json":
         click.echo(json.dumps({"workers": rows, "crawls": counts}, indent=2))
+        return
+    if views is None:
+        click.echo("No workers have run on this database (start one with: newswatch worker).")
         return
     if not rows:
         click.echo("No live workers.")
