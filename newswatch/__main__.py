@@ -3,6 +3,9 @@
 
 def run() -> None:
     """Run the command line (the console script's entry point)."""
+    from newswatch.lifetime import die_with_parent_if_asked
+
+    die_with_parent_if_asked()
     from newswatch.cli import main
 
     main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from newswatch.text import comparable
 
@@ -24,6 +25,8 @@ TRACKED_FIELDS = ("title", "published", "source", "section", "summary", "body", 
 TEXT_FIELDS = ("title", "summary", "body")
 _TOKENS = re.compile(r"\n\s*\n|\S+")
 PARAGRAPH = "¶"
+#: Words of a changed stretch matched word by word; a longer one is shown as replaced whole.
+DIFF_MAX_WORDS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +57,42 @@ def _tokens(text: str | None) -> list[str]:
     return [PARAGRAPH if t.startswith("\n") else t for t in _TOKENS.findall(text or "")]
 
 
-def word_diff(old: str | None, new: str | None) -> list[list[str]]:
-    """Word-level diff as [op, text] runs: '=' kept, '-' removed, '+' added; ¶ marks a paragraph."""
+def _common_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """Lengths of the common leading and trailing runs of two token lists (not overlapping)."""
+    size = min(len(a), len(b))
+    head = 0
+    while head < size and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < size - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def word_diff(old: str | None, new: str | None, max_words: int = DIFF_MAX_WORDS) -> list[list[str]]:
+    """Word-level diff as [op, text] runs: '=' kept, '-' removed, '+' added; ¶ marks a paragraph.
+
+    Matching costs up to the square of the words compared, so the common start and end are set
+    aside first (linear), and a middle still longer than ``max_words`` on either side is shown as
+    replaced whole: a coarser diff, never an unbounded one.
+    """
     a, b = _tokens(old), _tokens(new)
+    head, tail = _common_ends(a, b)
+    ops: list[list[str]] = [["=", " ".join(a[:head])]] if head else []
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(middle_a) > max_words or len(middle_b) > max_words:
+        if middle_a:
+            ops.append(["-", " ".join(middle_a)])
+        if middle_b:
+            ops.append(["+", " ".join(middle_b)])
+    else:
+        ops.extend(_matched(middle_a, middle_b))
+    if tail:
+        ops.append(["=", " ".join(a[len(a) - tail :])])
+    return ops
+
+
+def _matched(a: list[str], b: list[str]) -> list[list[str]]:
     ops: list[list[str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -71,7 +107,7 @@ def word_diff(old: str | None, new: str | None) -> list[list[str]]:
 
 def field_diff(old: dict, new: dict, fields: list[str]) -> dict:
     """Per changed field: a word diff for text fields, old and new values for the others."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for f in fields:
         if f in TEXT_FIELDS:
             out[f] = {"words": word_diff(old.get(f), new.get(f))}

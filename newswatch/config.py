@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from newswatch.inputs import SITE_NAME_RULE, setting_problem, site_name_problem, url_problem
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("newswatch.toml")
 CONFIG_NAME = "newswatch.toml"
@@ -23,7 +24,6 @@ DIGESTS = ("per_run", "hourly", "daily")
 DURATION_HINT = "write e.g. 30s, 15m, 6h or 1d"
 CRON_HINT = 'write five fields: minute hour day month weekday, e.g. "0 */6 * * *"'
 
-SITE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -32,7 +32,7 @@ _TOKENISH = re.compile(r"^(?=.*\d)[\w-]{8,}$|^[\w-]{20,}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 
 SECTIONS = ("storage", "scheduler", "health", "notify", "sites")
-SITE_KEYS = ("spider", "url", "interval", "cron", "jitter", "enabled", "settings")
+SITE_KEYS = ("spider", "url", "interval", "cron", "jitter", "full_every", "enabled", "settings")
 
 
 class ConfigError(Exception):
@@ -49,12 +49,16 @@ class SiteConfig:
     interval: timedelta | None = None
     cron: str | None = None
     jitter: timedelta = timedelta(0)
+    #: Recheck every listed article at most this long after the last full recheck (None: never).
+    full_every: timedelta | None = None
     enabled: bool = True
     settings: dict[str, str] = field(default_factory=dict)
 
     def crawl_args(self) -> list[str]:
         """The `newswatch crawl` arguments that crawl this site once."""
         args = [self.spider] if self.spider else ["--url", self.url, "--name", self.name]
+        if self.full_every:
+            args += ["-s", f"NEWSWATCH_REVISIT_FULL_EVERY_HOURS={self.full_every.total_seconds() / 3600:g}"]
         for name, value in self.settings.items():
             args += ["-s", f"{name}={value}"]
         return args
@@ -257,7 +261,7 @@ class _Loader:
         try:
             result = parse_duration(value)
         except ValueError as exc:
-            raise self.fail(key, str(exc))
+            raise self.fail(key, str(exc)) from None
         if positive and not result:
             raise self.fail(key, f"must be longer than 0s; {DURATION_HINT}")
         return result
@@ -348,12 +352,8 @@ class _Loader:
 
     def site(self, name: str, section: dict) -> SiteConfig:
         key = f"sites.{_key(name)}"
-        if not SITE_NAME.match(name):
-            raise self.fail(
-                key,
-                "a site name is lowercase letters, digits and _, starting with a letter; "
-                "rename the table, e.g. [sites.example_news]",
-            )
+        if site_name_problem(name):
+            raise self.fail(key, f"a site name is {SITE_NAME_RULE}; rename the table, e.g. [sites.example_news]")
         s = self.table(section, name, key, SITE_KEYS)
         known = ", ".join(self.known) or "(none)"
         if ("spider" in s) == ("url" in s):
@@ -374,8 +374,7 @@ class _Loader:
                 )
         else:
             url = self.string(s, "url", f"{key}.url", "https://example.org/news/")
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+            if url_problem(url) or any(c.isspace() for c in url):
                 raise self.fail(
                     f"{key}.url",
                     f"{_show(url)} is not an http(s) URL; write the listing page, e.g. https://example.org/news/",
@@ -400,6 +399,16 @@ class _Loader:
                 f"{format_duration(jitter)} is not shorter than the interval "
                 f"{format_duration(interval)}; use a jitter well below the interval",
             )
+        full_every = None
+        if "full_every" in s:
+            full_every = self.duration(s, "full_every", f"{key}.full_every", timedelta(0), positive=True)
+            if interval is not None and full_every < interval:
+                raise self.fail(
+                    f"{key}.full_every",
+                    f"{format_duration(full_every)} is shorter than the interval {format_duration(interval)}: "
+                    "every run would be a full recheck; leave full_every out, or make it longer, e.g. full_every = "
+                    '"7d"',
+                )
         enabled = s.get("enabled", True)
         if not isinstance(enabled, bool):
             raise self.fail(f"{key}.enabled", f"expected true or false, got {_kind(enabled)}")
@@ -410,6 +419,7 @@ class _Loader:
             interval=interval,
             cron=cron,
             jitter=jitter,
+            full_every=full_every,
             enabled=enabled,
             settings=self.settings(s, f"{key}.settings"),
         )
@@ -421,7 +431,9 @@ class _Loader:
         try:
             CronTrigger.from_crontab(expr, timezone="UTC")
         except ValueError as exc:
-            raise self.fail(key, f"{_show(expr)} is not a cron expression ({' '.join(str(exc).split())}); {CRON_HINT}")
+            raise self.fail(
+                key, f"{_show(expr)} is not a cron expression ({' '.join(str(exc).split())}); {CRON_HINT}"
+            ) from None
         if any(c.isdigit() for c in expr.split()[4]):
             raise self.fail(
                 key,
@@ -449,6 +461,9 @@ class _Loader:
                 setting = str(setting)
             elif not isinstance(setting, str):
                 raise self.fail(where, f"expected a string, number or boolean, got {_kind(setting)}")
+            problem = setting_problem(name, setting)
+            if problem:
+                raise self.fail(where, problem)
             out[name] = setting
         return out
 
@@ -458,23 +473,27 @@ def _read(path: Path) -> dict:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file; copy the default with: cp {DEFAULT_CONFIG_PATH} {CONFIG_NAME}")
+        raise ConfigError(
+            f"{path}: no such file; copy the default with: cp {DEFAULT_CONFIG_PATH} {CONFIG_NAME}"
+        ) from None
     except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory; give the path of a TOML config file")
+        raise ConfigError(f"{path}: is a directory; give the path of a TOML config file") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc}); check the path and its permissions")
+        raise ConfigError(
+            f"{path}: cannot read it ({exc.strerror or exc}); check the path and its permissions"
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}: line {line}: not UTF-8 text; save the file as UTF-8")
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text; save the file as UTF-8") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = " ".join(str(exc).split())
         m = re.search(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$", message)
         where, reason = (f"line {m[2]}, column {m[3]}", m[1]) if m else ("syntax", message)
-        raise ConfigError(f"{path}: {where}: invalid TOML: {reason}; fix the syntax (see https://toml.io)")
+        raise ConfigError(f"{path}: {where}: invalid TOML: {reason}; fix the syntax (see https://toml.io)") from None
 
 
 def load_config(path: Path, known_spiders: Iterable[str]) -> Config:

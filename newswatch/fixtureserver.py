@@ -4,7 +4,8 @@ A site root holds version folders (``v1/``, ``v2/``, ...). A file's path under a
 folder is its URL path. Versions are layered: a path looked up in ``v3`` is searched in
 ``v3``, then ``v2``, then ``v1``, so a later version holds only what changed. Each version
 may hold ``_responses.json`` mapping URL paths to overrides (``status``, ``headers``,
-``delay``, ``body``); a later version's entry for a path replaces an earlier one.
+``delay``, ``body``, ``reset``: the connection is reset instead of answered); a later version's
+entry for a path replaces an earlier one.
 
 Only the standard library is used, so end-to-end crawl tests need nothing else.
 """
@@ -20,6 +21,7 @@ import posixpath
 import re
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -90,6 +92,7 @@ class Resolved:
     headers: dict[str, str]
     delay: float
     modified: datetime | None
+    reset: bool = False
 
 
 class Site:
@@ -161,6 +164,8 @@ class Site:
         delay = float(entry.get("delay", 0))
         content_type = content_type_for(url_path if not url_path.endswith("/") else url_path + "index.html")
 
+        if entry.get("reset"):
+            return Resolved(status, None, content_type, headers, delay, None, reset=True)
         if "body" in entry:
             body = entry["body"].encode("utf-8")
             return Resolved(status, body, content_type, headers, delay, self.layer_time(entry_layer))
@@ -214,6 +219,11 @@ class FixtureHandler(BaseHTTPRequestHandler):
             return
         if res.delay > 0:
             time.sleep(res.delay)
+        if res.reset:  # close with SO_LINGER 0: the client sees "connection reset by peer"
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
 
         headers = {"Content-Type": res.content_type}
         if res.status == 200 and res.body is not None:

@@ -35,6 +35,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
+from newswatch.datelines import dateline, info_line, without_line
+
 __all__ = ["extract_article"]
 
 logger = logging.getLogger(__name__)
@@ -42,9 +44,9 @@ logger = logging.getLogger(__name__)
 # schema.org types whose node describes the article itself
 _ARTICLE_TYPES = {"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"}
 
-# htmldate: prefer the original publication date over "last updated", and skip the
-# opportunistic free-text scan that picks up copyright years and deadlines.
-_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+# htmldate, when neither the markup nor the page's words state a date: the original publication
+# date over "last updated", and its extensive search over the free text as the last resort.
+_DATE_PARAMS = {"original_date": True, "extensive_search": True}
 
 # Classes and ids are matched in Python: string functions or a regular expression in an
 # XPath predicate cost more per element than the whole walk. A cheap test for the words a
@@ -90,11 +92,14 @@ _LAYOUT_TABLE_BLOCKS = etree.XPath(".//div|.//p|.//table|.//ul|.//ol|.//form|.//
 _WS = re.compile(r"\s+")
 
 
-def extract_article(html: str, url: str) -> dict:
+def extract_article(html: str, url: str, day_first: bool | None = None) -> dict:
     """Extract one article from ``html`` saved from ``url`` as a raw item dict.
 
     Structured data (JSON-LD, then OpenGraph) wins over trafilatura's guesses for title,
-    date, summary and images; a missing value is None, never invented.
+    date, summary and images; a missing value is None, never invented. The date is then read
+    from the page's words (an info line near the title, a dateline; numeric dates in the site's
+    order ``day_first``), and only then searched by htmldate. The info line is metadata: its
+    source is kept, its text leaves body and summary.
     """
     tree = _parse(html)
     if tree is None:
@@ -114,18 +119,23 @@ def extract_article(html: str, url: str) -> dict:
         title = title or _text(meta.title)
         summary = summary or _text(meta.description)
         source = source or _sitename(meta.sitename, url)
+    info = info_line(tree, title, day_first)
+    source = info.source or source
+    if source and title and (_same(source, title) or (len(source) > 20 and source.casefold() in title.casefold())):
+        source = None  # a site name read from <title> that is the article's title
 
     canonical_url = _canonical_url(tree, og)
     language = _language(tree, article, og)
-    published = _text(article.get("datePublished")) or _text(og.get("article:published_time"))
+    published = _text(article.get("datePublished")) or _text(og.get("article:published_time")) or info.date
 
     # The text extraction consumes its tree: keep the original for the date search if one is due.
     body, body_images = _main_text(copy.deepcopy(tree) if published is None else tree, url)
-    body = _drop_title_line(body, title)
+    body = without_line(_drop_title_line(body, title), info.text)
     if not body and not article and og.get("@type") != "article":
         return _empty_item(url)
     if published is None:
-        published = _find_date(tree, url)
+        published = dateline(body.partition("\n\n")[0], day_first) or _find_date(tree, url)
+    summary = without_line(summary, info.text, title)
 
     return {
         "url": url,

@@ -9,8 +9,10 @@ why, in terms an operator acts on:
 - ``blocked``: listing pages answered 401/403/429 or robots.txt forbids them; or most article
   pages were refused that way.
 - ``layout_changed``: a listing answered HTTP 200 without a single article link, a listing failed
-  without any network or server error (404, not HTML), or over half of the items extracted were
-  dropped as invalid (required fields empty). A broken selector never reads as "all removed".
+  without any network or server error (404, not HTML), over half of the items extracted were
+  dropped as invalid (required fields empty), or a site's selectors missed a field (title, body,
+  date) on over half of its article pages, which then came from the generic extraction. A broken
+  selector never reads as "all removed"; fewer misses are noted beside an ok or quiet health.
 - ``ok``: none of the above, and the run flagged changes (new, updated, removed, reappeared).
 - ``quiet``: none of the above, nothing changed: the structure is intact, there is just no news.
 
@@ -66,6 +68,14 @@ class Evidence:
     statuses: dict[int, int] = field(default_factory=dict)
     network: tuple[str, ...] = ()
     invalid_fields: tuple[str, ...] = ()
+    #: Article pages a site's selectors read, and per field how many of them fell back.
+    selector_pages: int = 0
+    fallback: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def fallback_majority(self) -> tuple[tuple[str, int], ...]:
+        """Fields the selectors missed on over half of the pages they read."""
+        return tuple((name, n) for name, n in self.fallback if 2 * n > self.selector_pages > 0)
 
     @property
     def extracted(self) -> int:
@@ -104,7 +114,7 @@ def evidence(stats: dict) -> Evidence:
     def get(key: str) -> int:
         return _int(stats.get(key, 0))
 
-    statuses, network, fields, diffs = {}, {}, {}, 0
+    statuses, network, fields, fallback, diffs = {}, {}, {}, {}, 0
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
             code = key.rsplit("/", 1)[1]
@@ -118,6 +128,8 @@ def evidence(stats: dict) -> Evidence:
             fields[key.removeprefix("newswatch/validate/invalid/")] = _int(value)
         elif key.startswith("newswatch/diff/"):
             diffs += _int(value)
+        elif key.startswith("newswatch/fallback/"):
+            fallback[key.removeprefix("newswatch/fallback/")] = _int(value)
     return Evidence(
         listing_pages=get("newswatch/listing/pages"),
         listing_failed=get("newswatch/listing/failed"),
@@ -134,6 +146,8 @@ def evidence(stats: dict) -> Evidence:
         statuses=statuses,
         network=tuple(sorted(network, key=lambda cause: -network[cause])),
         invalid_fields=tuple(sorted(fields, key=lambda name: (-fields[name], name))),
+        selector_pages=get("newswatch/selectors/pages"),
+        fallback=tuple(sorted(fallback.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 
 
@@ -165,7 +179,7 @@ def _blocked(ev: Evidence) -> bool:
 
 def _layout_changed(ev: Evidence) -> bool:
     listing_broken = ev.listing_empty or ev.listing_not_html or (ev.listing_failed and not ev.unavailable)
-    return bool(listing_broken) or 2 * ev.invalid > ev.extracted > 0
+    return bool(listing_broken) or 2 * ev.invalid > ev.extracted > 0 or bool(ev.fallback_majority)
 
 
 def _changes(run: RunRecord) -> int:
@@ -232,7 +246,16 @@ def _explain_blocked(ev: Evidence) -> str:
     return f"{ev.article_blocked} of {_n(tried, 'article page')} refused: {why}"
 
 
-def _explain_layout(ev: Evidence) -> str:
+def _fallback_line(site: str, misses: tuple[tuple[str, int], ...], pages: int) -> str:
+    """'cae: selectors for body missed on 27 of 30 articles; generic extraction used'."""
+    counts = ", ".join(
+        f"for {name} missed on {n} of {pages}" if i == 0 else f"for {name} on {n} of {pages}"
+        for i, (name, n) in enumerate(misses)
+    )
+    return f"{site}: selectors {counts} articles; generic extraction used"
+
+
+def _explain_layout(run: RunRecord, ev: Evidence) -> str:
     parts = []
     if ev.listing_empty:
         parts.append(
@@ -247,6 +270,8 @@ def _explain_layout(ev: Evidence) -> str:
     if 2 * ev.invalid > ev.extracted > 0:
         fields = f" ({', '.join(ev.invalid_fields)} empty or invalid)" if ev.invalid_fields else ""
         parts.append(f"{ev.invalid} of {_n(ev.extracted, 'extracted item')} dropped as invalid{fields}")
+    if ev.fallback_majority:
+        parts.append(_fallback_line(run.site, ev.fallback, ev.selector_pages))
     return "; ".join(parts)
 
 
@@ -261,13 +286,16 @@ def _notes(run: RunRecord, ev: Evidence) -> str:
         notes.append(f"{_n(ev.store_errors, 'store error')}")
     if run.finish_reason not in (None, "finished"):
         notes.append(f"crawl ended: {run.finish_reason}")
-    return f"; {', '.join(notes)}" if notes else ""
+    fallback = f"; {_fallback_line(run.site, ev.fallback, ev.selector_pages)}" if ev.fallback else ""
+    return (f"; {', '.join(notes)}" if notes else "") + fallback
 
 
 def explain(run: RunRecord) -> str:
     """One line saying why the run has its health, e.g. "3 listing pages answered 503"."""
     if run.status == "running":
         return "still running"
+    if not run.stats and run.finish_reason == "interrupted":  # says nothing about the site
+        return "interrupted: the crawl's process ended before it recorded the run"
     ev = evidence(run.stats or {})
     health = classify(run)
     if health == SITE_DOWN:
@@ -275,7 +303,7 @@ def explain(run: RunRecord) -> str:
     if health == BLOCKED:
         return _explain_blocked(ev)
     if health == LAYOUT_CHANGED:
-        return _explain_layout(ev)
+        return _explain_layout(run, ev)
     if health == OK:
         counts = ", ".join(f"{getattr(run, kind)} {kind}" for kind in CHANGE_KINDS if getattr(run, kind))
         return counts + _notes(run, ev)

@@ -7,7 +7,7 @@ articles, and which one leads to the next page of the listing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit, urlunsplit
 
@@ -84,6 +84,8 @@ _PAGE_PARAMS = ("page", "p", "pageNo")
 _PAGING_PARAMS = frozenset({"page", "p", "pageno", "paged", "pg", "start", "offset"})
 _PAGE_SEGMENT = re.compile(r"/page/(\d+)/?$")
 _INDEX_PAGE = re.compile(r"/index_\d+(\.\w+)$")
+#: A path's last segment that names a page file rather than a folder: index.html, p2.html, list.php.
+_PAGE_FILE = re.compile(r"[^/]+\.(?:s?html?|php\d?|aspx?|jsp|cfm|do)", re.I)
 
 _NEXT_LABELS = frozenset({"next", "next page", "下一页", "下页", "suivant", "page suivante", "weiter", "nächste seite"})
 _NEXT_SYMBOLS = frozenset({"›", "»"})
@@ -112,19 +114,24 @@ _MIN_WORDS = 3
 _HEADLINE_WORDS = 5
 
 
-def article_links(sel: Selector, page_url: str) -> list[str]:
+def article_links(sel: Selector, page_url: str, accept: Callable[[str], bool] | None = None) -> list[str]:
     """Absolute article URLs of a listing page, in page order, without duplicates.
 
     Links are grouped by URL shape (digits and slugs generalised); groups that sit
-    deeper than the listing and carry headline-like text or numbered paths are kept, and
-    so are repeated slug links beside the listing (``/<slug>/`` next to ``/news/``).
+    deeper than the listing's folder and carry headline-like text or numbered paths are kept,
+    and so are repeated slug links beside the listing (``/<slug>/`` next to ``/news/``). The
+    folder, not the URL, is the measure: ``/news/index.html`` and ``/news/p2.html`` list the
+    ``/news/n00001.html`` beside them.
+    A site that knows its article URLs passes ``accept``: the links outside page chrome it accepts.
     """
     base = _base_url(sel, page_url)
     links = _candidates(sel.xpath(_LINKS_OUTSIDE_CHROME), base, page_url)
     if not links:  # a page-wide wrapper carrying e.g. "has-sidebar" hid everything
         links = _candidates(sel.xpath(_LINKS_OUTSIDE_LANDMARKS), base, page_url)
+    if accept is not None:
+        return [url for url in links if accept(url)]
 
-    listing_depth = _depth(page_url)
+    listing_depth = _folder_depth(page_url)
     groups: dict[str, list[str]] = {}
     for url in links:
         groups.setdefault(_template(url), []).append(url)
@@ -237,6 +244,12 @@ def _depth(url: str) -> int:
     path = _PAGE_SEGMENT.sub("/", parts.path)
     query = [name for name, _ in parse_qsl(parts.query) if name.lower() not in _PAGING_PARAMS]
     return len([segment for segment in path.split("/") if segment]) + len(query)
+
+
+def _folder_depth(url: str) -> int:
+    """Depth of the folder a listing page sits in: ``/news/p2.html`` and ``/news/`` are both 1."""
+    last = _PAGE_SEGMENT.sub("/", urlsplit(url).path).rsplit("/", 1)[-1]
+    return _depth(url) - (1 if _PAGE_FILE.fullmatch(last) else 0)
 
 
 def _is_file(url: str) -> bool:

@@ -8,6 +8,7 @@ need stored state and are skipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from newswatch.cleaning import clean_item
 from newswatch.dates import parse_date
@@ -22,9 +23,9 @@ def _clean(item: dict, tz: str | None, languages: tuple[str, ...] | None) -> dic
     return clean_item(item)
 
 
-def _dates(item: dict, tz: str | None, languages: tuple[str, ...] | None) -> dict:
+def _dates(item: dict, tz: str | None, languages: tuple[str, ...] | None, day_first: bool | None = None) -> dict:
     raw = item.get("published_raw")
-    item["published"] = parse_date(raw, tz, languages) if raw else None
+    item["published"] = parse_date(raw, tz, languages, day_first) if raw else None
     return item
 
 
@@ -59,11 +60,17 @@ STATEFUL = frozenset(
 )
 
 
-def finish_item(raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None) -> dict:
-    """Clean, date, extract the event and fingerprint a raw item exactly as the crawl pipelines do."""
+def finish_item(
+    raw: dict, tz: str | None = None, languages: tuple[str, ...] | None = None, day_first: bool | None = None
+) -> dict:
+    """Clean, date, extract the event and fingerprint a raw item exactly as the crawl pipelines do.
+
+    ``day_first`` is the site's order for all-numeric dates (the spider's ``day_first``).
+    """
     item = dict(raw)
+    steps: dict[str, Step] = {**PURE_STEPS, "pipelines.dates.DatesPipeline": partial(_dates, day_first=day_first)}
     for path in sorted(ITEM_PIPELINES, key=ITEM_PIPELINES.__getitem__):
-        step = PURE_STEPS.get(path)
+        step = steps.get(path)
         if step is not None:
             item = step(item, tz, languages)
     return item

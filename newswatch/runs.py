@@ -56,8 +56,8 @@ def run_status(facts: CrawlFacts) -> str:
         or (facts.items_seen and 2 * facts.items_invalid > facts.items_seen)
     ):
         return FAILED
-    if facts.article_failed or facts.article_blocked:
-        return PARTIAL
+    if facts.article_failed or facts.article_blocked or facts.items_invalid:
+        return PARTIAL  # an item dropped as invalid (an empty or binary page) is a page not stored
     return OK
 
 

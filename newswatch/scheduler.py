@@ -5,12 +5,18 @@ APScheduler 3 with a persistent SQLAlchemy job store in the project's database: 
 instance per site, missed runs coalesced, and a thread pool capping simultaneous crawls. A crawl
 is a ``newswatch crawl`` subprocess: Twisted's reactor cannot restart, and a crashing crawl must
 not take the scheduler down. SIGTERM/SIGINT stop the scheduler and the running crawls, which
-record their runs as they close.
+record their runs as they close. Each crawl leads its own process group (stopping it reaches its
+event workers too) and asks for SIGTERM should the scheduler die (newswatch.lifetime), so a
+scheduler killed with -9 orphans no crawl. A restarted scheduler records as interrupted only the
+runs whose process is gone, crawls a site whose last run was interrupted again at once (staggered),
+and retries soon a crawl refused because the site was still being crawled.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -25,6 +31,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newswatch.config import Config
+from newswatch.crawling.ownruns import BUSY_EXIT
+from newswatch.lifetime import ENV as DIE_WITH_ENV
 from newswatch.schedule import JOB_PREFIX
 from newswatch.schedule import job_id as schedule_job_id
 from newswatch.triggers import trigger_for
@@ -35,6 +43,11 @@ DIGEST_JOB = "digest"
 DIGEST_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 #: Seconds a crawl gets to close cleanly (and record its run) after SIGTERM before it is killed.
 STOP_GRACE = 12
+#: A crawl refused because its site was still being crawled is tried again this much later.
+BUSY_RETRY = timedelta(seconds=30)
+RETRY_PREFIX = "retry:"
+#: Finish reasons of a run that was cut short (killed, stopped with its scheduler) rather than failing.
+CUT_SHORT = frozenset({"interrupted", "shutdown"})
 
 
 @dataclass
@@ -46,6 +59,7 @@ class _State:
     children: set = field(default_factory=set)
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    scheduler: BackgroundScheduler | None = None
 
 
 STATE = _State()
@@ -68,7 +82,13 @@ def crawl_job(name: str) -> None:
         if STATE.stopping.is_set():
             return
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, DIE_WITH_ENV: str(os.getpid())},
+            start_new_session=True,
         )
         STATE.children.add(proc)
     try:
@@ -78,8 +98,31 @@ def crawl_job(name: str) -> None:
             STATE.children.discard(proc)
     last = err.strip().splitlines()[-1:] if err and proc.returncode not in (0, 1) else []
     logger.info("crawl %s finished (exit %s)%s", name, proc.returncode, f": {last[0]}" if last else "")
-    if not STATE.stopping.is_set():
-        after_crawl(config, db, name)
+    if STATE.stopping.is_set():
+        return
+    if proc.returncode == BUSY_EXIT:
+        retry_soon(name)
+        return
+    after_crawl(config, db, name)
+
+
+def retry_soon(name: str) -> None:
+    """One extra crawl of the site BUSY_RETRY from now (its regular schedule is left as it is)."""
+    scheduler = STATE.scheduler
+    if scheduler is None:
+        return
+    try:
+        scheduler.add_job(
+            "newswatch.scheduler:crawl_job",
+            "date",
+            run_date=datetime.now(UTC) + BUSY_RETRY,
+            args=[name],
+            id=RETRY_PREFIX + name,
+            name=f"retry {name}",
+            replace_existing=True,
+        )
+    except Exception as exc:  # shutting down: the regular schedule will do
+        logger.warning("could not schedule a retry of %s: %s", name, exc)
 
 
 def after_crawl(config: Config, db: str | None, name: str) -> None:
@@ -124,19 +167,36 @@ def digest_job(period_seconds: float) -> None:
 
 
 def mark_interrupted(db: str | None) -> int:
-    """Runs left "running" by a scheduler that died are recorded as failed (interrupted)."""
+    """Runs left "running" by crawls whose process is gone are recorded as failed (interrupted).
+
+    A run whose crawl is still alive (it outlived an earlier scheduler for a moment) is left alone.
+    """
     from storage import open_store
 
-    now = datetime.now(UTC)
     with open_store(db) as store:
-        stale = [r for r in store.runs() if r.status == "running"]
-        for run in stale:
-            store.finish_run(run.id, finished_at=now, status="failed", finish_reason="interrupted", stats=run.stats)
-    return len(stale)
+        return len(store.reap_runs())
 
 
-def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
-    """A paused scheduler on the database's job store, with one job per enabled site."""
+def cut_short_sites(config: Config, db: str | None) -> set[str]:
+    """Configured sites whose newest run was cut short (killed, or stopped with its scheduler)."""
+    from storage import open_store
+
+    with open_store(db) as store:
+        latest = store.latest_runs()
+    out = set()
+    for name in config.sites:
+        run = latest.get(stored_site(config, name))
+        if run is not None and run.status == "failed" and run.finish_reason in CUT_SHORT:
+            out.add(name)
+    return out
+
+
+def build_scheduler(config: Config, db_url: str, catch_up: set[str] = frozenset()) -> BackgroundScheduler:
+    """A paused scheduler on the database's job store, with one job per enabled site.
+
+    Sites in ``catch_up`` (their last run was cut short) are crawled at once, staggered, rather
+    than at their stored next run time.
+    """
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=db_url)},
         executors={"default": ThreadPoolExecutor(config.scheduler.max_concurrent)},
@@ -156,7 +216,12 @@ def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
         previous = existing.get(job_id)
         first = now + config.scheduler.stagger * rank
         # Keep a future run time; a run missed while stopped is caught up, staggered.
-        if previous is not None and previous.next_run_time and previous.next_run_time > first:
+        if (
+            site.name not in catch_up
+            and previous is not None
+            and previous.next_run_time
+            and previous.next_run_time > first
+        ):
             first = previous.next_run_time
         scheduler.add_job(
             "newswatch.scheduler:crawl_job",
@@ -168,7 +233,7 @@ def build_scheduler(config: Config, db_url: str) -> BackgroundScheduler:
             next_run_time=first,
         )
     for job_id in existing:
-        if job_id.startswith(JOB_PREFIX) and job_id[len(JOB_PREFIX) :] not in {s.name for s in wanted}:
+        if job_id.startswith((JOB_PREFIX, RETRY_PREFIX)) and job_id.split(":", 1)[1] not in {s.name for s in wanted}:
             scheduler.remove_job(job_id)
     period = DIGEST_PERIODS.get(config.notify.digest)
     if period is not None:
@@ -190,14 +255,21 @@ def stop_children(grace: float = STOP_GRACE) -> None:
         STATE.stopping.set()
         children = list(STATE.children)
     for proc in children:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
     for proc in children:
         try:
             proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             logger.warning("crawl pid %s did not stop within %ss; killing it", proc.pid, grace)
-            proc.kill()
+            _signal_group(proc, signal.SIGKILL)
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal a crawl's process group (the crawl and its event workers)."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
 
 
 def run(config: Config, db_url: str, on_ready=None) -> int:
@@ -206,13 +278,16 @@ def run(config: Config, db_url: str, on_ready=None) -> int:
     STATE.stopping.clear()
     interrupted = mark_interrupted(db_url)
     if interrupted:
-        logger.warning("%d run(s) left running by an earlier scheduler recorded as interrupted", interrupted)
+        logger.warning("%d run(s) left running by crawls that are gone recorded as interrupted", interrupted)
+    catch_up = cut_short_sites(config, db_url)
+    if catch_up:
+        logger.info("crawling again now (last run cut short): %s", ", ".join(sorted(catch_up)))
     # The handler only records the signal: taking a lock in it (Event.set) could deadlock with
     # the main thread, which the signal interrupts wherever it is.
     received: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _frame: received.append(signum))
-    scheduler = build_scheduler(config, db_url)
+    scheduler = STATE.scheduler = build_scheduler(config, db_url, catch_up)
     scheduler.resume()
     if on_ready is not None:
         on_ready(scheduler)

@@ -1,5 +1,7 @@
 """Scrapy settings for newswatch; every custom setting is prefixed NEWSWATCH_."""
 
+from platformdirs import user_data_path
+
 from newswatch import __version__
 
 BOT_NAME = "newswatch"
@@ -17,15 +19,27 @@ NEWSWATCH_MAX_PAGES = 10
 NEWSWATCH_STORE_BATCH = 200
 #: Recheck stored items missing from a clean crawl's listing, to detect removals (404/410).
 NEWSWATCH_RECHECK_MISSING = True
-#: Revisit policy: articles published within this many days are rechecked for edits every run…
+#: Revisit policy: listings are fetched every run, and an article whose listing entry (title, date)
+#: differs from the stored copy is rechecked at once. Articles published within this many days are
+#: rechecked for edits every run…
 NEWSWATCH_REVISIT_RECENT_DAYS = 30
-#: …older ones once per this many hours (0: every article every run). Listings are always fetched.
+#: …older ones a slice per run, least recently checked first: each within this many runs…
+NEWSWATCH_REVISIT_WITHIN = 5
+#: …and at least once per this many hours, however rarely the site is crawled (0: every article every run).
 NEWSWATCH_REVISIT_OLDER_HOURS = 168
+#: Recheck every listed article in this crawl (`newswatch crawl --full`).
+NEWSWATCH_REVISIT_FULL = False
+#: A full recheck at most this many hours after the last one (0: none; a site's `full_every`).
+NEWSWATCH_REVISIT_FULL_EVERY_HOURS = 0
 #: Extract the event each article reports (off only to measure what extraction costs).
 NEWSWATCH_EVENTS = True
 #: Worker processes that extract events beside the crawl (0: in the crawl's own process). Unset: one per
 #: spare core, at most four.
 # NEWSWATCH_EVENT_WORKERS = 1
+#: Characters of an article's text given to event extraction (an event is reported in the lead).
+NEWSWATCH_EVENT_TEXT_MAX = 20_000
+#: Seconds between a crawl's renewals of its site's lease (see storage.locks).
+NEWSWATCH_LEASE_HEARTBEAT = 30
 #: The `newswatch worker` running this crawl (host:pid), recorded on its run; set by the worker.
 NEWSWATCH_WORKER = None
 #: Contact URL named in the User-Agent.
@@ -38,6 +52,10 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_TIMEOUT = 30
+# News pages are tens to hundreds of kB: a page past 8 MiB (or a compressed page that inflates past it,
+# a gzip bomb) is cancelled and counted as failed, which bounds what parsing and extraction are given.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -56,7 +74,9 @@ HTTPERROR_ALLOWED_CODES = [404, 410]
 
 # --- conditional requests: an unchanged page costs a 304 and no re-extraction ---------------
 HTTPCACHE_ENABLED = True
-HTTPCACHE_DIR = "httpcache"
+# In the user's data directory ($XDG_DATA_HOME/newswatch/httpcache, by default ~/.local/share/...), so a
+# crawl revalidates from any folder: Scrapy puts a relative cache dir only inside a project (scrapy.cfg).
+HTTPCACHE_DIR = str(user_data_path("newswatch") / "httpcache")
 HTTPCACHE_POLICY = "newswatch.crawling.httpcache.RevalidatePolicy"
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
 HTTPCACHE_DBM_MODULE = "newswatch.crawling.sqlitedbm"
@@ -70,6 +90,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "newswatch.crawling.monitor.MonitorExtension": 500,
+    # 304 Not Modified lowers the delay as a 200 does (a revalidating rerun is not held back).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "newswatch.crawling.throttle.RevalidatingAutoThrottle": 0,
 }
 
 ITEM_PIPELINES = {

@@ -49,5 +49,8 @@ def next_run(site: SiteConfig, now: datetime) -> datetime | None:
 
 def describe(site: SiteConfig) -> str:
     """The schedule in words: 'every 6h ±10m' or 'cron 0 */6 * * *'."""
-    text = f"cron {site.cron}" if site.cron is not None else f"every {format_duration(site.interval)}"
+    if site.cron is not None or site.interval is None:
+        text = f"cron {site.cron}"
+    else:
+        text = f"every {format_duration(site.interval)}"
     return f"{text} ±{format_duration(site.jitter)}" if site.jitter else text

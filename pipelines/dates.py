@@ -16,7 +16,8 @@ class DatesPipeline(CrawlerPipeline):
         raw = adapter.get("published_raw")
         spider = self.crawler.spider
         languages = tuple(filter(None, [adapter.get("language"), getattr(spider, "language", None)])) or None
-        adapter["published"] = parse_date(raw, getattr(spider, "timezone", None), languages) if raw else None
+        tz, day_first = getattr(spider, "timezone", None), getattr(spider, "day_first", None)
+        adapter["published"] = parse_date(raw, tz, languages, day_first) if raw else None
         what = "parsed" if adapter["published"] else ("unparsed" if raw else "missing")
         self.crawler.stats.inc_value(f"newswatch/dates/{what}")
         if what == "unparsed":

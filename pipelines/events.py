@@ -22,6 +22,7 @@ class EventsPipeline(CrawlerPipeline):
         if not crawler.settings.getbool("NEWSWATCH_EVENTS", True):
             raise NotConfigured("NEWSWATCH_EVENTS is off")
         super().__init__(crawler)
+        self.text_max = crawler.settings.getint("NEWSWATCH_EVENT_TEXT_MAX", 20_000)
         self.workers = workers_for(crawler.settings)
         if self.workers is not None:  # usually started already (run_crawls), else now
             self.workers.warm()
@@ -30,7 +31,7 @@ class EventsPipeline(CrawlerPipeline):
         adapter = ItemAdapter(item)
         args = (
             adapter.get("title") or "",
-            adapter.get("body") or "",
+            (adapter.get("body") or "")[: self.text_max],  # an event is told in the lead, not page 40
             adapter.get("published"),
             adapter.get("language"),
         )

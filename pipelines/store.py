@@ -37,7 +37,6 @@ class StorePipeline:
             return item
         adapter = ItemAdapter(item)
         outcome = session.outcomes.pop(adapter["id"])
-        session.counts[outcome.kind] += 1
         self.pending.append(
             ItemWrite(
                 item=dict(adapter),
@@ -59,8 +58,11 @@ class StorePipeline:
             session.store.save_items(session.run_id, batch)
         except Exception as exc:
             self.crawler.stats.inc_value("newswatch/store/errors")
-            logger.error("could not store %d items: %s", len(batch), exc)
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+            logger.error("could not store %d items: %s", len(batch), reason)
             return
+        for write in batch:  # the run counts what was stored, not what was extracted
+            session.counts[write.kind] += 1
         if not self.link:
             return
         try:

@@ -15,7 +15,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newswatch import CORE_EXTRACTOR_VERSION
 from newswatch.crawling import META
+from newswatch.fallback import fill_missing, version_suffix
 from newswatch.htmltext import block_texts, images
+from newswatch.listed import listed_entries
 from newswatch.text import decode_html, normalize_space
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,21 @@ logger = logging.getLogger(__name__)
 #: Answers that mean the site refuses newswatch, rather than failing.
 BLOCKED_STATUSES = frozenset({401, 403, 429})
 #: request.meta key carrying a request's role ("listing" or "article") and its listing position.
+
+
+def failure_reason(failure) -> str:
+    """A failed request's reason in a few words, never empty (a reset connection has no message)."""
+    message = " ".join(failure.getErrorMessage().split())
+    cause = failure.value.__cause__ or failure.value  # Scrapy wraps Twisted's ResponseFailed
+    reasons = getattr(cause, "reasons", None)  # ResponseFailed and friends carry the failures behind them
+    if reasons:
+        inner = [r.value for r in reasons if hasattr(r, "value")]
+        words = [" ".join(str(e).split()) or type(e).__name__ for e in inner]
+        message = "; ".join(dict.fromkeys(w for w in words if w)) or message
+    name = type(failure.value).__name__
+    if not message or message.startswith("[<twisted.python.failure.Failure"):
+        return name
+    return message if name in message else f"{name}: {message}"
 
 
 class NewsSpider(scrapy.Spider):
@@ -47,11 +64,21 @@ class NewsSpider(scrapy.Spider):
     language: str | None = "en"
     #: UTC offset of the site's publication times, e.g. "+08:00".
     timezone: str | None = None
+    #: The site's order of all-numeric dates: True day first ("03 06, 2024" is 3 June), False month
+    #: first, None not declared. Read by the dates step.
+    day_first: bool | None = None
+    #: Other host names serving the same site (e.g. without "www."), accepted by ``matches``.
+    aliases: tuple[str, ...] = ()
     #: Bump when this site's selectors change: stored items are re-baselined, not flagged.
     extractor_version: str = "1"
+    #: The site's order of numeric dates: True for day first ("03 06, 2024" is 3 June), None unknown.
+    day_first: bool | None = None
+    #: Whether a title, body or date the selectors miss comes from the generic extraction.
+    generic_fallback: bool = True
     #: What of this spider was verified against the live site (shown by `newswatch sites`).
     live_checked: str = "not checked against the live site"
-    #: Set by the crawl (the revisit policy): False for a listed article not to request this run.
+    #: Set by the crawl (the revisit policy): called with an article's URL, what the listing shows of it
+    #: and its listing position; False for a listed article not to request from its listing.
     article_filter = None
 
     def __init__(
@@ -85,9 +112,10 @@ class NewsSpider(scrapy.Spider):
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
-    def version_tag(cls) -> str:
-        """The item's extractor_version: this spider's selectors plus the shared cleaning code."""
-        return f"{cls.name}-{cls.extractor_version}.core-{CORE_EXTRACTOR_VERSION}"
+    def version_tag(cls, fallback: list[str] | tuple[str, ...] = ()) -> str:
+        """The item's extractor_version: this spider's selectors plus the shared cleaning code, and the
+        fields that came from the generic extraction (a redesign re-baselines items, never flags them)."""
+        return f"{cls.name}-{cls.extractor_version}.core-{CORE_EXTRACTOR_VERSION}{version_suffix(list(fallback))}"
 
     # --- crawling ---------------------------------------------------------------------------
 
@@ -147,8 +175,9 @@ class NewsSpider(scrapy.Spider):
             logger.error("listing %s has no article links: layout changed or page empty", response.url)
             return
         wanted = self.article_filter
+        shown = listed_entries(self.selector(response), response.url, links) if wanted is not None else {}
         for url in links:
-            if wanted is None or wanted(url):
+            if wanted is None or wanted(url, shown.get(url), info["listing"], info["page"]):
                 yield self.article_request(url, info["listing"], info["page"])
         nxt = self.next_page(response, info["listing"], info["page"])
         if nxt and nxt != response.url:
@@ -166,11 +195,16 @@ class NewsSpider(scrapy.Spider):
             return  # 304 Not Modified: stored copy is current; the monitor records it as seen
         if not self._is_html(response, "article"):
             return
-        item = self.extract_response(response)
+        item, fallback = self.extract_fields(response)
+        if self.generic_fallback:
+            stats = self.crawler.stats
+            stats.inc_value("newswatch/selectors/pages")
+            for name in fallback:
+                stats.inc_value(f"newswatch/fallback/{name}")
         item.update(
             site=self.name,
             url=response.url,
-            extractor_version=self.version_tag(),
+            extractor_version=self.version_tag(fallback),
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         if not item.get("language"):
@@ -185,12 +219,12 @@ class NewsSpider(scrapy.Spider):
         role = request.meta.get(META, {}).get("role", "other")
         if failure.check(HttpError):  # an IgnoreRequest too, so tested first
             kind = "blocked" if failure.value.response.status in BLOCKED_STATUSES else "failed"
-        elif failure.check(IgnoreRequest):  # robots.txt forbids it
+        elif failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             kind = "blocked"
-        else:
+        else:  # network errors; also a redirect loop or a page past DOWNLOAD_MAXSIZE (IgnoreRequest)
             kind = "failed"
         self.crawler.stats.inc_value(f"newswatch/{role}/{kind}")
-        logger.error("%s %s %s: %s", role, request.url, kind, failure.getErrorMessage())
+        logger.error("%s %s %s: %s", role, request.url, kind, failure_reason(failure))
 
     def _is_html(self, response, role: str) -> bool:
         """An HTML page by its declared Content-Type (Scrapy may go by the URL's .html instead)."""
@@ -203,28 +237,48 @@ class NewsSpider(scrapy.Spider):
         return False
 
     @staticmethod
-    def selector(response: TextResponse) -> parsel.Selector:
-        """The page's selector, re-decoded when the declared encoding does not fit the bytes."""
+    def selector(response: TextResponse, language: str | None = None) -> parsel.Selector:
+        """The page's selector, re-decoded when the declared encoding does not fit the bytes.
+
+        Scrapy trusts the HTTP header, then the page's <meta>, and replaces what does not decode;
+        bytes that fit neither are tried in the legacy encodings (GB18030 first for ``language`` zh).
+        """
         try:
             response.body.decode(response.encoding)
             return response.selector
         except (UnicodeDecodeError, LookupError):
-            text, encoding = decode_html(response.body, None)
-            logger.warning(
-                "%s declares %s but is %s; decoded as %s", response.url, response.encoding, encoding, encoding
-            )
+            text, encoding = decode_html(response.body, None, language)
+            logger.warning("%s declares %s but is %s; decoded as such", response.url, response.encoding, encoding)
             return parsel.Selector(text=text, base_url=response.url)
 
     # --- extraction ---------------------------------------------------------------------------
 
     def extract_response(self, response) -> dict:
         """Raw item fields of a downloaded article page."""
-        return self.extract_page(self.selector(response), response.url)
+        return self.extract_fields(response)[0]
+
+    def extract_fields(self, response) -> tuple[dict, list[str]]:
+        """Raw item fields of a downloaded page, and the fields that came from the generic extraction."""
+        sel = self.selector(response, self.language)
+        html = response.text if sel is response.selector else sel.get
+        return self._with_fallback(sel, html, response.url)
 
     @classmethod
     def extract_html(cls, html: str, url: str) -> dict:
         """Raw item fields of a saved article page's HTML text."""
-        return cls.extract_page(parsel.Selector(text=html, base_url=url), url)
+        return cls.extract_html_fields(html, url)[0]
+
+    @classmethod
+    def extract_html_fields(cls, html: str, url: str) -> tuple[dict, list[str]]:
+        """Raw item fields of a saved page's HTML, and the fields that came from the generic extraction."""
+        return cls._with_fallback(parsel.Selector(text=html, base_url=url), html, url)
+
+    @classmethod
+    def _with_fallback(cls, sel: parsel.Selector, html, url: str) -> tuple[dict, list[str]]:
+        raw = cls.extract_page(sel, url)
+        if not cls.generic_fallback:
+            return raw, []
+        return raw, fill_missing(raw, html, url, cls.timezone, cls.day_first)
 
     # Declarations read by the default extract_page (a site whose page differs overrides it).
     #: The article's container; fields are looked up inside it (one scan of the page).
@@ -265,8 +319,8 @@ class NewsSpider(scrapy.Spider):
     def matches(cls, url: str) -> bool:
         """True when ``url`` is an article of this site (used to pick a site for saved pages)."""
         parts = urlsplit(url)
-        host = urlsplit(cls.base_url).hostname
-        return parts.hostname == host and re.search(cls.article_path, parts.path) is not None
+        hosts = {urlsplit(cls.base_url).hostname, *cls.aliases}
+        return parts.hostname in hosts and re.search(cls.article_path, parts.path) is not None
 
     # helpers for subclasses
     @staticmethod

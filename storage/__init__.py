@@ -34,12 +34,13 @@ def resolve_url(url: str | None = None) -> str:
     return os.environ.get(ENV_VAR) or DEFAULT_URL
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, pool_size: int | None = None) -> Store:
     """Open the database at ``url`` (a SQLAlchemy URL or a SQLite file path), migrated to head.
 
-    Raises :class:`StoreError` with a one-line message if it cannot be opened.
+    ``pool_size``: connections kept open for reuse (a server sizes it to its threads). Raises
+    :class:`StoreError` with a one-line message if it cannot be opened.
     """
-    store = Store(resolve_url(url))
+    store = Store(resolve_url(url), pool_size=pool_size)
     try:
         store.upgrade()
     except BaseException:

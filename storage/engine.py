@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -75,10 +76,8 @@ def describe_error(exc: BaseException, password: str | None = None) -> str:
 def open_error(url: str | URL, exc: BaseException) -> StoreError:
     """A StoreError saying which database could not be opened and why."""
     password = None
-    try:
+    with contextlib.suppress(Exception):
         password = (url if isinstance(url, URL) else make_url(url)).password
-    except Exception:
-        pass
     return StoreError(f"cannot open database {mask_url(url)}: {describe_error(exc, password)}; {HINT}")
 
 
@@ -125,8 +124,11 @@ def _install_sqlite_hooks(engine: sa.Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_engine(url: str) -> sa.Engine:
-    """Create an engine for a SQLite or PostgreSQL URL, raising StoreError on a bad one."""
+def create_engine(url: str, pool_size: int | None = None) -> sa.Engine:
+    """Create an engine for a SQLite or PostgreSQL URL, raising StoreError on a bad one.
+
+    ``pool_size`` (default SQLAlchemy's 5): connections kept open; as many more may open when busy.
+    """
     text = normalise_url(url)
     try:
         parsed = make_url(text)
@@ -138,6 +140,9 @@ def create_engine(url: str) -> sa.Engine:
             f"cannot open database {mask_url(parsed)}: unsupported database type {backend!r} ({EXPECTED}); {HINT}"
         )
     kwargs: dict[str, Any] = {"json_serializer": json_dumps}
+    database = parsed.database or ""
+    if pool_size is not None and (backend != "sqlite" or (database and database != ":memory:")):
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size)
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):

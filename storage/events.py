@@ -93,14 +93,14 @@ class EventsMixin(StoreBase):
             if inserts:
                 conn.execute(sa.insert(t.events), list(inserts.values()))
             if refills:
-                columns = {name: sa.bindparam(name) for name in event_columns({})}
+                columns: dict[str, Any] = {name: sa.bindparam(name) for name in event_columns({})}
                 conn.execute(
                     sa.update(t.events).where(e.id == sa.bindparam("b_id")).values(updated_at=at, **columns),
                     list(refills.values()),
                 )
             touched -= set(refills)
-            for chunk in chunks(sorted(touched)):
-                conn.execute(sa.update(t.events).where(e.id.in_(chunk)).values(updated_at=at))
+            for ids in chunks(sorted(touched)):
+                conn.execute(sa.update(t.events).where(e.id.in_(ids)).values(updated_at=at))
             sources = [
                 {
                     "item_id": link.item_id,

@@ -42,6 +42,9 @@ class KnownItem:
     page: int | None
     last_seen_at: datetime
     published: str | None = None
+    title: str | None = None
+    #: When the page was last fetched or answered 304 (last_seen_at for items stored before this was kept).
+    last_checked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class StoredItem:
     last_seen_at: datetime
     version: int
     data: dict[str, Any]
+    #: When the page was last fetched or answered 304: how fresh "unchanged" is.
+    last_checked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,10 @@ class RunRecord:
     reappeared: int
     errors: int
     stats: dict[str, Any]
+    #: The process that made the run (None for runs recorded before they were kept).
+    pid: int | None = None
+    host: str | None = None
+    proc_started: float | None = None
     #: The `newswatch worker` that ran it (host:pid); None for a crawl run by hand or by `newswatch run`.
     worker: str | None = None
 
@@ -249,7 +258,8 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of search hits, best first, and how many items match in all."""
+    """One page of search hits, best first, and how many items match in all (``capped``: at least that many)."""
 
     hits: list[SearchHit]
     total: int
+    capped: bool = False

@@ -24,6 +24,8 @@ from .writes import utc, utc_or_none
 
 #: Values of the ``review`` filter of :meth:`ReviewsMixin.change_page`, besides None (all).
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
+#: Ids outside the id columns' range (INTEGER: 32 bits on PostgreSQL) name no row; binding them would fail.
+ID_RANGE = range(-(2**31), 2**31)
 
 
 class ReviewsMixin(StoreBase):
@@ -35,6 +37,8 @@ class ReviewsMixin(StoreBase):
         """Record (or replace) an analyst's review of a change; KeyError when there is no such change."""
         if status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
+        if change_id not in ID_RANGE:
+            raise KeyError(f"no change with id {change_id}")
         values = {"status": status, "note": (note or "").replace("\x00", "").strip() or None, "reviewed_at": utc(at)}
         stmt = self._insert(t.change_reviews).values(change_id=change_id, **values)
         stmt = stmt.on_conflict_do_update(index_elements=[t.change_reviews.c.change_id], set_=values)
@@ -42,10 +46,12 @@ class ReviewsMixin(StoreBase):
             if conn.execute(sa.select(t.changes.c.id).where(t.changes.c.id == change_id)).first() is None:
                 raise KeyError(f"no change with id {change_id}")
             conn.execute(stmt)
-        return ChangeReview(change_id=change_id, **values)
+        return ChangeReview(change_id=change_id, status=status, note=note, reviewed_at=at)
 
     def unreview_change(self, change_id: int) -> None:
         """Forget a change's review (a no-op when it has none)."""
+        if change_id not in ID_RANGE:
+            return
         with self._writer.begin() as conn:
             conn.execute(sa.delete(t.change_reviews).where(t.change_reviews.c.change_id == change_id))
 
@@ -107,33 +113,63 @@ class ReviewsMixin(StoreBase):
         limit: int = 50,
         offset: int = 0,
         item_id: str | None = None,
+        after: int | None = None,
+        before: int | None = None,
     ) -> ChangePage:
-        """One page of the change log with reviews, newest first, filtered and counted in the database.
+        """A page of the feed, newest first: the ``limit`` changes after ``offset``, or (keyset) just
+        older than change ``after`` / just newer than change ``before`` (``offset`` is then ignored).
 
-        ``review`` is None (all), "unreviewed", "reviewed" or "false_positive"; ``until`` is exclusive;
-        ``item_id`` keeps one item's changes.
+        Pages are chosen on the changes table alone and only the page's rows are joined; a page
+        nearer the oldest end is counted from there, so the last page costs what the first does.
         """
         ch = t.changes.c
+        limit, offset = max(limit, 0), max(offset, 0)
         where = self._feed_filters(site, kinds, since, until, review, item_id)
-        rows_query = (
-            self._feed_query()
-            .where(*where)
-            .order_by(ch.detected_at.desc(), ch.id.desc())
-            .limit(max(limit, 0))
-            .offset(max(offset, 0))
-        )
-        count_query = (
-            sa.select(sa.func.count())
-            .select_from(t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id))
-            .where(*where)
-        )
+        source = t.changes.outerjoin(t.change_reviews, t.change_reviews.c.change_id == ch.id) if review else t.changes
+        keys = sa.select(ch.id).select_from(source).where(*where)
+        newest_first, oldest_first = (ch.detected_at.desc(), ch.id.desc()), (ch.detected_at.asc(), ch.id.asc())
         with self.engine.connect() as conn:
-            rows = conn.execute(rows_query).mappings().all()
-            total = int(conn.execute(count_query).scalar() or 0)
-        return ChangePage(rows=[self._reviewed(r) for r in rows], total=total)
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0)
+            anchor_id = after if after is not None else before
+            anchor = None
+            if anchor_id is not None and anchor_id in ID_RANGE:
+                anchor = conn.execute(sa.select(ch.detected_at).where(ch.id == anchor_id)).scalar()
+            reverse = False
+            if anchor is not None and after is not None:
+                keys = keys.where(ch.detected_at <= anchor, sa.tuple_(ch.detected_at, ch.id) < sa.tuple_(anchor, after))
+                keys = keys.order_by(*newest_first).limit(limit)
+            elif anchor is not None:
+                keys = keys.where(
+                    ch.detected_at >= anchor, sa.tuple_(ch.detected_at, ch.id) > sa.tuple_(anchor, before)
+                )
+                keys, reverse = keys.order_by(*oldest_first).limit(limit), True
+            elif offset * 2 > total:  # nearer the oldest end: count from there
+                take = min(limit, total - offset)
+                keys = keys.order_by(*oldest_first).limit(max(take, 0)).offset(max(total - offset - limit, 0))
+                reverse = True
+            else:
+                keys = keys.order_by(*newest_first).limit(limit).offset(offset)
+            ids = [row[0] for row in conn.execute(keys)] if limit else []
+            if reverse:
+                ids.reverse()
+            rows = conn.execute(self._feed_query().where(ch.id.in_(ids))).mappings().all() if ids else []
+        by_id = {r["id"]: self._reviewed(r) for r in rows}
+        return ChangePage(rows=[by_id[i] for i in ids if i in by_id], total=total)
+
+    def feed_stamp(self, site: str | None = None) -> tuple[int, int]:
+        """(newest change id, number of changes), of one site or all: what a feed's content depends on."""
+        ch = t.changes.c
+        query = sa.select(sa.func.max(ch.id), sa.func.count())
+        if site:
+            query = query.where(ch.site == site)
+        with self.engine.connect() as conn:
+            newest, count = conn.execute(query).one()
+        return int(newest or 0), int(count or 0)
 
     def get_change(self, change_id: int) -> ReviewedChange | None:
         """One change with its review, or None."""
+        if change_id not in ID_RANGE:
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(self._feed_query().where(t.changes.c.id == change_id)).mappings().first()
         return None if row is None else self._reviewed(row)
@@ -166,10 +202,10 @@ class ReviewsMixin(StoreBase):
         """Changes per site, UTC day and kind since ``since``, ordered by site and day."""
         ch = t.changes.c
         if self.dialect == "postgresql":
-            day = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
+            day_text = sa.func.to_char(sa.func.timezone("UTC", ch.detected_at), "YYYY-MM-DD")
         else:  # SQLite keeps naive UTC text: 'YYYY-MM-DD HH:MM:SS…'
-            day = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
-        day = day.label("day")
+            day_text = sa.func.substr(sa.cast(ch.detected_at, sa.Text), 1, 10)
+        day = day_text.label("day")
         query = (
             sa.select(ch.site, day, ch.kind, sa.func.count().label("n"))
             .where(ch.detected_at >= utc(since))

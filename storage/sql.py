@@ -16,6 +16,8 @@ from . import tables as t
 from .base import StoreError
 from .engine import HINT, create_engine, mask_url, open_error
 from .events import EventsMixin
+from .holder import Holder
+from .locks import LocksMixin
 from .records import (
     ITEM_REMOVED,
     ChangeRecord,
@@ -33,9 +35,11 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0004_cluster"
+HEAD_REVISION = "0007_cluster"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
+#: The run stat a crawl that rechecked every listed article sets to 1.
+FULL_STAT = "newswatch/revisit/full"
 
 _ITEM_COLUMNS = (
     t.items.c.id,
@@ -51,6 +55,7 @@ _ITEM_COLUMNS = (
     t.items.c.last_seen_at,
     t.items.c.version,
     t.items.c.data,
+    t.items.c.last_checked_at,
 )
 
 
@@ -63,11 +68,11 @@ def alembic_config():
     return config
 
 
-class Store(EventsMixin, ReviewsMixin, SearchMixin):
+class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
     """Persistent state of newswatch (sites, runs, items, versions, changes, events) in SQLite or PostgreSQL."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
+    def __init__(self, url: str, pool_size: int | None = None) -> None:
+        self.engine = create_engine(url, pool_size=pool_size)
         self.url = mask_url(self.engine.url)
         self.dialect = self.engine.dialect.name
         # Writers take SQLite's write lock up front; harmless elsewhere.
@@ -87,7 +92,7 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if "no such table" in str(exc):  # SQLite: no table yet
                 return False
             raise open_error(self.engine.url, exc) from exc
-        except sa.exc.InterfaceError as exc:
+        except (sa.exc.InterfaceError, sa.exc.DatabaseError) as exc:  # e.g. a file that is not a database
             raise open_error(self.engine.url, exc) from exc
 
     def upgrade(self) -> None:
@@ -157,14 +162,24 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
 
     # -- runs ------------------------------------------------------------
 
-    def begin_run(self, site: str, started_at: datetime, worker: str | None = None) -> int:
-        """Record a crawl run with status "running" (and the cluster worker running it) and return its id."""
+    def begin_run(
+        self, site: str, started_at: datetime, holder: Holder | None = None, worker: str | None = None
+    ) -> int:
+        """Record a crawl run with status "running" and return its id.
+
+        ``holder`` is the crawl's process; ``worker`` the `newswatch worker` that started it, if any.
+        """
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
+        owner = {}
+        if holder is not None:
+            owner = {"pid": holder.pid, "host": holder.host, "proc_started": holder.proc_started}
         stmt = sa.insert(t.runs).values(
-            site=site, started_at=utc(started_at), status="running", stats={}, worker=worker, **counters
+            site=site, started_at=utc(started_at), status="running", stats={}, worker=worker, **counters, **owner
         )
         with self._writer.begin() as conn:
-            return int(conn.execute(stmt).inserted_primary_key[0])
+            key = conn.execute(stmt).inserted_primary_key
+            assert key is not None
+            return int(key[0])
 
     def finish_run(
         self,
@@ -204,11 +219,18 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if conn.execute(stmt).rowcount == 0:
                 raise KeyError(f"no run with id {run_id}")
 
-    def runs(self, site: str | None = None, limit: int | None = None) -> list[RunRecord]:
-        """Runs, newest first, optionally of one site only."""
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """The run with this id, or None."""
+        runs = self.runs(run_id=run_id)
+        return runs[0] if runs else None
+
+    def runs(self, site: str | None = None, limit: int | None = None, run_id: int | None = None) -> list[RunRecord]:
+        """Runs, newest first, optionally of one site or one id only."""
         query = sa.select(t.runs).order_by(t.runs.c.started_at.desc(), t.runs.c.id.desc())
         if site is not None:
             query = query.where(t.runs.c.site == site)
+        if run_id is not None:
+            query = query.where(t.runs.c.id == run_id)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -230,6 +252,9 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
                 errors=r["errors"],
                 stats=dict(r["stats"] or {}),
                 worker=r["worker"],
+                pid=r["pid"],
+                host=r["host"],
+                proc_started=r["proc_started"],
             )
             for r in rows
         ]
@@ -249,6 +274,8 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             c.page,
             c.last_seen_at,
             c.published,
+            c.title,
+            c.last_checked_at,
         ).where(c.site == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
@@ -263,6 +290,8 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
                 page=row[6],
                 last_seen_at=utc(row[7]),
                 published=row[8],
+                title=row[9],
+                last_checked_at=utc(row[10] or row[7]),
             )
             for row in rows
         }
@@ -304,6 +333,7 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             last_seen_at=utc(r["last_seen_at"]),
             version=r["version"],
             data=dict(r["data"] or {}),
+            last_checked_at=utc_or_none(r["last_checked_at"]),
         )
 
     def versions(self, item_id: str) -> list[VersionRecord]:
@@ -395,6 +425,10 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             return
         ids = list(dict.fromkeys(str(w.item["id"]) for w in writes))
         with self._writer.begin() as conn:
+            # Writers of one site take turns (SQLite: BEGIN IMMEDIATE), so the state read here is
+            # the one the plan is written over; inserts still give way to a row already there.
+            for site in sorted({str(w.item.get("site")) for w in writes}):
+                self._serialise_site(conn, site)
             state = self._item_state(conn, ids)
             plan = plan_writes(run_id, writes, state)
             if plan.upserts:
@@ -402,9 +436,9 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
             if plan.touches:
                 conn.execute(self._item_touch(), plan.touches)
             if plan.versions:
-                conn.execute(sa.insert(t.item_versions), plan.versions)
+                conn.execute(self._insert(t.item_versions).on_conflict_do_nothing(), plan.versions)
             if plan.changes:
-                conn.execute(sa.insert(t.changes), plan.changes)
+                conn.execute(self._insert(t.changes).on_conflict_do_nothing(), plan.changes)
 
     def _item_state(self, conn: sa.Connection, ids: Sequence[str]) -> dict[str, tuple[int, str]]:
         """Current (version, content_hash) of the given items that exist."""
@@ -450,6 +484,26 @@ class Store(EventsMixin, ReviewsMixin, SearchMixin):
         with self._writer.begin() as conn:
             for chunk in chunks(list(dict.fromkeys(ids))):
                 conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_seen_at=utc(at), last_run_id=run_id))
+
+    def mark_checked(self, ids: list[str], at: datetime) -> None:
+        """Record that the items' pages were checked at ``at`` (fetched, or answered 304)."""
+        if not ids:
+            return
+        c = t.items.c
+        with self._writer.begin() as conn:
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                conn.execute(sa.update(t.items).where(c.id.in_(chunk)).values(last_checked_at=utc(at)))
+
+    def last_full_recheck(self, site: str) -> datetime | None:
+        """Start of the site's latest ok or partial run that rechecked every listed article, if any."""
+        r = t.runs.c
+        query = (
+            sa.select(sa.func.max(r.started_at))
+            .where(r.site == site, r.status.in_(("ok", "partial")))
+            .where(r.stats[FULL_STAT].as_integer() == 1)
+        )
+        with self.engine.connect() as conn:
+            return utc_or_none(conn.execute(query).scalar())
 
     def mark_removed(self, run_id: int | None, ids: list[str], at: datetime) -> None:
         """Flag active items as removed and log a "removed" change for each."""

@@ -52,8 +52,25 @@ runs = sa.Table(
     sa.Column("reappeared", sa.Integer, nullable=False),
     sa.Column("errors", sa.Integer, nullable=False),
     sa.Column("stats", json_type(), nullable=False),
+    # The process that made the run, so a run whose process is gone is seen as interrupted.
+    sa.Column("pid", sa.Integer, nullable=True),
+    sa.Column("host", sa.Text, nullable=True),
+    sa.Column("proc_started", sa.Float, nullable=True),
     sa.Column("worker", sa.Text, nullable=True),
     sa.Index("ix_runs_site_started_at", "site", "started_at"),
+)
+
+#: One lease per site being crawled (see storage.locks): who holds it and when it last said so.
+site_locks = sa.Table(
+    "site_locks",
+    metadata,
+    sa.Column("site", sa.Text, primary_key=True),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("proc_started", sa.Float, nullable=True),
+    sa.Column("acquired_at", timestamp(), nullable=False),
+    sa.Column("heartbeat_at", timestamp(), nullable=False),
 )
 
 #: When each site is next due, for the dispatch of `newswatch worker` (several machines).
@@ -95,6 +112,8 @@ items = sa.Table(
     sa.Column("page", sa.Integer, nullable=True),
     sa.Column("first_seen_at", timestamp(), nullable=False),
     sa.Column("last_seen_at", timestamp(), nullable=False),
+    #: When the item's page was last fetched or answered 304 (the rolling recheck's order).
+    sa.Column("last_checked_at", timestamp(), nullable=True),
     sa.Column(
         "last_run_id",
         sa.Integer,
@@ -105,6 +124,7 @@ items = sa.Table(
     sa.Index("ix_items_site", "site"),
     sa.Index("ix_items_url", "url"),
     sa.Index("ix_items_canonical_url", "canonical_url"),
+    sa.Index("ix_items_first_seen_at", "first_seen_at"),
 )
 
 item_versions = sa.Table(
@@ -158,6 +178,15 @@ changes = sa.Table(
     sa.Index("ix_changes_detected_at", "detected_at"),
     sa.Index("ix_changes_run_id", "run_id"),
     sa.Index("ix_changes_item_id", "item_id"),
+    # A version is flagged new/updated once, however many crawls store it.
+    sa.Index(
+        "ix_changes_item_id_version_flagged",
+        "item_id",
+        "version",
+        unique=True,
+        sqlite_where=sa.text("kind IN ('new', 'updated')"),
+        postgresql_where=sa.text("kind IN ('new', 'updated')"),
+    ),
 )
 
 events = sa.Table(
@@ -218,9 +247,10 @@ change_reviews = sa.Table(
     sa.Index("ix_change_reviews_status", "status"),
 )
 
-#: Full-text search objects made by raw DDL in migration 0003 (SQLite FTS5 table with its shadow
-#: tables and triggers; PostgreSQL expression index): not modelled here, so kept out of comparisons.
-SEARCH_OBJECTS = ("items_fts", "ix_items_search")
+#: Full-text search objects made by raw DDL in migrations 0003 and 0004 (SQLite FTS5 table with its
+#: shadow tables and triggers; PostgreSQL's generated tsvector column ``search_vector`` and its GIN
+#: index): not modelled here, so kept out of comparisons.
+SEARCH_OBJECTS = ("items_fts", "ix_items_search", "search_vector")
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from .records import ITEM_ACTIVE, ItemWrite
 
 LOGGED_KINDS = frozenset({"new", "updated", "reappeared"})
+#: Kinds that flag a new version: logged only by the write that stores that version.
+VERSIONED_KINDS = frozenset({"new", "updated"})
 REQUIRED_KEYS = ("id", "site", "url", "content_hash", "extractor_version")
 T = TypeVar("T")
 IN_CHUNK = 500  # ids per IN (...) list; stays below SQLite's variable limit
@@ -128,7 +130,8 @@ def plan_writes(
         item = scrub(dict(write.item))
         content_hash = str(item["content_hash"])
         version, stored_hash = current.get(item_id, (0, None))
-        if version == 0 or stored_hash != content_hash:
+        created = version == 0 or stored_hash != content_hash
+        if created:
             version += 1
             current[item_id] = (version, content_hash)
             plan.versions.append(
@@ -165,7 +168,8 @@ def plan_writes(
             "data": item,
         }
 
-        if write.kind in LOGGED_KINDS:
+        # A version already stored (by another crawl of the same content) is not flagged again.
+        if write.kind in LOGGED_KINDS and (created or write.kind not in VERSIONED_KINDS):
             plan.changes.append(
                 {
                     "run_id": run_id,

@@ -125,4 +125,4 @@ def test_gbk_page_declared_utf8_is_stored_as_proper_text(crawler, site_server):
         assert item.title.startswith("ANSO举办") and "\ufffd" not in item.data["body"]
         assert item.data["language"] == "zh" and item.published.startswith("2024-05-27")
         run = store.runs(site="anso", limit=1)[0]
-        assert run.status == "ok" and run.new == 9
+        assert run.status == "ok" and run.new == 11

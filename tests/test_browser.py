@@ -223,6 +223,59 @@ def test_sites_page(page, base_url):
     page.screenshot(path=str(SCREENSHOTS / "sites.png"), full_page=True)
 
 
+def test_api_docs_render_without_leaving_the_server(page, base_url):
+    """Swagger UI comes from the server itself: with every other host unreachable it still renders."""
+    elsewhere = []
+
+    def block(route):
+        elsewhere.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^(?!" + re.escape(base_url) + r").*"), block)
+    page.goto(base_url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/changes" in p for p in paths) and any("/api/search" in p for p in paths)
+    assert elsewhere == []
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory):
+    """A dashboard over a store of 72 changes (two pages), served like base_url."""
+    import uvicorn
+
+    from newswatch.web import create_app
+    from tests.test_web import fill
+
+    db = f"sqlite:///{tmp_path_factory.mktemp('paged') / 'nw.db'}"
+    fill(db)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(db), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+def test_next_page_link_walks_the_feed(page, paged_url):
+    page.goto(paged_url + "/changes")
+    first = rows(page).first.get_attribute("id")
+    assert rows(page).count() == 50
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r".*after=\d+.*"))
+    assert rows(page).count() == 22 and rows(page).first.get_attribute("id") != first
+    page.click("a[rel=prev]")
+    page.wait_for_url(re.compile(r".*before=\d+.*"))
+    assert rows(page).first.get_attribute("id") == first
+
+
 def _open_safely(page, url: str) -> str:
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -364,7 +364,7 @@ def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no
 def test_a_run_records_the_worker_that_ran_it(store):
     started = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     by_hand = store.begin_run("alpha", started)
-    by_worker = store.begin_run("alpha", started + timedelta(minutes=1), "host-a:4242")
+    by_worker = store.begin_run("alpha", started + timedelta(minutes=1), worker="host-a:4242")
     assert {r.id: r.worker for r in store.runs(site="alpha")} == {by_hand: None, by_worker: "host-a:4242"}
     assert store.latest_runs()["alpha"].worker == "host-a:4242"
 

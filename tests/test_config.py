@@ -129,6 +129,10 @@ BAD_CONFIGS = [
     (SITE + 'jitter = "6h"\n', "sites.cae.jitter", "6h is not shorter than the interval 6h"),
     (SITE + 'jitter = "lots"\n', "sites.cae.jitter", "is not a duration"),
     (SITE + 'enabled = "yes"\n', "sites.cae.enabled", "expected true or false, got a string"),
+    (SITE + 'full_every = "weekly"\n', "sites.cae.full_every", '"weekly" is not a duration; write e.g. 30s'),
+    (SITE + 'full_every = "0s"\n', "sites.cae.full_every", "must be longer than 0s"),
+    (SITE + "full_every = 7\n", "sites.cae.full_every", "expected a duration string, got an integer"),
+    (SITE + 'full_every = "1h"\n', "sites.cae.full_every", "1h is shorter than the interval 6h"),
     (SITE + 'settings = "NEWSWATCH_MAX_PAGES=5"\n', "sites.cae.settings", "expected a table"),
     (SITE + "settings = { max_pages = 5 }\n", "sites.cae.settings.max_pages", "upper-case Scrapy or NEWSWATCH_"),
     (SITE + 'settings = { NEWSWATCH_DB = "x.db" }\n', "sites.cae.settings.NEWSWATCH_DB", "use [storage] url"),
@@ -278,6 +282,17 @@ def test_crawl_args(tmp_path):
         name="blog", url="https://example.org/blog/", interval=timedelta(days=1), settings={"NEWSWATCH_MAX_PAGES": "2"}
     )
     assert site.crawl_args() == ["--url", "https://example.org/blog/", "--name", "blog", "-s", "NEWSWATCH_MAX_PAGES=2"]
+
+
+def test_full_every_becomes_the_crawls_full_recheck_period(tmp_path):
+    config = load(tmp_path, SITE + 'full_every = "7d"\n')
+    site = config.sites["cae"]
+    assert site.full_every == timedelta(days=7)
+    assert site.crawl_args() == ["cae", "-s", "NEWSWATCH_REVISIT_FULL_EVERY_HOURS=168"]
+    assert load(tmp_path, SITE).sites["cae"].full_every is None
+    assert "NEWSWATCH_REVISIT_FULL_EVERY_HOURS" not in " ".join(load(tmp_path, SITE).sites["cae"].crawl_args())
+    cron = load(tmp_path, '[sites.cae]\nspider = "cae"\ncron = "0 6 * * *"\nfull_every = "1d12h"\n')
+    assert cron.sites["cae"].crawl_args() == ["cae", "-s", "NEWSWATCH_REVISIT_FULL_EVERY_HOURS=36"]
 
 
 @pytest.mark.parametrize(

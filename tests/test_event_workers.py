@@ -184,7 +184,7 @@ def test_crawls_with_and_without_workers_store_the_same_events(crawler, site_ser
     alone = json.loads(inline.run("events", "--format", "json", check=True).stdout)
     strip = lambda events: sorted(
         json.dumps(
-            {k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},  # noqa: E731
+            {k: v for k, v in e.items() if k not in ("first_seen_at", "updated_at")},
             sort_keys=True,
             default=str,
         )

@@ -162,7 +162,7 @@ ARTICLES = {
         "expected": {
             "canonical_url": None,
             "title": "Workshop on open research data held in Vilnius",
-            "published_raw": "2023-06-25",
+            "published_raw": "Jun 25, 2023",
             "source": None,
             "section": [],
             "language": "en",
@@ -182,7 +182,7 @@ ARTICLES = {
             "canonical_url": None,
             "title": "Caspian Academy of Sciences :: News :: Agreement signed with the Academy of "
             "Sciences of the Steppe Republic",
-            "published_raw": "2022-09-12",
+            "published_raw": "12.09.2022",
             "source": None,
             "section": [],
             "language": None,

@@ -13,6 +13,7 @@ from newswatch.alerts import Alert, decide, decide_all
 from newswatch.cli import cli
 from newswatch.health import FAILING, classify, explain
 from storage import RunRecord, open_store
+from storage.holder import Holder
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
@@ -315,6 +316,27 @@ def test_invalid_items_count_only_when_over_half_of_those_extracted():
     assert explain(run("ok", stats=most, new=3)) == "5 of 8 extracted items dropped as invalid (title empty or invalid)"
 
 
+def test_selectors_missing_a_field_on_most_pages_is_a_layout_change_naming_spider_and_field():
+    stats = {
+        **STATS["ok"],
+        "newswatch/selectors/pages": 30,
+        "newswatch/fallback/body": 27,
+        "newswatch/fallback/date": 3,
+    }
+    record = run("ok", stats=stats, new=8)
+    assert classify(record) == "layout_changed"
+    assert explain(record) == (
+        "cae: selectors for body missed on 27 of 30, for date on 3 of 30 articles; generic extraction used"
+    )
+
+
+def test_a_few_selector_misses_are_noted_on_a_healthy_run():
+    stats = {**STATS["ok"], "newswatch/selectors/pages": 8, "newswatch/fallback/date": 4}
+    record = run("ok", stats=stats, new=8, site="anso")
+    assert classify(record) == "ok"
+    assert explain(record) == "8 new; anso: selectors for date missed on 4 of 8 articles; generic extraction used"
+
+
 def test_a_few_failed_articles_leave_a_healthy_run_healthy():
     record = run("article503")
     assert record.status == "partial"
@@ -450,8 +472,9 @@ def test_killed_crawls_neither_extend_nor_break_a_streak():
     assert decide([*killed, *runs], 3, 2).kind == "alert"
     healthy = run("quiet", n=6)
     assert decide([healthy, *killed, *runs], 3, 2).kind == "recovered"
-    assert classify(killed[0]) == "site_down"  # on its own, nothing answered: shown as such by `runs`
-    assert explain(killed[0]) == "no response at all (crawl ended: interrupted)"
+    assert classify(killed[0]) == "site_down"  # on its own, nothing answered
+    # but a crawl killed before it recorded anything says nothing about the site: `runs` says what happened
+    assert explain(killed[0]) == "interrupted: the crawl's process ended before it recorded the run"
 
 
 def test_sites_are_judged_independently():
@@ -495,7 +518,10 @@ def runs_db(tmp_path):
                 errors=errors,
                 stats=STATS[case],
             )
-        store.begin_run("anso", T0 + timedelta(hours=9))
+        # a crawl still running: this process holds the site's lease
+        holder = Holder.current()
+        store.acquire_site("anso", holder, T0 + timedelta(hours=9))
+        store.begin_run("anso", T0 + timedelta(hours=9), holder)
     return url
 
 
@@ -529,6 +555,7 @@ def test_runs_json_lists_runs_newest_first_with_health(runs_db):
         "removed": 0,
         "reappeared": 0,
         "errors": 1,
+        "fallback": {"pages": 0, "fields": {}},
         "health": "site_down",
         "explanation": "1 listing page answered 503",
         "worker": None,

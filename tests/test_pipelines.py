@@ -82,3 +82,35 @@ def test_unparsable_date_is_kept_raw_never_invented(run):
     item = run(_raw(published_raw="Published: spring"))
     assert item["published"] is None and item["published_raw"] == "Published: spring"
     assert run.stats.get_value("newswatch/dates/unparsed") == 1
+
+
+def test_a_run_counts_the_items_stored_not_those_that_failed_to_store(run):
+    """When a batch cannot be written, its items are a store error, not "new" items of the run."""
+    from newswatch.changes import Outcome
+    from newswatch.crawling.session import CrawlSession
+    from pipelines.store import StorePipeline
+
+    class FullDisk:
+        fail = True
+
+        def save_items(self, run_id, writes):
+            if self.fail:
+                raise OSError("database or disk is full")
+
+    crawler = get_crawler(CaeSpider, {"EXTENSIONS": {}, "NEWSWATCH_EVENTS": False, "NEWSWATCH_STORE_BATCH": 2})
+    crawler.stats.open_spider()
+    store = FullDisk()
+    session = crawler.newswatch_session = CrawlSession(store=store, site="cae", run_id=1)
+    pipeline = build_from_crawler(StorePipeline, crawler)
+    items = [
+        run(_raw(url=f"https://en.cae.cn/cae/html/en/col2003/2023-06/25/2023062509301512{i}_1.html")) for i in range(4)
+    ]
+    for item in items[:2]:
+        session.outcomes[item["id"]] = Outcome("new")
+        pipeline.process_item(item)
+    assert session.counts["new"] == 0 and crawler.stats.get_value("newswatch/store/errors") == 1
+    store.fail = False
+    for item in items[2:]:
+        session.outcomes[item["id"]] = Outcome("new")
+        pipeline.process_item(item)
+    assert session.counts["new"] == 2

@@ -10,8 +10,9 @@ from test_sites import _expected, extract
 
 from spiders.cas import CasSpider
 from spiders.cast import CastSpider
+from spiders.cast_zh import CastZhSpider
 
-SPIDERS = {"cas": CasSpider, "cast": CastSpider}
+SPIDERS = {"cas": CasSpider, "cast": CastSpider, "cast_zh": CastZhSpider}
 
 
 def test_cas_listing_urls_follow_trs_numbering():
@@ -35,7 +36,11 @@ def test_cas_seed_story_is_the_forum_of_the_cae_seed():
 
 
 #: Listing pages of each saved site and the listing depth reached per section (pagination followed).
-LISTINGS = {"cas": (3, {"news": 2, "research_news": 1}), "cast": (2, {"col471": 2})}
+LISTINGS = {
+    "cas": (8, {"news": 2, "headlines": 1, "research-news": 2, "cas-in-media": 3}),
+    "cast": (3, {"col471": 2, "fzlm/syzsxx": 1}),
+    "cast_zh": (2, {"xw/tzgg/ZH": 1, "xw/MTBD": 1}),
+}
 
 
 @pytest.mark.parametrize("site", sorted(SPIDERS))

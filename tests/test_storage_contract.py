@@ -214,6 +214,8 @@ def test_new_item_roundtrip(store):
             2,
             at(1),
             published=item["published"],
+            title="Title 1",
+            last_checked_at=at(1),
         )
     }
     assert store.get_item("missing") is None and store.versions("missing") == []
@@ -221,7 +223,7 @@ def test_new_item_roundtrip(store):
 
 def test_version_written_only_when_hash_changes(store):
     store.save_items(None, [ItemWrite(make_item(1), "new", at(1))])
-    # Same hash, other data: an update with no new version.
+    # Same hash, other data: an update with no new version, so nothing new to flag.
     store.save_items(None, [ItemWrite(make_item(1, title="Retitled"), "updated", at(2), ["title"])])
     assert [v.version for v in store.versions("alpha:1")] == [1]
     assert store.get_item("alpha:1").title == "Retitled"
@@ -237,7 +239,17 @@ def test_version_written_only_when_hash_changes(store):
         at(1),
         at(3),
     )
-    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("updated", 1), ("new", 1)]
+    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("new", 1)]
+
+
+def test_a_version_stored_twice_is_stored_and_flagged_once(store):
+    """Two crawls writing the same new item (each thinking it new) store one version, one change."""
+    store.save_items(None, [ItemWrite(make_item(1), "new", at(1))])
+    store.save_items(None, [ItemWrite(make_item(1), "new", at(2))])
+    store.save_items(None, [ItemWrite(make_item(1, "hash-1b"), "updated", at(3), ["body"])])
+    store.save_items(None, [ItemWrite(make_item(1, "hash-1b"), "updated", at(4), ["body"])])
+    assert [v.version for v in store.versions("alpha:1")] == [1, 2]
+    assert [(c.kind, c.version) for c in store.changes()] == [("updated", 2), ("new", 1)]
 
 
 def test_unchanged_only_refreshes_sighting(store):
@@ -307,6 +319,39 @@ def test_touch_items_marks_seen_only(store):
     with store.engine.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT id, last_run_id FROM items")).all())
     assert rows == {"alpha:1": run2, "alpha:2": run1}
+
+
+def test_mark_checked_records_when_each_page_was_checked(store):
+    run = store.begin_run("alpha", at(0))
+    store.save_items(run, [ItemWrite(make_item(1), "new", at(1)), ItemWrite(make_item(2), "new", at(1))])
+    assert store.get_item("alpha:1").last_checked_at is None
+    assert store.known_items("alpha")["alpha:1"].last_checked_at == at(1)  # never checked: last seen stands in
+    store.mark_checked(["alpha:1", "unknown"], at(30))
+    one, two = store.get_item("alpha:1"), store.get_item("alpha:2")
+    assert one.last_checked_at == at(30) and two.last_checked_at is None
+    assert one.last_seen_at == at(1) and one.version == 1  # checking is not seeing anew
+    known = store.known_items("alpha")
+    assert known["alpha:1"].last_checked_at == at(30) and known["alpha:1"].title == "Title 1"
+    assert_utc(known["alpha:1"].last_checked_at)
+    store.mark_checked([], at(40))
+
+
+def test_last_full_recheck_is_the_latest_good_full_run(store):
+    assert store.last_full_recheck("alpha") is None
+    finished = {"finished_at": at(100), "finish_reason": "finished"}
+    full_ok = store.begin_run("alpha", at(0))
+    store.finish_run(full_ok, status="ok", stats={"newswatch/revisit/full": 1}, **finished)
+    full_failed = store.begin_run("alpha", at(10))
+    store.finish_run(full_failed, status="failed", stats={"newswatch/revisit/full": 1}, **finished)
+    rolling = store.begin_run("alpha", at(20))
+    store.finish_run(rolling, status="ok", stats={"newswatch/revisit/rolling": 3}, **finished)
+    other_site = store.begin_run("beta", at(30))
+    store.finish_run(other_site, status="ok", stats={"newswatch/revisit/full": 1}, **finished)
+    assert store.last_full_recheck("alpha") == at(0)
+    partial = store.begin_run("alpha", at(40))
+    store.finish_run(partial, status="partial", stats={"newswatch/revisit/full": 1}, **finished)
+    assert store.last_full_recheck("alpha") == at(40)
+    assert_utc(store.last_full_recheck("alpha"))
 
 
 def test_changes_filters_order_and_titles(store):

@@ -164,6 +164,20 @@ def test_item_versions_and_diff(client):
     assert client.get(f"/items/{item_id}", params={"a": 1, "b": 5}).status_code == 400
 
 
+def test_item_shows_when_its_page_was_last_checked(app_url, client):
+    item_id = make_item(3)["id"]
+    before = client.get(f"/api/items/{item_id}").json()
+    assert before["last_checked_at"] == before["last_seen_at"]  # never checked since stored: seen then
+    with open_store(app_url) as store:
+        store.mark_checked([item_id], T0 + timedelta(days=9, hours=4, minutes=5))
+    after = client.get(f"/api/items/{item_id}").json()
+    assert datetime.fromisoformat(after["last_checked_at"]) == T0 + timedelta(days=9, hours=4, minutes=5)
+    assert after["last_seen_at"] == before["last_seen_at"]
+    page = client.get(f"/items/{item_id}").text
+    assert re.search(r"<dt>Last checked</dt><dd>2026-11-10 12:05", page)
+    assert "last_checked_at" in client.get("/openapi.json").json()["components"]["schemas"]["Item"]["properties"]
+
+
 def test_openapi_documents_the_api(client):
     spec = client.get("/openapi.json").json()
     for path in (

@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 from newswatch.errors import NewswatchError
 from storage.engine import describe_error, mask_url, normalise_url
 
-#: Advisory lock key held while the queue's schema is applied ("newswatch" in ASCII, folded).
-SCHEMA_LOCK = 0x6E657773
+#: Advisory lock key held while the queue's schema is applied ("nwqu"; migrations use another).
+SCHEMA_LOCK = 0x6E777175
 #: A connection of the queue's pool, per process: the worker's loop, its listener and its jobs.
 POOL_MIN, POOL_MAX = 1, 4
 

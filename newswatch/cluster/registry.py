@@ -47,16 +47,30 @@ def unregister(engine: sa.Engine, worker_id: int) -> None:
 
 
 def interrupt_runs(engine: sa.Engine, stalled_after: float) -> int:
-    """Close the "running" runs of workers gone or silent for ``stalled_after`` s as failed (interrupted)."""
+    """Close the "running" runs of workers gone or silent for ``stalled_after`` s as failed (interrupted).
+
+    Their crawls died with them: the site leases those crawls held are released too, so that the
+    redo on another machine is not refused until the lease expires.
+    """
     live = sa.text(_STALE).bindparams(secs=stalled_after).columns(id=sa.BigInteger)
     dead = sa.select(t.cluster_workers.c.name).where(t.cluster_workers.c.id.not_in(sa.select(live.subquery().c.id)))
-    stmt = (
-        sa.update(t.runs)
-        .where(t.runs.c.status == "running", t.runs.c.worker.in_(dead))
-        .values(status="failed", finish_reason="interrupted", finished_at=datetime.now(UTC))
-    )
+    r = t.runs.c
     with engine.begin() as conn:
-        return conn.execute(stmt).rowcount
+        runs = conn.execute(
+            sa.select(r.id, r.site, r.pid, r.host).where(r.status == "running", r.worker.in_(dead))
+        ).all()
+        for run in runs:
+            lock = t.site_locks.c
+            if run.pid is not None:
+                conn.execute(
+                    sa.delete(t.site_locks).where(lock.site == run.site, lock.pid == run.pid, lock.host == run.host)
+                )
+            conn.execute(
+                sa.update(t.runs)
+                .where(r.id == run.id, r.status == "running")
+                .values(status="failed", finish_reason="interrupted", finished_at=datetime.now(UTC))
+            )
+    return len(runs)
 
 
 def forget_workers(engine: sa.Engine) -> int:

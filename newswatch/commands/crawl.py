@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from urllib.parse import urlsplit
 
 import click
 
@@ -11,20 +10,38 @@ from newswatch.cli import cli, open_db
 
 
 def _settings_overrides(pairs: tuple[str, ...]) -> dict:
+    """-s NAME=VALUE pairs, each value checked against its setting's type before any crawl starts."""
+    from newswatch.inputs import setting_problem
+
     out = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        problem = setting_problem(name.strip(), value)
+        if problem:
+            raise click.BadParameter(problem, param_hint="-s")
         out[name.strip()] = value
     return out
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{url!r} is not an http(s) URL (e.g. https://example.org/news/)", param_hint="--url")
+    from newswatch.inputs import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--url")
     return url
+
+
+def _check_name(name: str, derived: bool = False) -> str:
+    from newswatch.inputs import site_name_problem
+
+    problem = site_name_problem(name)
+    if problem:
+        hint = " (made from the URL's host); give one with --name" if derived else ""
+        raise click.BadParameter(problem + hint, param_hint="--name")
+    return name
 
 
 def _check_sections(value: str | None, sites: list[str], classes: dict) -> None:
@@ -80,6 +97,7 @@ class _Progress:
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every site that has a spider.")
 @click.option("--url", metavar="URL", help="Crawl a listing page with the generic spider.")
 @click.option("--name", metavar="NAME", help="Site name for --url (default: from the host).")
+@click.option("--full", is_flag=True, help="Recheck every listed article now (conditional requests: 304s are cheap).")
 @click.option(
     "-s",
     "--set",
@@ -89,7 +107,7 @@ class _Progress:
     help="Override a Scrapy or NEWSWATCH_ setting, as `scrapy crawl -s` does.",
 )
 @click.pass_context
-def crawl(ctx, sites, all_sites, url, name, overrides):
+def crawl(ctx, sites, all_sites, url, name, full, overrides):
     """Crawl sites (SITE..., --all, or --url LISTING) and flag new, updated, removed and reappeared items.
 
     Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
@@ -102,16 +120,18 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
         raise click.UsageError("name the sites to crawl, or give --all, or --url LISTING (one of them)")
     if name and not url:
         raise click.UsageError("--name goes with --url")
+    # Every argument is checked before anything (database, cache, site) is created.
     settings_overrides = _settings_overrides(overrides)
-    store = open_db(ctx)  # fail early, with one line, on a bad database
-    store.close()
+    ctx.obj["db"] = ctx.obj["db"] or settings_overrides.get("NEWSWATCH_DB")
+    if full:
+        settings_overrides["NEWSWATCH_REVISIT_FULL"] = "True"
     if ctx.obj["db"]:
         settings_overrides["NEWSWATCH_DB"] = ctx.obj["db"]
     settings_overrides.setdefault("LOG_LEVEL", "WARNING")
     settings = project_settings(settings_overrides)
     known = site_names(settings)
     if url:
-        site = name or site_name_for(_check_url(url))
+        site = _check_name(name or site_name_for(_check_url(url)), derived=not name)
         if site in known:
             raise click.BadParameter(
                 f"{site!r} is a site with its own spider; choose another --name", param_hint="--name"
@@ -125,17 +145,32 @@ def crawl(ctx, sites, all_sites, url, name, overrides):
             )
         jobs = [(s, {}) for s in (known if all_sites else dict.fromkeys(sites))]
         _check_sections(settings.get("NEWSWATCH_SECTIONS"), [s for s, _ in jobs], spider_classes(settings))
+    store = open_db(ctx)  # fail early, with one line, on a bad database
+    store.close()
     names = [kw.get("name", spider) for spider, kw in jobs]
-    with _Progress(names, sys.stderr.isatty()) as progress:
-        run_crawls(jobs, settings, progress)
-    store = open_db(ctx)
-    try:
-        runs = [next(iter(store.runs(site=n, limit=1)), None) for n in names]
-    finally:
-        store.close()
-    _summary(runs)
-    if any(r is None or r.status == "failed" for r in runs):
+    own = _own_runs(ctx.obj["db"], names)
+    with own, _Progress(names, sys.stderr.isatty()) as progress:
+        own.crawlers = run_crawls(jobs, settings, progress)
+    _summary(own.runs)
+    for problem in own.problems:
+        click.echo(f"Error: {problem}", err=True)
+    if not own.succeeded:
         ctx.exit(1)
+
+
+def _own_runs(db, names):
+    """This command's sites taken (one line, exit 75, when one is being crawled); its runs are read back after."""
+    from newswatch.crawling.ownruns import BUSY_EXIT, OwnRuns, SiteBusy
+    from storage import StoreError
+
+    try:
+        return OwnRuns(db, names).take()
+    except SiteBusy as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = BUSY_EXIT
+        raise error from None
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _summary(runs) -> None:

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 import click
 
 from newswatch.cli import cli
+from newswatch.inputs import site_name_problem, url_problem
+from newswatch.text import strip_controls
 
 PAGES = Path("tests") / "fixtures" / "pages"
 #: Headers not worth keeping in a fixture (they vary per request or identify a session).
 DROPPED_HEADERS = {"set-cookie", "connection", "keep-alive", "transfer-encoding"}
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 SPIDER_TEMPLATE = '''"""{host}: news of {name}.
 
@@ -86,7 +87,7 @@ def _site_class(site: str):
     try:
         return spider_for_site(site)
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="SITE")
+        raise click.BadParameter(str(exc), param_hint="SITE") from None
 
 
 def _user_agent() -> str:
@@ -103,14 +104,14 @@ def fetch(url: str, timeout: float = 30) -> tuple[bytes, dict, int]:
             headers = {k: v for k, v in resp.headers.items() if k.lower() not in DROPPED_HEADERS}
             return resp.read(), headers, resp.status
     except urllib.error.HTTPError as exc:
-        raise click.ClickException(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}")
+        raise click.ClickException(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise click.ClickException(f"cannot fetch {url}: {reason}")
+        raise click.ClickException(f"cannot fetch {url}: {reason}") from None
 
 
 def _print(value) -> str:
-    text = str(value)
+    text = strip_controls(str(value))
     return text if len(text) <= 100 else text[:97] + "..."
 
 
@@ -123,13 +124,14 @@ def _print(value) -> str:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="The checkout (default: here).")
 def new_site(name, url, root):
     """Scaffold a spider for a new site, from its news listing URL."""
-    if not _NAME.match(name) or keyword.iskeyword(name) or name in ("base", "generic"):
-        raise click.BadParameter(
-            f"{name!r} is not a usable site name: use lower-case letters, digits and _", param_hint="NAME"
-        )
+    problem = site_name_problem(name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="NAME")
+    if keyword.iskeyword(name) or name in ("base", "generic"):
+        raise click.BadParameter(f"{name!r} is a reserved word here; choose another site name", param_hint="NAME")
+    if url_problem(url):
+        raise click.BadParameter(url_problem(url), param_hint="URL")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
     checkout = _root(root)
     module = checkout / "spiders" / f"{name}.py"
     if module.exists():
@@ -194,8 +196,8 @@ def fixture_save(site, url, case, root, force):
     from newswatch.pagefixtures import save_fixture
 
     _site_class(site)
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URL")
+    if url_problem(url):
+        raise click.BadParameter(url_problem(url), param_hint="URL")
     checkout = _root(root)
     case = case or case_name(url)
     if not re.match(r"^[\w.-]+$", case):
@@ -218,8 +220,12 @@ def fixture_save(site, url, case, root, force):
 # --- check -------------------------------------------------------------------------------------
 
 
-def _report(title: str, report: dict) -> None:
-    """Print one coverage report: a table of fields, then unparsed dates and errors."""
+def _report(title: str, report: dict, origins: list[dict[str, str]] | None = None) -> None:
+    """Print one coverage report: a table of fields, then unparsed dates and errors.
+
+    With ``origins`` (per page, where each raw field came from), the table also says how many
+    pages the site's selectors filled each field on and how many fell back to generic extraction.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -228,10 +234,20 @@ def _report(title: str, report: dict) -> None:
     table = Table()
     table.add_column("field", no_wrap=True)
     table.add_column("filled", justify="right", no_wrap=True)
+    if origins is not None:
+        table.add_column("selectors", justify="right", no_wrap=True)
+        table.add_column("fallback", justify="right", no_wrap=True)
     table.add_column("empty in", overflow="fold", ratio=1)
     total = report["total"]
     for field, info in report["fields"].items():
-        table.add_row(field, f"{info['filled']}/{total}", ", ".join(info["empty"]))
+        counts = []
+        if origins is not None:
+            key = "published_raw" if field == "published" else field
+            known = [o[key] for o in origins if key in o]
+            by_selectors, by_generic = known.count("selectors"), known.count("generic")
+            derived = not (by_selectors or by_generic) and info["filled"]  # set by the pipeline (canonical_url)
+            counts = [str(by_selectors), str(by_generic)] if known and not derived else ["-", "-"]
+        table.add_row(field, f"{info['filled']}/{total}", *counts, ", ".join(info["empty"]))
     console.print(table)
     if report["unparsed_dates"]:
         console.print("Dates that failed to parse:", highlight=False)
@@ -243,11 +259,14 @@ def _report(title: str, report: dict) -> None:
         console.print(f"Extraction failed on {case}: {error}", highlight=False, markup=False)
 
 
-def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str, dict]]:
-    """The site's first listing page and the items of its first ``articles`` articles."""
+def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str, dict], list[dict[str, str]]]:
+    """The site's first listing page, the items of its first ``articles`` articles, and per article
+    where each field came from (the site's selectors or the generic extraction)."""
     from scrapy.http import HtmlResponse
 
-    from newswatch.pagefixtures import extract_body
+    from newswatch.fallback import field_origins
+    from newswatch.pagefixtures import charset_of, extract_body
+    from newswatch.text import decode_html
 
     spider = cls(base_url=base_url) if base_url else cls()
     failures = []
@@ -267,14 +286,16 @@ def live_items(cls, base_url: str | None, articles: int) -> tuple[str, dict[str,
     links = spider.article_links(response)
     if not links:
         raise click.ClickException(f"no article links on {listing}: check article_path and the listing URL")
-    items = {}
+    items, origins = {}, []
     for link in links[:articles]:
         try:
             page, page_headers, _ = fetch(link, timeout=15)
             items[link] = extract_body(cls.name, page, link, page_headers)
         except click.ClickException as exc:
             click.echo(f"skipped {link}: {exc.format_message()}", err=True)
-    return listing, items
+            continue
+        origins.append(field_origins(cls, decode_html(page, charset_of(page_headers))[0], link))
+    return listing, items, origins
 
 
 @cli.command()
@@ -299,8 +320,8 @@ def check(site, live, articles, base_url, root):
         if not live:
             sys.exit(1)
     if live:
-        listing, items = live_items(cls, base_url, articles)
+        listing, items, origins = live_items(cls, base_url, articles)
         if not items:
             raise click.ClickException(f"no article of {listing} could be read")
         report = item_coverage({case_name(url): item for url, item in items.items()})
-        _report(f"{site}: {len(items)} live article(s) from {listing}", report)
+        _report(f"{site}: {len(items)} live article(s) from {listing}", report, origins)

@@ -11,23 +11,31 @@ from pathlib import Path
 import click
 
 from newswatch.changes import FLAG_KINDS, render_word_diff
-from newswatch.cli import cli, open_db, parse_since
+from newswatch.cli import check_site, cli, open_db, parse_since
+from newswatch.text import safe_json, strip_controls
 
 
 def _echo_json(value) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    click.echo(safe_json(json.dumps(value, ensure_ascii=False, indent=2, default=str)))
+
+
+def _echo_text(text: str) -> None:
+    """Print stored text as text: escape sequences and control characters removed."""
+    click.echo(strip_controls(text))
 
 
 def _table(title: str | None, columns: list[str], rows: list[list], wrap: tuple[str, ...] = ("title",)) -> None:
-    """A Rich table; only the ``wrap`` columns wrap, the others keep one line."""
+    """A Rich table of stored values, shown as plain text (no markup) without control characters;
+    only the ``wrap`` columns wrap, the others keep one line."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, title_justify="left")
     for col in columns:
         table.add_column(col, overflow="fold", no_wrap=col not in wrap, ratio=1 if col in wrap else None)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(Text(strip_controls("" if v is None else str(v))) for v in row))
     Console(width=None if sys.stdout.isatty() else 120).print(table)
 
 
@@ -49,6 +57,8 @@ def changes(ctx, site, since, kinds, fmt, limit):
             raise click.BadParameter(f"unknown kind {', '.join(bad)}; use {','.join(FLAG_KINDS)}", param_hint="--kind")
     store = open_db(ctx)
     try:
+        if site is not None:
+            check_site(store, site)
         records = store.changes(site=site, since=when, kinds=wanted, limit=limit)
     finally:
         store.close()
@@ -79,7 +89,7 @@ def changes(ctx, site, since, kinds, fmt, limit):
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "changed_fields": ",".join(row["changed_fields"])})
-        click.echo(out.getvalue(), nl=False)
+        click.echo(strip_controls(out.getvalue()), nl=False)
     elif not rows:
         click.echo("No changes.")
     else:
@@ -115,21 +125,22 @@ def show(ctx, ref):
         versions = store.versions(item.id)
     finally:
         store.close()
-    click.echo(
+    _echo_text(
         f"{item.title}\n{item.url}\nid {item.id} · site {item.site} · {item.status} · "
         f"published {item.published or '?'} · first seen {item.first_seen_at:%Y-%m-%d %H:%M} · "
-        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M}"
+        f"last seen {item.last_seen_at:%Y-%m-%d %H:%M} · "
+        f"last checked {item.last_checked_at or item.last_seen_at:%Y-%m-%d %H:%M}"
     )
-    for prev, cur in zip([None, *versions], versions):
-        click.echo(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
+    for prev, cur in zip([None, *versions], versions, strict=False):
+        _echo_text(f"\n── version {cur.version} · fetched {cur.fetched_at:%Y-%m-%d %H:%M} · {cur.extractor_version}")
         if prev is None:
             continue
         fields = changed_fields(prev.data, cur.data)
         for field, diff in field_diff(prev.data, cur.data, fields).items():
             if "words" in diff:
-                click.echo(f"{field}: {render_word_diff(diff['words'])}")
+                _echo_text(f"{field}: {render_word_diff(diff['words'])}")
             else:
-                click.echo(f"{field}: {diff['old']!r} → {diff['new']!r}")
+                _echo_text(f"{field}: {diff['old']!r} → {diff['new']!r}")
 
 
 @cli.command()
@@ -145,6 +156,8 @@ def extract(files, url, fmt):
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     for path in files:
         item = extract_file(path, url)
+        if not item.get("title") and not item.get("body"):
+            raise click.ClickException(f"{path}: no title and no text found; is it a saved article page?")
         if fmt == "json":
             _echo_json(item)
         else:

@@ -15,7 +15,8 @@ def _time(value) -> str | None:
 
 def run_row(run) -> dict:
     """A run as a flat dict: its counters plus its health and the reason for it."""
-    running = run.status == "running"
+    # a run still going, or one whose crawl was killed before recording anything, has no health
+    running = run.status == "running" or (not run.stats and run.finish_reason == "interrupted")
     return {
         "id": run.id,
         "site": run.site,
@@ -30,10 +31,17 @@ def run_row(run) -> dict:
         "removed": run.removed,
         "reappeared": run.reappeared,
         "errors": run.errors,
+        "fallback": _fallback(run.stats or {}),
         "health": None if running else classify(run),
         "explanation": explain(run),
         "worker": run.worker,
     }
+
+
+def _fallback(stats: dict) -> dict:
+    """Article pages the site's selectors read, and per field how many came from the generic extraction."""
+    fields = {k.removeprefix("newswatch/fallback/"): v for k, v in stats.items() if k.startswith("newswatch/fallback/")}
+    return {"pages": stats.get("newswatch/selectors/pages", 0), "fields": dict(sorted(fields.items()))}
 
 
 @cli.command()
@@ -47,10 +55,14 @@ def runs(ctx, site, limit, fmt):
     """List recorded crawl runs, newest first, with each run's health and why."""
     store = open_db(ctx)
     try:
+        gone = _reap(store, site)
         records = store.runs(site=site, limit=limit)
     finally:
         store.close()
     rows = [run_row(run) for run in records]
+    for row in rows:
+        if row["id"] in gone:  # could not be recorded (read-only database): shown as it is all the same
+            row.update(status="failed", finish_reason="interrupted")
     if fmt == "json":
         _echo_json(rows)
     elif not rows:
@@ -80,6 +92,19 @@ def runs(ctx, site, limit, fmt):
             ],
             wrap=("health",),
         )
+
+
+def _reap(store, site) -> set[int]:
+    """Runs whose crawl process is gone are recorded as interrupted, so none shows "running" for ever.
+
+    Returns the ids of such runs that could not be recorded (a read-only database).
+    """
+    try:
+        store.reap_runs(site)
+        return set()
+    except Exception as exc:
+        click.echo(f"Warning: could not record interrupted runs: {' '.join(str(exc).split())[:200]}", err=True)
+        return set(store.dead_runs(site))
 
 
 def _short(value: str | None) -> str:

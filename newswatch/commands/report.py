@@ -6,26 +6,24 @@ from pathlib import Path
 
 import click
 
-from newswatch.cli import cli, open_db, parse_since
+from newswatch.cli import check_site, cli, open_db, parse_since
+from newswatch.text import safe_json, strip_controls
 
 FORMATS = ("md", "html", "json", "csv")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
 
 
-def _known_sites(store) -> list[str]:
-    """Sites a report can cover: those with a spider and those the database has seen."""
-    from newswatch.crawling.runner import site_names
-
-    return sorted({*site_names(), *(s.name for s in store.sites())})
-
-
-def _check_site(store, site: str) -> None:
-    """A site is known when it was crawled, has changes or has a spider; else one line naming the known ones."""
-    if any(s.name == site for s in store.sites()) or store.changes(site=site, limit=1):
-        return
-    known = _known_sites(store)
-    if site not in known:
-        raise click.BadParameter(f"unknown site {site!r}; known sites: {', '.join(known)}", param_hint="--site")
+def _format_for(output: Path | None) -> str:
+    """The format an -o file's extension names (md without one); one line for an extension we cannot write."""
+    if output is None or not output.suffix:
+        return "md"
+    if output.suffix.lower() in _SUFFIXES:
+        return _SUFFIXES[output.suffix.lower()]
+    raise click.BadParameter(
+        f"cannot tell the format of {output.name!r} from its extension: use {', '.join(_SUFFIXES)} "
+        "or give --format md|html|json|csv",
+        param_hint="-o",
+    )
 
 
 def _render(report, fmt: str) -> str:
@@ -43,7 +41,7 @@ def _write(path: Path, text: str) -> None:
         with path.open("w", encoding="utf-8", newline="") as out:
             out.write(text)
     except OSError as exc:
-        raise click.ClickException(f"cannot write the report to {path}: {exc.strerror or exc}")
+        raise click.ClickException(f"cannot write the report to {path}: {exc.strerror or exc}") from None
 
 
 @cli.command()
@@ -76,15 +74,16 @@ def report(ctx, since, site, fmt, output):
     from newswatch.report import build_report
 
     when = parse_since(since)
-    fmt = fmt or _SUFFIXES.get(output.suffix.lower() if output else "", "md")
+    fmt = fmt or _format_for(output)
     store = open_db(ctx)
     try:
         if site is not None:
-            _check_site(store, site)
+            check_site(store, site)
         data = build_report(store, since=when, site=site)
     finally:
         store.close()
-    text = _render(data, fmt)
+    # Stored text is written as text: nothing in a title may act on the terminal that shows the report.
+    text = safe_json(_render(data, fmt)) if fmt == "json" else strip_controls(_render(data, fmt))
     if output is None:
         click.echo(text, nl=False)
         return

@@ -35,7 +35,7 @@ def schedule(ctx, config_path, fmt):
     try:
         config = load_config(find_config(config_path), site_names())
     except ConfigError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     url = resolve_url(ctx.obj["db"] or config.storage_url)
     rows = schedule_rows(config, url, datetime.now(UTC))
     if fmt == "json":
@@ -50,12 +50,13 @@ def _print_table(path: Path, rows: list[dict]) -> None:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Schedule ({path})", title_justify="left")
+    table = Table(title=Text(f"Schedule ({path})"), title_justify="left")  # Text: a "[" in a path is not markup
     for col in ("site", "crawls", "trigger", "enabled", "next run (UTC)", "source"):
         table.add_column(col, overflow="fold", no_wrap=col != "crawls")
     for r in rows:
-        table.add_row(
+        cells = (
             r["site"],
             f"spider {r['spider']}" if r["spider"] else r["url"],
             r["trigger"],
@@ -63,4 +64,5 @@ def _print_table(path: Path, rows: list[dict]) -> None:
             (r["next_run"] or "—")[:16].replace("T", " "),
             r["source"],
         )
+        table.add_row(*map(Text, cells))
     Console(width=None if sys.stdout.isatty() else 120).print(table)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 from pathlib import Path
 
 import click
@@ -25,14 +27,28 @@ from newswatch.cli import cli
     metavar="FILE",
     help="Scheduler config whose next run times the sites page shows (default: none).",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this Host name (repeatable); on loopback only loopback names are answered.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes; one per core serves many clients faster.",
+)
 @click.pass_context
-def serve(ctx, host, port, config_path):
+def serve(ctx, host, port, config_path, allow_hosts, workers):
     """Serve the dashboard: change feed with reviews, item diffs, events, sites, search, Atom feeds, /api.
 
     Listens on 127.0.0.1 unless --host says otherwise; on any other address every request must carry
     the token in NEWSWATCH_TOKEN (Authorization: Bearer TOKEN, or ?token=TOKEN once in a browser).
     """
-    from newswatch.web.security import TOKEN_ENV, is_local
+    from newswatch.web.security import TOKEN_ENV, allowed_hosts, is_local
 
     token = os.environ.get(TOKEN_ENV) or None
     if not is_local(host) and not token:
@@ -50,20 +66,44 @@ def serve(ctx, host, port, config_path):
         try:
             config = load_config(config_path, site_names())
         except ConfigError as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from None
     import uvicorn
 
     from newswatch.web import create_app
     from storage import StoreError, resolve_url
 
     url = resolve_url(ctx.obj["db"] or (config.storage_url if config else None))
+    hosts = allowed_hosts(host, allow_hosts)
+    secret = secrets.token_bytes(32)
     try:
-        app = create_app(url, token=token, config=config)
+        app = create_app(url, token=token, config=config, hosts=hosts, secret=secret)
     except StoreError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
+    if workers > 1:  # each worker builds its own app (and store) from these settings
+        from newswatch.web.app import SERVE_ENV
+
+        app.state.store.close()
+        os.environ[SERVE_ENV] = json.dumps(
+            {
+                "db": url,
+                "config": str(config_path.resolve()) if config_path else None,
+                "hosts": sorted(hosts) if hosts is not None else None,
+                "secret": secret.hex(),
+            }
+        )
+        app = "newswatch.web.app:app_from_environment"
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newswatch dashboard on http://{shown}:{port}/ (Ctrl-C stops it)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
+            server_header=False,
+            workers=workers,
+            factory=workers > 1,
+        )
     except OSError as exc:  # port taken, address not available
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

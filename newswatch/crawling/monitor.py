@@ -7,18 +7,32 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from newswatch.crawling import META
-from newswatch.crawling.revisit import ArticleFilter, policy_from_settings
+from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
 from newswatch.runs import facts_from_stats, position_reached, removals, run_status
 from storage import SiteRecord, open_store
+from storage.holder import Holder
 
 logger = logging.getLogger(__name__)
+#: Counters that are errors: failed, blocked or empty pages, store errors, items dropped as invalid.
+ERROR_SUFFIXES = ("/failed", "/blocked", "/errors", "/empty", "/invalid")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _close(crawler, spider, reason: str) -> None:
+    """Close the spider with ``reason`` (the engine's API changed in Scrapy 2.14)."""
+    engine = crawler.engine
+    if hasattr(engine, "close_spider_async"):
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+    else:
+        engine.close_spider(spider, reason)
 
 
 class MonitorExtension:
@@ -28,6 +42,10 @@ class MonitorExtension:
         self.crawler = crawler
         self.store = store
         self.recheck = crawler.settings.getbool("NEWSWATCH_RECHECK_MISSING", True)
+        self.heartbeat_every = crawler.settings.getfloat("NEWSWATCH_LEASE_HEARTBEAT", 30)
+        self.holder = Holder.current()
+        self.site: str | None = None
+        self._heartbeat: task.LoopingCall | None = None
         self._idle_done = False
 
     @classmethod
@@ -39,13 +57,43 @@ class MonitorExtension:
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_error, signal=signals.item_error)
+        crawler.signals.connect(ext.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
+
+    def request_dropped(self, request, spider):
+        """A redirect back to a URL of its own chain (a loop, dropped as a duplicate) is a failed page.
+
+        Without this the page would vanish silently; a redirect to a page fetched by another link
+        (an alias) stays a silent duplicate.
+        """
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            role = (request.meta.get(META) or {}).get("role", "other")
+            self.crawler.stats.inc_value(f"newswatch/{role}/failed")
+            logger.error("%s %s failed: redirect loop (back to %s)", role, chain[0], request.url)
 
     def item_error(self, item, response, spider, failure):
         """A pipeline raised: the item was not stored, so the run is not clean (partial)."""
         self.crawler.stats.inc_value("newswatch/article/failed")
 
+    def item_scraped(self, item, response, spider):
+        """An item went through every step: its page was checked this run."""
+        session = CrawlSession.of(self.crawler)
+        if session is not None and item.get("id"):
+            session.checked.add(item["id"])
+
     def spider_opened(self, spider):
+        # The site's lease (already taken by `newswatch crawl`; taken here for any other caller).
+        busy = self.store.acquire_site(spider.name, self.holder, _now())
+        if busy is not None:
+            logger.error(
+                "%s is being crawled by pid %s on %s: not crawled", spider.name, busy.holder.pid, busy.holder.host
+            )
+            _close(self.crawler, spider, "site_busy")
+            return
+        self.site = spider.name
+        self.store.reap_runs(spider.name)  # runs of the site left by crawls that are gone
         inst = getattr(spider, "institution", {}) or {}
         aliases = [a for a in [inst.get("acronym"), *inst.get("former_names", [])] if a]
         self.store.upsert_site(
@@ -57,13 +105,26 @@ class MonitorExtension:
                 live_checked=getattr(spider, "live_checked", None),
             )
         )
-        run_id = self.store.begin_run(spider.name, _now(), self.crawler.settings.get("NEWSWATCH_WORKER"))
+        run_id = self.store.begin_run(spider.name, _now(), self.holder, self.crawler.settings.get("NEWSWATCH_WORKER"))
         session = CrawlSession(
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )
         self.crawler.newswatch_session = session
-        spider.article_filter = ArticleFilter(session, policy_from_settings(self.crawler.settings), self.crawler.stats)
+        spider.article_filter = ArticleFilter.for_crawl(self.crawler, session, self.store)
         self.crawler.stats.set_value("newswatch/run/id", run_id)
+        self._heartbeat = task.LoopingCall(self.beat, spider)
+        self._heartbeat.start(self.heartbeat_every, now=False)
+
+    def beat(self, spider):
+        """Renew the site's lease; a crawl whose lease was taken over stops (its run fails)."""
+        try:
+            held = self.store.heartbeat_site(spider.name, self.holder, _now())
+        except Exception as exc:  # a database hiccup: the next beat tries again
+            logger.warning("could not renew the crawl lease of %s: %s", spider.name, " ".join(str(exc).split())[:200])
+            return
+        if not held:
+            logger.error("the crawl lease of %s was taken over: stopping", spider.name)
+            _close(self.crawler, spider, "lease_lost")
 
     def response_received(self, response, request, spider):
         info = request.meta.get(META) or {}
@@ -82,7 +143,7 @@ class MonitorExtension:
         if self._idle_done or session is None or not hasattr(spider, "article_request"):
             return
         self._idle_done = True
-        requests = []
+        requests = spider.article_filter.rolling_requests(spider) if spider.article_filter else []
         for url in sorted(session.unchanged_urls):
             known = session.known.get(session.id_for(url))
             if known is None or known.status == "removed":
@@ -115,10 +176,22 @@ class MonitorExtension:
             raise DontCloseSpider
 
     def spider_closed(self, spider, reason):
-        session = CrawlSession.of(self.crawler)
-        if session is None:
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        try:
+            session = CrawlSession.of(self.crawler)
+            if session is not None:
+                self.record_run(session, reason)
+        finally:
+            if self.site is not None:
+                try:
+                    self.store.release_site(self.site, self.holder)
+                except Exception as exc:  # the lease lapses once this process is gone
+                    logger.error("could not release the crawl lease of %s: %s", self.site, _one_line(exc))
             self.store.close()
-            return
+
+    def record_run(self, session, reason) -> None:
+        """Unchanged and removed items, then the run's status and counters; errors in one log line."""
         now = _now()
         stats = self.crawler.stats
         status = run_status(facts_from_stats(stats.get_stats(), reason))
@@ -127,11 +200,13 @@ class MonitorExtension:
         gone = {session.id_for(u) for u in session.gone_urls}
         removed = removals(status, gone, active)
         try:
-            self.store.touch_items(session.run_id, unchanged, now)
+            self.store.touch_items(session.run_id, sorted(set(unchanged) | (session.listed_fresh & active)), now)
+            if not stats.get_value("newswatch/store/errors"):
+                self.store.mark_checked(sorted(session.checked | set(unchanged)), now)
             self.store.mark_removed(session.run_id, removed, now)
-        except Exception:
-            logger.exception("could not record removals and unchanged items")
-            status = "failed"
+        except Exception as exc:
+            logger.error("could not record removals and unchanged items: %s", _one_line(exc))
+            status, removed, unchanged = "failed", [], []
         counts = session.counts
         counts["removed"] = len(removed)
         counts["unchanged"] += len(unchanged)
@@ -139,29 +214,35 @@ class MonitorExtension:
             stats.set_value(f"newswatch/changes/{kind}", counts.get(kind, 0))
         stats.set_value("newswatch/run/status", status)
         values = stats.get_stats()
-        errors = sum(
-            int(v)
-            for k, v in values.items()
-            if k.startswith("newswatch/") and k.endswith(("/failed", "/blocked", "/errors", "/empty"))
-        )
-        self.store.finish_run(
-            session.run_id,
-            finished_at=now,
-            status=status,
-            finish_reason=reason,
-            pages=int(values.get("response_received_count", 0)),
-            items=counts.get("new", 0)
-            + counts.get("updated", 0)
-            + counts.get("unchanged", 0)
-            + counts.get("reappeared", 0)
-            + counts.get("rebaselined", 0),
-            new=counts.get("new", 0),
-            updated=counts.get("updated", 0),
-            removed=len(removed),
-            reappeared=counts.get("reappeared", 0),
-            errors=errors,
-            stats={k: v for k, v in values.items() if isinstance(v, (int, float, str))},
-        )
+        try:
+            self.store.finish_run(
+                session.run_id,
+                finished_at=now,
+                status=status,
+                finish_reason=reason,
+                pages=int(values.get("response_received_count", 0)),
+                items=sum(counts.get(k, 0) for k in ("new", "updated", "unchanged", "reappeared", "rebaselined")),
+                new=counts.get("new", 0),
+                updated=counts.get("updated", 0),
+                removed=len(removed),
+                reappeared=counts.get("reappeared", 0),
+                errors=error_count(values),
+                stats={k: v for k, v in values.items() if isinstance(v, (int, float, str))},
+            )
+        except Exception as exc:
+            logger.error("could not record run %s of %s: %s", session.run_id, session.site, _one_line(exc))
+            return
         if gone and status != "ok":
             logger.warning("%d page(s) answered 404/410 but the crawl was %s: no removals flagged", len(gone), status)
-        self.store.close()
+
+
+def error_count(stats: dict) -> int:
+    """Pages and items that went wrong, each counted once (newswatch/<role>/<what> counters)."""
+    return sum(int(v) for k, v in stats.items() if k.startswith("newswatch/") and k.endswith(ERROR_SUFFIXES))
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line (drivers add SQL and links on further lines)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return (lines[0] if lines else type(orig).__name__)[:300]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -21,10 +22,13 @@ def project_settings(overrides: dict | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newswatch.settings")
     settings = get_project_settings()
     settings.setdict(overrides or {}, priority="cmdline")
+    cache = settings.get("HTTPCACHE_DIR")
+    if cache and not os.path.isabs(cache):  # relative to this folder, in a project or not
+        settings.set("HTTPCACHE_DIR", os.path.abspath(cache), priority=settings.getpriority("HTTPCACHE_DIR"))
     return settings
 
 
-def spider_classes(settings=None) -> dict[str, type]:
+def spider_classes(settings=None) -> dict[str, Any]:
     """Site name → spider class, for every spider in the project."""
     loader = SpiderLoader.from_settings(settings or project_settings())
     return {name: loader.load(name) for name in loader.list()}
@@ -35,18 +39,21 @@ def site_names(settings=None) -> list[str]:
     return sorted(n for n in spider_classes(settings) if n != GENERIC)
 
 
-def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, str], None] | None = None) -> None:
+def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, str], None] | None = None) -> list:
     """Crawl each (spider name, spider kwargs) job concurrently in one reactor; blocks until done.
 
-    ``on_event(site, what)`` is called with "page" and "item" as the crawls progress.
+    ``on_event(site, what)`` is called with "page" and "item" as the crawls progress. Returns the
+    crawlers, in the jobs' order (each knows the run it recorded: ``CrawlSession.of(crawler)``).
     """
     # Event workers first: their start-up (about a second) overlaps Scrapy's own.
     workers = workers_for(settings)
     if workers is not None:
         workers.warm()
     process = CrawlerProcess(settings)
+    crawlers = []
     for spider, kwargs in jobs:
         crawler = process.create_crawler(spider)
+        crawlers.append(crawler)
         site = kwargs.get("name", spider)
         if on_event is not None:
             crawler.signals.connect(
@@ -58,3 +65,4 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
         process.crawl(crawler, **kwargs)
     tune_for_crawl()
     process.start()
+    return crawlers

@@ -20,6 +20,8 @@ class CrawlSession:
     unchanged_urls: set = field(default_factory=set)
     gone_urls: set = field(default_factory=set)
     listed_fresh: set = field(default_factory=set)
+    #: Ids of the items whose page this crawl fetched and stored (the 304s are in unchanged_urls).
+    checked: set = field(default_factory=set)
     outcomes: dict = field(default_factory=dict)
     counts: Counter = field(default_factory=Counter)
     #: Text signatures computed beside the events (item URL → stored form), taken by the store's linking.

@@ -196,6 +196,8 @@ class EventLinker:
             if other == item_id:
                 continue
             entry = self.entries[other]
+            if entry.sig is None:
+                continue
             score = similarity(sig, entry.sig)
             if score >= MIN_SIMILARITY and events_agree(event, entry.event, score):
                 if best is None or score > best[1]:

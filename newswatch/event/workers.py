@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
 import fcntl
 import os
 import pickle
@@ -70,6 +71,7 @@ class _Worker:
             env=env,
             close_fds=True,
         )
+        assert self.process.stdout is not None and self.process.stdin is not None  # both are pipes
         self.inbox, self.outbox = self.process.stdout.fileno(), self.process.stdin.fileno()
         for fd in (self.inbox, self.outbox):
             os.set_blocking(fd, False)
@@ -112,6 +114,8 @@ class _Worker:
             self.owner._lost(self, exc)
             return
         del self.unsent[:written]
+        if self.loop is None:  # detached meanwhile
+            return
         if self.unsent:
             self.loop.add_writer(self.outbox, self._writable)
         else:
@@ -157,10 +161,9 @@ class _Worker:
         """Close the pipes (the worker exits at the end of its input) and reap the process."""
         self.detach()
         for stream in (self.process.stdin, self.process.stdout):
-            try:
-                stream.close()
-            except OSError:
-                pass
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
         if not wait:
             return
         try:
@@ -274,7 +277,7 @@ class EventWorkers:
         if now >= wake:
             self._due = True
             self._dispatch()
-        if self._pending and self._timer is None:
+        if self._pending and self._timer is None and self._loop is not None:
             self._timer = self._loop.call_later(max(wake - now, self.QUIET), self._check_wait)
 
     def _dispatch(self) -> None:
@@ -299,7 +302,7 @@ class EventWorkers:
             if ok:
                 future.set_result(value)
             else:
-                future.set_exception(value)
+                future.set_exception(value if isinstance(value, BaseException) else WorkersBroken(repr(value)))
 
     def _lost(self, worker: _Worker, exc: BaseException) -> None:
         """A worker died: every item it held or that waits hears so, and callers fall back."""
@@ -316,7 +319,7 @@ class EventWorkers:
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers; items still waiting are told so (a later item starts them again)."""
-        if self._timer is not None and not self._loop.is_closed():
+        if self._timer is not None and self._loop is not None and not self._loop.is_closed():
             self._timer.cancel()
         self._timer, self._loop = None, None
         procs, self._procs = self._procs, []

@@ -172,7 +172,7 @@ class _Versions:
         versions = self.cache[item_id]
         if not versions:
             return {}
-        return versions.get(version) or versions[max(versions)]
+        return (versions.get(version) if version is not None else None) or versions[max(versions)]
 
 
 def _entry(change: ChangeRecord, data: dict[str, Any]) -> Entry:
@@ -192,7 +192,7 @@ def _entry(change: ChangeRecord, data: dict[str, Any]) -> Entry:
 def _event(record: EventRecord) -> EventEntry:
     data = record.data or {}
     location = data.get("location") or {}
-    organisers = [o.get("name") for o in data.get("organisers") or [] if isinstance(o, dict) and o.get("name")]
+    organisers = [str(o["name"]) for o in data.get("organisers") or [] if isinstance(o, dict) and o.get("name")]
     return EventEntry(
         id=record.id,
         name=record.name,

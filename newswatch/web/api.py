@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from newswatch.web import models as m
 from newswatch.web.app import get_store
 from newswatch.web.views import (
+    MAX_PAGE,
+    MAX_QUERY,
     BadRequest,
     FeedFilters,
     default_pair,
     feed_page,
     highlight,
+    pager_cursors,
     parse_day,
     plain_snippet,
     sites_overview,
@@ -56,17 +59,21 @@ def changes(
     date_from: str | None = Query(default=None, alias="from", description="first day, YYYY-MM-DD (UTC)"),
     date_to: str | None = Query(default=None, alias="to", description="last day, YYYY-MM-DD (UTC)"),
     review: str | None = Query(default=None, description="all, unreviewed, reviewed, false_positive"),
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
     per_page: int = Query(default=50, ge=1, le=MAX_PER_PAGE),
+    after: int | None = Query(default=None, description="keyset paging: changes older than this change id"),
+    before: int | None = Query(default=None, description="keyset paging: changes newer than this change id"),
     store=Depends(get_store),
 ) -> m.ChangeList:
-    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
+    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page, after, before)
     result, pages = feed_page(store, filters, per_page)
+    cursors = pager_cursors(result)
     return m.ChangeList(
         total=result.total,
         page=filters.page,
         per_page=per_page,
         pages=pages,
+        next_after=cursors["last"] if filters.page < pages else None,
         changes=[change_model(row) for row in result.rows],
     )
 
@@ -110,6 +117,7 @@ def item(item_id: str, store=Depends(get_store)) -> m.Item:
         version=found.version,
         first_seen_at=found.first_seen_at,
         last_seen_at=found.last_seen_at,
+        last_checked_at=found.last_checked_at or found.last_seen_at,
         data=found.data,
     )
 
@@ -221,12 +229,12 @@ def sites(request: Request, store=Depends(get_store)) -> list[m.Site]:
 def search(
     q: str = Query(description='words, "a phrase", OR, -word, prefix*'),
     site: str | None = None,
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
     per_page: int = Query(default=20, ge=1, le=MAX_PER_PAGE),
     store=Depends(get_store),
 ) -> m.SearchResults:
-    if len(q) > 500:
-        raise BadRequest("q: at most 500 characters")
+    if len(q) > MAX_QUERY:
+        raise BadRequest(f"q: at most {MAX_QUERY} characters")
     result = store.search(q, site=site or None, limit=per_page, offset=(page - 1) * per_page)
     hits = [
         m.SearchHit(
@@ -241,4 +249,4 @@ def search(
         )
         for h in result.hits
     ]
-    return m.SearchResults(query=q, total=result.total, page=page, per_page=per_page, hits=hits)
+    return m.SearchResults(query=q, total=result.total, capped=result.capped, page=page, per_page=per_page, hits=hits)

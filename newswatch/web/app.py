@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -18,10 +22,12 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newswatch.web.security import Guard, http_url
+from newswatch.web.security import ACCESS_LOGGER, Guard, SecurityMiddleware, TokenRedactingFilter, http_url
 from newswatch.web.views import BadRequest, show_value
 
 HERE = Path(__file__).resolve().parent
+#: Threads serving requests, and database connections kept open for them.
+WEB_THREADS = 12
 KIND_LABELS = {"new": "New", "updated": "Updated", "removed": "Removed", "reappeared": "Reappeared"}
 REVIEW_LABELS = {"reviewed": "Reviewed", "false_positive": "False positive"}
 
@@ -33,7 +39,11 @@ def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def templates_env() -> Jinja2Templates:
     """Jinja2 with autoescaping on for every template, and the filters the pages use."""
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat of each file on every request
     )
     env.filters.update(http_url=http_url, when=_when, show=show_value)
     env.globals.update(KIND_LABELS=KIND_LABELS, REVIEW_LABELS=REVIEW_LABELS)
@@ -53,40 +63,69 @@ def get_store(request: Request):
     return request.app.state.store
 
 
+DOCS_ASSETS = "/docs/assets"
+
+
+def swagger_ui_dir() -> Path:
+    """Swagger UI's files as shipped by the fastapi-offline package (served from here, no CDN)."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
 def _docs_page(request: Request) -> HTMLResponse:
-    """Swagger UI, its one inline script allowed by hash (the other pages allow none)."""
-    page = get_swagger_ui_html(openapi_url="/openapi.json", title="newswatch API")
+    """Swagger UI from this server's own copy, its one inline script allowed by hash (other pages allow none)."""
+    page = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="newswatch API",
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+    )
     body = page.body.decode()
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
         for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S)
     )
-    cdn = "https://cdn.jsdelivr.net"
     csp = (
-        f"default-src 'none'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
-        f"img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'"
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
     return HTMLResponse(body, headers={"Content-Security-Policy": csp})
 
 
 def create_app(
-    db_url: str | None, token: str | None = None, config=None, clock: Callable[[], datetime] | None = None
+    db_url: str | None,
+    token: str | None = None,
+    config=None,
+    clock: Callable[[], datetime] | None = None,
+    hosts: Iterable[str] | None = None,
+    secret: bytes | None = None,
 ) -> FastAPI:
     """The dashboard over the database at ``db_url`` (migrated on open); ``token`` guards every request.
 
     ``config`` (a :class:`newswatch.config.Config`) gives the sites page next run times; ``clock`` (the
-    current UTC time by default) ends the changes-per-day window.
+    current UTC time by default) ends the changes-per-day window; ``hosts``, when given, are the only
+    Host names answered (:func:`newswatch.web.security.allowed_hosts`), others get a 400; ``secret``
+    signs CSRF tokens (random by default; worker processes of one server share it).
     """
     from storage import open_store
 
-    store = open_store(db_url)
-    guard = Guard(token)
+    store = open_store(db_url, pool_size=WEB_THREADS)
+    guard = Guard(token, secret=secret, hosts=hosts)
+    redact = TokenRedactingFilter()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        yield
-        store.close()
+        # as many request threads as pooled connections: no connection is opened per request
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WEB_THREADS
+        # added once the server has configured its logging, so the access log never shows the token
+        logging.getLogger(ACCESS_LOGGER).addFilter(redact)
+        try:
+            yield
+        finally:
+            logging.getLogger(ACCESS_LOGGER).removeFilter(redact)
+            store.close()
 
     async def csrf(request: Request) -> None:
         await guard.check_csrf(request)
@@ -107,18 +146,24 @@ def create_app(
     app.state.db_url = db_url
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
+    app.state.feed_cache = {}
 
-    @app.middleware("http")
-    async def security(request: Request, call_next):
-        refused = guard.authenticate(request)
-        response = refused if refused is not None else await call_next(request)
-        return guard.finish(request, response)
+    app.add_middleware(SecurityMiddleware, guard=guard)
 
     @app.exception_handler(BadRequest)
     async def bad_request(request: Request, exc: BadRequest):
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=400)
         return render(request, "error.html", status_code=400, status=400, message=str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        message = f"{where}: {first.get('msg', 'invalid value')}"
+        return render(request, "error.html", status_code=400, status=400, message=message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -137,7 +182,36 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_dir()), name="docs-assets")
     return app
 
 
-__all__ = ["create_app", "get_store", "render"]
+#: Environment variable through which `newswatch serve --workers N` hands its settings to its workers.
+SERVE_ENV = "NEWSWATCH_SERVE"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `newswatch serve --workers N`, from the settings in SERVE_ENV."""
+    import json
+    import os
+
+    from newswatch.web.security import TOKEN_ENV
+
+    settings = json.loads(os.environ[SERVE_ENV])
+    config = None
+    if settings.get("config"):
+        from newswatch.config import load_config
+        from newswatch.crawling.runner import site_names
+
+        config = load_config(Path(settings["config"]), site_names())
+    hosts = settings.get("hosts")
+    return create_app(
+        settings["db"],
+        token=os.environ.get(TOKEN_ENV) or None,
+        config=config,
+        hosts=None if hosts is None else frozenset(hosts),
+        secret=bytes.fromhex(settings["secret"]),
+    )
+
+
+__all__ = ["SERVE_ENV", "app_from_environment", "create_app", "get_store", "render"]

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from newswatch.web.views import MAX_NOTE
+
 
 class Review(BaseModel):
     """An analyst's verdict on a change."""
@@ -40,6 +42,9 @@ class ChangeList(BaseModel):
     page: int
     per_page: int
     pages: int
+    next_after: int | None = Field(
+        default=None, description="Pass as after= (with page=page+1) for the next page by keyset: cheap at any depth."
+    )
     changes: list[Change]
 
 
@@ -47,7 +52,7 @@ class ReviewIn(BaseModel):
     """Mark a change reviewed or a false positive, or (unreviewed) forget its review."""
 
     status: Literal["reviewed", "false_positive", "unreviewed"]
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class Item(BaseModel):
@@ -63,6 +68,8 @@ class Item(BaseModel):
     version: int
     first_seen_at: datetime
     last_seen_at: datetime
+    #: When the item's page was last fetched or answered 304 Not Modified: how fresh "unchanged" is.
+    last_checked_at: datetime
     data: dict[str, Any]
 
 
@@ -168,7 +175,10 @@ class SearchResults(BaseModel):
     """One page of search hits, best first."""
 
     query: str
-    total: int
+    total: int = Field(description="Matching items, counted up to the ranked candidates (see capped).")
+    capped: bool = Field(
+        default=False, description="More items match than total: only the most recently first-seen total are ranked."
+    )
     page: int
     per_page: int
     hits: list[SearchHit]

@@ -14,6 +14,9 @@ from newswatch.web.app import get_store, render
 from newswatch.web.charts import bar_chart
 from newswatch.web.security import safe_next
 from newswatch.web.views import (
+    MAX_NOTE,
+    MAX_PAGE,
+    MAX_QUERY,
     BadRequest,
     FeedFilters,
     default_pair,
@@ -21,6 +24,7 @@ from newswatch.web.views import (
     highlight,
     item_summary,
     page_links,
+    pager_cursors,
     sites_overview,
     version_diff,
 )
@@ -29,6 +33,7 @@ from storage.reviews import REVIEW_FILTERS
 router = APIRouter(include_in_schema=False)
 SEARCH_PER_PAGE = 20
 FEED_ENTRIES = 100
+FEED_CACHE = 64  # Atom documents kept, keyed by URL and the feed's newest change
 
 
 def site_names(store) -> list[str]:
@@ -46,9 +51,11 @@ def changes(
     date_to: str | None = Query(default=None, alias="to"),
     review: str | None = None,
     page: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
     store=Depends(get_store),
 ):
-    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page)
+    filters = FeedFilters.parse(site, kind, date_from, date_to, review, page, after, before)
     result, pages = feed_page(store, filters)
     return render(
         request,
@@ -58,6 +65,7 @@ def changes(
         result=result,
         pages=pages,
         links=page_links(filters.page, pages),
+        cursors=pager_cursors(result),
         sites=site_names(store),
         kinds=FLAG_KINDS,
         review_filters=REVIEW_FILTERS,
@@ -73,15 +81,19 @@ def review(
     next_url: str | None = Form(default=None, alias="next"),
     store=Depends(get_store),
 ):
+    if note is not None and len(note) > MAX_NOTE:
+        raise BadRequest(f"note: at most {MAX_NOTE} characters")
+    if status not in ("reviewed", "false_positive", "unreviewed"):
+        raise BadRequest(f"status: unknown value {status[:40]!r}; expected reviewed, false_positive or unreviewed")
+    if store.get_change(change_id) is None:
+        raise HTTPException(404, f"no change {change_id}")
     if status == "unreviewed":
         store.unreview_change(change_id)
-    elif status in ("reviewed", "false_positive"):
+    else:
         try:
             store.review_change(change_id, status, note, datetime.now(UTC))
         except KeyError:
             raise HTTPException(404, f"no change {change_id}") from None
-    else:
-        raise BadRequest(f"status: unknown value {status!r}; expected reviewed, false_positive or unreviewed")
     return RedirectResponse(safe_next(next_url, "/changes") + f"#change-{change_id}", status_code=303)
 
 
@@ -137,6 +149,10 @@ def sites(request: Request, store=Depends(get_store)):
 def search(
     request: Request, q: str = "", site: str | None = None, page: int = Query(default=1, ge=1), store=Depends(get_store)
 ):
+    if len(q) > MAX_QUERY:
+        raise BadRequest(f"q: at most {MAX_QUERY} characters")
+    if page > MAX_PAGE:
+        raise BadRequest(f"page: at most {MAX_PAGE}")
     result = (
         store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE)
         if q.strip()
@@ -158,8 +174,21 @@ def search(
 
 
 def _feed(request: Request, store, site: str | None) -> Response:
-    page = store.change_page(site=site, limit=FEED_ENTRIES)
+    """The Atom feed, rebuilt only when a change was added (or removed) since it was last built."""
     base = str(request.base_url).rstrip("/")
+    key = (base, request.url.path, site, store.feed_stamp(site))
+    cache: dict = request.app.state.feed_cache
+    body = cache.get(key)
+    if body is None:
+        body = _atom(request, store, site, base)
+        if len(cache) >= FEED_CACHE:
+            cache.pop(next(iter(cache)))
+        cache[key] = body
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _atom(request: Request, store, site: str | None, base: str) -> bytes:
+    page = store.change_page(site=site, limit=FEED_ENTRIES)
     body = atom_feed(
         [row.change for row in page.rows],
         feed_id="tag:newswatch,2026:feed" + (f"/site/{quote(site, safe='')}" if site else ""),
@@ -168,7 +197,7 @@ def _feed(request: Request, store, site: str | None) -> Response:
         home_url=base + "/changes" + (f"?site={quote(site, safe='')}" if site else ""),
         item_url=lambda c: f"{base}/items/{quote(c.item_id, safe='')}" + (f"?b={c.version}" if c.version else ""),
     )
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    return body
 
 
 @router.get("/feed.atom")

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 import secrets
+from collections.abc import Iterable
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import HTTPException, Request
+from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Host names a loopback server answers to; any other Host header is a DNS-rebinding attempt.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "localhost.localdomain"})
+ACCESS_LOGGER = "uvicorn.access"
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+#: Query parameters of free text, where a NUL is dropped by the search rather than refused.
+FREE_TEXT = frozenset({"q"})
+_TOKEN_IN_QUERY = re.compile(r"(?i)((?:^|[?&])token=)[^&#\s]*")
 TOKEN_ENV = "NEWSWATCH_TOKEN"
 SESSION_COOKIE = "nw_session"
 CSRF_COOKIE = "nw_csrf"
@@ -37,6 +49,40 @@ HEADERS = {
 def is_local(host: str) -> bool:
     """True for a loopback bind address (the only ones allowed without a token)."""
     return host.strip("[]") in LOCAL_HOSTS
+
+
+def host_name(header: str) -> str:
+    """The host name of a Host header, without port or IPv6 brackets, lower case ('' when malformed)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, bracket, rest = header[1:].partition("]")
+        return name if bracket and (not rest or rest[:1] == ":") else ""
+    name, _, port = header.partition(":")
+    return name if not port or port.isdigit() else ""
+
+
+def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str] | None:
+    """Host names a server bound to ``bind`` answers to: the loopback names (plus ``extra``) on
+    loopback, None (any, the access token guards it) elsewhere unless ``extra`` names some."""
+    named = frozenset(host_name(h) or h.strip().lower() for h in extra if h.strip())
+    if is_local(bind):
+        return LOOPBACK_NAMES | named
+    return named or None
+
+
+def redact_token(text: str) -> str:
+    """``text`` (a request target) with the value of any ``token=`` query parameter replaced by ***."""
+    return _TOKEN_IN_QUERY.sub(r"\1***", text)
+
+
+class TokenRedactingFilter(logging.Filter):
+    """Removes the access token from uvicorn's access-log lines (their third argument is the target)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "token=" in args[2].lower():
+            record.args = (*args[:2], redact_token(args[2]), *args[3:])
+        return True
 
 
 def http_url(url: object) -> str | None:
@@ -64,9 +110,25 @@ def safe_next(target: str | None, default: str = "/") -> str:
 class Guard:
     """Checks one app's requests: the access token (when set) and CSRF tokens signed with a secret."""
 
-    def __init__(self, token: str | None, secret: bytes | None = None) -> None:
+    def __init__(self, token: str | None, secret: bytes | None = None, hosts: Iterable[str] | None = None) -> None:
         self.token = token or None
         self.secret = secret or secrets.token_bytes(32)
+        self.hosts = frozenset(hosts) if hosts is not None else None
+
+    def refuse_input(self, request: Request) -> Response | None:
+        """A 400 for a request no page can answer: a Host this server does not serve, a NUL character."""
+        message = None
+        if self.hosts is not None and host_name(request.headers.get("host", "")) not in self.hosts:
+            message = "unknown Host header: this server answers only to " + ", ".join(sorted(self.hosts))
+        elif _CONTROL.search(request.scope.get("path", "")):  # url.path would drop tabs and newlines
+            message = "control characters (NUL, newline, ...) are not allowed in a path"
+        elif any("\x00" in value for key, value in request.query_params.multi_items() if key not in FREE_TEXT):
+            message = "NUL characters are not allowed in a path or a query parameter"
+        if message is None:
+            return None
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=400)
+        return PlainTextResponse(message, status_code=400)
 
     # -- access token -----------------------------------------------------
 
@@ -89,7 +151,9 @@ class Guard:
         query = request.query_params.get("token")
         if query is not None and self._token_ok(query) and request.method in SAFE_METHODS:
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = request.url.path + ("?" + urlencode(rest) if rest else "")
+            # "//evil.example/x" must not become a scheme-relative (off-site) Location
+            path = "/" + request.url.path.lstrip("/")
+            target = safe_next(path + ("?" + urlencode(rest) if rest else ""), "/")
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(
                 SESSION_COOKIE,
@@ -161,17 +225,65 @@ class Guard:
 
     def finish(self, request: Request, response: Response) -> Response:
         """Add the security headers, and the CSRF cookie when one was issued."""
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        new = getattr(request.state, "new_csrf", None)
-        if new:
-            response.set_cookie(
-                CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
-            )
+        self.finish_headers(request, response.headers)
         return response
 
+    def finish_headers(self, request: Request, headers: MutableHeaders) -> None:
+        """The security headers (and the CSRF cookie when one was issued) added to a response's headers."""
+        for name, value in HEADERS.items():
+            headers.setdefault(name, value)
+        headers.setdefault("Content-Security-Policy", CSP)
+        if not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        new = getattr(request.state, "new_csrf", None)
+        if new:
+            scratch = Response()
+            scratch.set_cookie(
+                CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+            )
+            headers.append("set-cookie", scratch.headers["set-cookie"])
 
-__all__ = ["CSP", "LOCAL_HOSTS", "TOKEN_ENV", "Guard", "http_url", "is_local", "safe_next"]
+
+class SecurityMiddleware:
+    """The guard as plain ASGI middleware: refuses what it must, then adds the headers to every response.
+
+    (Plain ASGI rather than ``@app.middleware``: no extra task and body stream per request.)
+    """
+
+    def __init__(self, app: ASGIApp, guard: Guard) -> None:
+        self.app, self.guard = app, guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        refused = self.guard.refuse_input(request) or self.guard.authenticate(request)
+        if refused is not None:
+            await self.guard.finish(request, refused)(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.guard.finish_headers(request, MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+__all__ = [
+    "ACCESS_LOGGER",
+    "CSP",
+    "LOCAL_HOSTS",
+    "LOOPBACK_NAMES",
+    "TOKEN_ENV",
+    "Guard",
+    "SecurityMiddleware",
+    "TokenRedactingFilter",
+    "allowed_hosts",
+    "host_name",
+    "http_url",
+    "is_local",
+    "redact_token",
+    "safe_next",
+]

@@ -19,6 +19,12 @@ from storage.records import ChangePage, DailyChanges, RunRecord, StoredItem, Ver
 from storage.reviews import REVIEW_FILTERS
 
 PER_PAGE = 50
+#: Page numbers above this are refused (400): no store is that deep, and the offset must fit SQL integers.
+MAX_PAGE = 1_000_000
+#: Longest search query accepted (the store also bounds how many distinct terms it searches for).
+MAX_QUERY = 500
+#: Longest review note accepted, from the form as from the API.
+MAX_NOTE = 2000
 re_marks = re.compile("([\ue000\ue001])")
 CHART_DAYS = 30
 
@@ -34,7 +40,7 @@ def parse_day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise BadRequest(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise BadRequest(f"{name}: {value[:40]!r} is not a date; write it as YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class FeedFilters:
     date_to: date | None = None
     review: str | None = None
     page: int = 1
+    after: int | None = None  # keyset: the page starts just past this change (Next)
+    before: int | None = None  # keyset: the page ends just before this change (Previous)
 
     @classmethod
     def parse(
@@ -57,6 +65,8 @@ class FeedFilters:
         date_to: str | None,
         review: str | None,
         page: int | str | None,
+        after: int | str | None = None,
+        before: int | str | None = None,
     ) -> FeedFilters:
         wanted = tuple(k for k in dict.fromkeys(kinds or []) if k)
         unknown = [k for k in wanted if k not in FLAG_KINDS]
@@ -69,11 +79,16 @@ class FeedFilters:
         try:
             number = int(page or 1)
         except (TypeError, ValueError):
-            raise BadRequest(f"page: {page!r} is not a number") from None
+            raise BadRequest(f"page: {str(page)[:40]!r} is not a number") from None
+        if number > MAX_PAGE:
+            raise BadRequest(f"page: at most {MAX_PAGE}")
         start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
         if start and end and end < start:
             raise BadRequest("to: the end date is before the start date")
-        return cls(site or None, wanted, start, end, review, max(number, 1))
+        cursors = [_change_id(v, n) for v, n in ((after, "after"), (before, "before"))]
+        if None not in cursors:
+            raise BadRequest("after, before: give one of them, not both")
+        return cls(site or None, wanted, start, end, review, max(number, 1), *cursors)
 
     @property
     def since(self) -> datetime | None:
@@ -81,8 +96,10 @@ class FeedFilters:
 
     @property
     def until(self) -> datetime | None:
-        """Exclusive end: the start of the day after ``date_to``."""
-        return datetime.combine(self.date_to + timedelta(days=1), time(), UTC) if self.date_to else None
+        """Exclusive end: the start of the day after ``date_to`` (none after the last representable day)."""
+        if self.date_to is None or self.date_to >= date.max:
+            return None
+        return datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
 
     def query(self, **changes: Any) -> str:
         """This filter's query string, with some values changed (page=2 …)."""
@@ -93,6 +110,8 @@ class FeedFilters:
             "to": self.date_to,
             "review": self.review,
             "page": self.page if self.page > 1 else None,
+            "after": None,
+            "before": None,
         }
         values.update(changes)
         pairs = []
@@ -104,8 +123,21 @@ class FeedFilters:
         return urlencode(pairs)
 
 
+def _change_id(value: int | str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name}: {str(value)[:40]!r} is not a change id") from None
+
+
 def feed_page(store: Store, filters: FeedFilters, per_page: int = PER_PAGE) -> tuple[ChangePage, int]:
-    """The filtered page of the change feed and the number of pages."""
+    """The filtered page of the change feed and the number of pages.
+
+    Next/Previous links carry the last/first change shown (``after``/``before``), so walking the
+    feed page by page is a keyset walk; a numbered page is counted from the nearer end.
+    """
     page = store.change_page(
         site=filters.site,
         kinds=list(filters.kinds) or None,
@@ -114,8 +146,16 @@ def feed_page(store: Store, filters: FeedFilters, per_page: int = PER_PAGE) -> t
         review=filters.review,
         limit=per_page,
         offset=(filters.page - 1) * per_page,
+        after=filters.after,
+        before=filters.before,
     )
     return page, max(1, math.ceil(page.total / per_page))
+
+
+def pager_cursors(page: ChangePage) -> dict[str, int | None]:
+    """The keyset cursors of a page's Previous and Next links: its first and last change."""
+    rows = page.rows
+    return {"first": rows[0].change.id if rows else None, "last": rows[-1].change.id if rows else None}
 
 
 def page_links(current: int, pages: int, around: int = 2) -> list[int | None]:
@@ -286,6 +326,9 @@ def item_summary(item: StoredItem) -> dict[str, Any]:
 
 
 __all__ = [
+    "MAX_NOTE",
+    "MAX_PAGE",
+    "MAX_QUERY",
     "PER_PAGE",
     "BadRequest",
     "FeedFilters",
@@ -295,6 +338,7 @@ __all__ = [
     "feed_page",
     "highlight",
     "page_links",
+    "pager_cursors",
     "plain_snippet",
     "show_value",
     "sites_overview",
