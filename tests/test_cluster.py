@@ -389,3 +389,33 @@ def test_sigterm_stops_a_worker_mid_crawl_with_the_run_recorded_and_no_crawl_lef
     assert [(r[2], r[3]) for r in _runs(cluster_db, "slow")] == [("failed", "shutdown")]
     assert not any(_in_group(pid) for pid in crawls)
     assert _rows(cluster_db, "SELECT count(*) FROM cluster_workers")[0][0] == 0
+
+
+def test_a_dead_workers_runs_are_interrupted_and_their_site_leases_released(cluster_db):
+    from newswatch.cluster import queue, registry
+    from storage import open_store
+    from storage.holder import Holder
+
+    queue.ensure_schema(cluster_db)
+    engine = _engine(cluster_db)
+    try:
+        with engine.begin() as conn:
+            live_id = conn.execute(sa.text("SELECT worker_id FROM procrastinate_register_worker_v1()")).scalar()
+        registry.register(engine, live_id, "host-b:2", 2, "crawl", 1)
+        registry.register(engine, live_id + 1000, "host-a:1", 1, "crawl", 1)  # no heartbeat at all: dead
+        now = datetime.now(UTC)
+        with open_store(cluster_db) as store:
+            dead_crawl, live_crawl = Holder(4242, "host-a", 1.0), Holder(4343, "host-b", 1.0)
+            assert store.acquire_site("alpha", dead_crawl, now) is None
+            assert store.acquire_site("beta", live_crawl, now) is None
+            dead_run = store.begin_run("alpha", now, dead_crawl, worker="host-a:1")
+            live_run = store.begin_run("beta", now, live_crawl, worker="host-b:2")
+        assert registry.interrupt_runs(engine, stalled_after=10) == 1
+        with open_store(cluster_db) as store:
+            runs = {r.id: (r.status, r.finish_reason) for r in store.runs()}
+            assert runs == {dead_run: ("failed", "interrupted"), live_run: ("running", None)}
+            assert set(store.site_leases()) == {"beta"}  # alpha can be crawled again at once, from any host
+        assert registry.forget_workers(engine) == 1
+        assert [v.name for v in registry.workers(engine)] == ["host-b:2"]
+    finally:
+        engine.dispose()
