@@ -95,6 +95,7 @@ from newswatch.commands import report as _report  # noqa: E402,F401
 from newswatch.commands import run as _run  # noqa: E402,F401
 from newswatch.commands import schedule as _schedule  # noqa: E402,F401
 from newswatch.commands import serve as _serve  # noqa: E402,F401
+from newswatch.commands import worker as _worker  # noqa: E402,F401
 
 
 def main(args: list[str] | None = None) -> None:

@@ -120,6 +120,8 @@ class RunRecord:
     pid: int | None = None
     host: str | None = None
     proc_started: float | None = None
+    #: The `newswatch worker` that ran it (host:pid); None for a crawl run by hand or by `newswatch run`.
+    worker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

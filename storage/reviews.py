@@ -243,6 +243,7 @@ class ReviewsMixin(StoreBase):
                 reappeared=row["reappeared"],
                 errors=row["errors"],
                 stats=dict(row["stats"] or {}),
+                worker=row["worker"],
             )
             for row in rows
         }

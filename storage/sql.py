@@ -35,7 +35,7 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0006_revisit"
+HEAD_REVISION = "0007_cluster"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 #: The run stat a crawl that rechecked every listed article sets to 1.
@@ -162,14 +162,19 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
 
     # -- runs ------------------------------------------------------------
 
-    def begin_run(self, site: str, started_at: datetime, holder: Holder | None = None) -> int:
-        """Record a crawl run with status "running" and return its id; ``holder`` is the crawl's process."""
+    def begin_run(
+        self, site: str, started_at: datetime, holder: Holder | None = None, worker: str | None = None
+    ) -> int:
+        """Record a crawl run with status "running" and return its id.
+
+        ``holder`` is the crawl's process; ``worker`` the `newswatch worker` that started it, if any.
+        """
         counters = dict.fromkeys(("pages", "items", "new", "updated", "removed", "reappeared", "errors"), 0)
         owner = {}
         if holder is not None:
             owner = {"pid": holder.pid, "host": holder.host, "proc_started": holder.proc_started}
         stmt = sa.insert(t.runs).values(
-            site=site, started_at=utc(started_at), status="running", stats={}, **counters, **owner
+            site=site, started_at=utc(started_at), status="running", stats={}, worker=worker, **counters, **owner
         )
         with self._writer.begin() as conn:
             key = conn.execute(stmt).inserted_primary_key
@@ -246,6 +251,7 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
                 reappeared=r["reappeared"],
                 errors=r["errors"],
                 stats=dict(r["stats"] or {}),
+                worker=r["worker"],
                 pid=r["pid"],
                 host=r["host"],
                 proc_started=r["proc_started"],

@@ -56,6 +56,7 @@ runs = sa.Table(
     sa.Column("pid", sa.Integer, nullable=True),
     sa.Column("host", sa.Text, nullable=True),
     sa.Column("proc_started", sa.Float, nullable=True),
+    sa.Column("worker", sa.Text, nullable=True),
     sa.Index("ix_runs_site_started_at", "site", "started_at"),
 )
 
@@ -70,6 +71,28 @@ site_locks = sa.Table(
     sa.Column("proc_started", sa.Float, nullable=True),
     sa.Column("acquired_at", timestamp(), nullable=False),
     sa.Column("heartbeat_at", timestamp(), nullable=False),
+)
+
+#: When each site is next due, for the dispatch of `newswatch worker` (several machines).
+site_schedule = sa.Table(
+    "site_schedule",
+    metadata,
+    sa.Column("site", sa.Text, primary_key=True),
+    sa.Column("next_run_at", timestamp(), nullable=False),
+    sa.Column("last_queued_at", timestamp(), nullable=True),
+)
+
+#: The task queue's live workers by id, with the host and process that run them.
+cluster_workers = sa.Table(
+    "cluster_workers",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("queue", sa.Text, nullable=False),
+    sa.Column("concurrency", sa.Integer, nullable=False),
+    sa.Column("started_at", timestamp(), nullable=False),
 )
 
 items = sa.Table(

@@ -558,6 +558,7 @@ def test_runs_json_lists_runs_newest_first_with_health(runs_db):
         "fallback": {"pages": 0, "fields": {}},
         "health": "site_down",
         "explanation": "1 listing page answered 503",
+        "worker": None,
     }
 
 

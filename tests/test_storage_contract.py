@@ -22,7 +22,18 @@ from storage.sql import HEAD_REVISION, Store, alembic_config
 from storage.tables import include_name, metadata
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-TABLES = {"sites", "runs", "items", "item_versions", "changes", "events", "event_sources", "change_reviews"}
+TABLES = {
+    "sites",
+    "runs",
+    "items",
+    "item_versions",
+    "changes",
+    "events",
+    "event_sources",
+    "change_reviews",
+    "site_schedule",
+    "cluster_workers",
+}
 
 
 def at(minutes: int) -> datetime:

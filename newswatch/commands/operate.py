@@ -34,6 +34,7 @@ def run_row(run) -> dict:
         "fallback": _fallback(run.stats or {}),
         "health": None if running else classify(run),
         "explanation": explain(run),
+        "worker": run.worker,
     }
 
 
@@ -67,12 +68,15 @@ def runs(ctx, site, limit, fmt):
     elif not rows:
         click.echo(f"No runs of {site}." if site else "No runs.")
     else:
+        workers = any(r["worker"] for r in rows)  # the column only where a cluster worker ran crawls
+        counters = ["pages", "items", "new", "upd", "rem", "err", "health"]
         _table(
             None,
-            ["site", "started", "finished", "status", "pages", "items", "new", "upd", "rem", "err", "health"],
+            ["site", *(["worker"] if workers else []), "started", "finished", "status", *counters],
             [
                 [
                     r["site"],
+                    *([r["worker"] or "-"] if workers else []),
                     _short(r["started_at"]),
                     _finished(r),
                     _status(r),

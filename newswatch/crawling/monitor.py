@@ -126,7 +126,7 @@ class MonitorExtension:
                 live_checked=getattr(spider, "live_checked", None),
             )
         )
-        run_id = self.store.begin_run(spider.name, _now(), self.holder)
+        run_id = self.store.begin_run(spider.name, _now(), self.holder, self.crawler.settings.get("NEWSWATCH_WORKER"))
         session = CrawlSession(
             store=self.store, site=spider.name, run_id=run_id, known=self.store.known_items(spider.name)
         )

@@ -1,0 +1,369 @@
+"""Cluster benchmark: one backlog of loopback sites crawled by 1, 2 and 4 `newswatch worker`s, and fail-over.
+
+Every site is the same generated CAE-style site (``sitegen``) served from a loopback address of its
+own (127.0.x.y, so its items are its own), each page answered after an injected latency. For each
+worker count the backlog starts in a fresh PostgreSQL schema: all sites due at once, each worker
+running ``--concurrency`` crawls. Printed per worker count: wall time, sites/min, pages/s, CPU
+seconds per site crawl (the workers' and their crawls'), the duplicate-flag count (an item flagged NEW
+more than once), the overlapping-run count (two runs of one site at once) and whether the flags
+match the known truth exactly (every article NEW once, nothing else). Then an unchanged recheck of
+every site (all due again, the workers still running) for the CPU seconds per unchanged site check.
+
+Fail-over: a slow site, worker A crawling it, worker B idle; ``kill -9`` of A's process group;
+timed until B has completed the site, over ``--trials`` trials, with the documented heartbeat
+settings (`newswatch worker`'s defaults: heartbeat 2 s, stalled after 10 s, tick 2 s; target <= 30 s).
+Each trial also checks that A's crawl died with it and that no item was flagged twice.
+
+    python benchmarks/bench_cluster.py [--sites 200] [--articles 20] [--workers 1,2,4] [--trials 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import sqlalchemy as sa  # noqa: E402
+from sitegen import generate  # noqa: E402
+
+from newswatch.fixtureserver import serve  # noqa: E402
+
+PG = os.environ.get("NEWSWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+LISTING = "/cae/html/en/col2003/column_2003_1.html"
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "ROBOTSTXT_OBEY": "False",
+    "LOG_LEVEL": "ERROR",
+    "NEWSWATCH_EVENT_WORKERS": "0",
+}
+
+
+def worker_cpu(procs: list[subprocess.Popen]) -> float:
+    """CPU seconds of running workers so far: their own and their finished crawls' (user + system)."""
+    total = 0
+    for proc in procs:
+        fields = _stat(str(proc.pid)) or []
+        total += sum(int(f) for f in fields[11:15]) if len(fields) > 14 else 0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def host(i: int) -> str:
+    """A loopback address of its own for site ``i`` (127.0.0.2 onwards)."""
+    return f"127.0.{(i + 2) // 250}.{(i + 2) % 250}"
+
+
+def make_site(root: Path, articles: int, delay: float) -> Path:
+    """The generated site, with every page (listing and articles) answered after ``delay`` seconds."""
+    generate(root, n_articles=articles, overwrite=True)
+    manifest = json.loads((root / "manifest.json").read_text())
+    paths = [item["path"] for item in manifest["items"]] + [manifest["start_url"]]
+    (root / "v1" / "_responses.json").write_text(json.dumps({p: {"delay": delay} for p in paths}))
+    return root
+
+
+class Schema:
+    """A fresh PostgreSQL schema, its newswatch URL, dropped at the end."""
+
+    def __init__(self):
+        from sqlalchemy.engine import make_url
+
+        self.name = f"bench_{uuid.uuid4().hex[:10]}"
+        self.admin = sa.create_engine(PG, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{self.name}"')
+        self.url = make_url(PG).update_query_dict({"options": f"-csearch_path={self.name}"})
+        self.url = self.url.render_as_string(hide_password=False)
+        self.engine = sa.create_engine(self.url)
+
+    def rows(self, sql: str) -> list:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text(sql)).all()
+
+    def execute(self, sql: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(sql))
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{self.name}" CASCADE')
+        self.admin.dispose()
+
+
+def write_config(path: Path, urls: list[str], cache: Path, **extra: str) -> Path:
+    settings = {**SETTINGS, "HTTPCACHE_DIR": str(cache), **extra}
+    inline = ", ".join(f'{k} = "{v}"' for k, v in settings.items())
+    text = '[scheduler]\nstagger = "0s"\n'
+    for i, url in enumerate(urls):
+        text += f'\n[sites.s{i:04d}]\nurl = "{url}"\ninterval = "1d"\nsettings = {{ {inline} }}\n'
+    path.write_text(text)
+    return path
+
+
+def start_worker(db: str, config: Path, log: Path, *options: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "newswatch", "--db", db, "worker", "--config", str(config), *options]
+    return subprocess.Popen(cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for w in workers:
+        if w.poll() is None:
+            w.send_signal(signal.SIGTERM)
+    for w in workers:
+        try:
+            w.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(w.pid, signal.SIGKILL)
+            w.wait()
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise SystemExit(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def finished(schema: Schema) -> int:
+    return schema.rows("SELECT count(*) FROM runs WHERE status <> 'running'")[0][0]
+
+
+def duplicates(schema: Schema) -> int:
+    """Items flagged NEW more than once."""
+    sql = "SELECT count(*) FROM (SELECT item_id FROM changes WHERE kind = 'new' GROUP BY item_id HAVING count(*) > 1) d"
+    return schema.rows(sql)[0][0]
+
+
+def overlaps(schema: Schema) -> int:
+    """Pairs of runs of one site that ran at the same time."""
+    return schema.rows(
+        "SELECT count(*) FROM runs a JOIN runs b ON a.site = b.site AND a.id < b.id "
+        "AND a.started_at < coalesce(b.finished_at, now()) AND b.started_at < coalesce(a.finished_at, now())"
+    )[0][0]
+
+
+def init(schema: Schema, config: Path) -> None:
+    """`newswatch worker --init`: tables and task queue in place before anything is timed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "newswatch", "--db", schema.url, "worker", "--init", "--config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+
+
+def backlog(workers: int, urls: list[str], args, tmp: Path) -> dict:
+    """All sites due at once, ``workers`` workers; the figures of the first crawl and of an unchanged recheck."""
+    schema = Schema()
+    n = len(urls)
+    config = write_config(tmp / f"w{workers}.toml", urls, tmp / f"cache{workers}")
+    init(schema, config)
+    options = ("--concurrency", str(args.concurrency), "--tick", "1")
+    t0 = time.monotonic()
+    procs = [start_worker(schema.url, config, tmp / f"w{workers}-{i}.log", *options) for i in range(workers)]
+    try:
+        wait_for(lambda: finished(schema) >= n, args.timeout, f"{n} crawls with {workers} worker(s)")
+        elapsed = time.monotonic() - t0
+        cpu_first = worker_cpu(procs)
+        pages = schema.rows("SELECT coalesce(sum(pages), 0) FROM runs")[0][0]
+        flags = dict(schema.rows("SELECT kind, count(*) FROM changes GROUP BY kind"))
+        per_site = schema.rows("SELECT site, status, new FROM runs")
+        exact = (
+            flags == {"new": n * args.articles}
+            and len(per_site) == n
+            and all(r[1] == "ok" and r[2] == args.articles for r in per_site)
+        )
+        # Unchanged recheck: every site due again now, the workers still running.
+        t1 = time.monotonic()
+        schema.execute("UPDATE site_schedule SET next_run_at = now()")
+        wait_for(lambda: finished(schema) >= 2 * n, args.timeout, "the unchanged recheck")
+        recheck = time.monotonic() - t1
+        cpu_recheck = worker_cpu(procs) - cpu_first
+        unchanged_flags = schema.rows("SELECT count(*) FROM changes")[0][0] - n * args.articles
+    finally:
+        stop(procs)
+    result = {
+        "workers": workers,
+        "elapsed": elapsed,
+        "sites_per_min": n / elapsed * 60,
+        "pages_per_s": pages / elapsed,
+        "duplicates": duplicates(schema),
+        "overlaps": overlaps(schema),
+        "exact": exact,
+        "recheck_elapsed": recheck,
+        "recheck_flags": unchanged_flags,
+        "cpu_first": cpu_first / n,  # per site crawl, the workers' own share included
+        "cpu_recheck": cpu_recheck / n,
+    }
+    schema.drop()
+    return result
+
+
+def failover_trial(trial: int, url: str, args, tmp: Path) -> dict:
+    """Kill -9 the worker crawling the slow site; seconds until another worker has completed it."""
+    schema = Schema()
+    config = write_config(tmp / f"fo{trial}.toml", [url], tmp / f"focache{trial}", CONCURRENT_REQUESTS="1")
+    init(schema, config)
+    options = ("--heartbeat", str(args.heartbeat), "--stalled-after", str(args.stalled_after), "--tick", str(args.tick))
+    first = start_worker(schema.url, config, tmp / f"fo{trial}-a.log", *options)
+    second = None
+    try:
+        name = f"{os.uname().nodename}:{first.pid}"
+        wait_for(
+            lambda: schema.rows(f"SELECT 1 FROM runs WHERE worker = '{name}' AND status = 'running'"),
+            args.timeout,
+            "the first worker's crawl",
+        )
+        crawl = wait_for(lambda: children(first.pid), 60, "the crawl process")
+        second = start_worker(schema.url, config, tmp / f"fo{trial}-b.log", *options)
+        wait_for(lambda: schema.rows("SELECT count(*) FROM cluster_workers")[0][0] == 4, 120, "the second worker")
+        still_running = schema.rows("SELECT count(*) FROM runs WHERE status = 'running'")[0][0] == 1
+        killed = time.monotonic()
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+        other = f"{os.uname().nodename}:{second.pid}"
+        wait_for(
+            lambda: schema.rows(f"SELECT 1 FROM runs WHERE worker = '{other}' AND status = 'running'"),
+            args.timeout,
+            "the second worker to start the site",
+        )
+        started = time.monotonic() - killed
+        wait_for(
+            lambda: schema.rows(f"SELECT 1 FROM runs WHERE worker = '{other}' AND status = 'ok'"),
+            args.timeout,
+            "the second worker to complete the site",
+        )
+        done = time.monotonic() - killed
+        orphans = [pid for pid in crawl if in_group(pid)]
+        items = schema.rows("SELECT count(*) FROM items")[0][0]
+        return {
+            "failover": done,
+            "restart": started,
+            "mid_crawl": still_running,
+            "orphans": len(orphans),
+            "duplicates": duplicates(schema),
+            "complete": items == args.articles,
+        }
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+        stop([second] if second else [])
+        schema.drop()
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        return (Path("/proc") / pid / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def children(pid: int) -> list[int]:
+    return [
+        int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and (_stat(p.name) or [0, 0])[1] == str(pid)
+    ]
+
+
+def in_group(pgid: int) -> bool:
+    for p in Path("/proc").iterdir():
+        fields = _stat(p.name) if p.name.isdigit() else None
+        if fields and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sites", type=int, default=200, help="loopback sites in the backlog (default: 200)")
+    parser.add_argument("--articles", type=int, default=20, help="articles per site (default: 20)")
+    parser.add_argument("--delay", type=float, default=0.05, help="injected latency per page, s (default: 0.05)")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts to compare (default: 1,2,4)")
+    parser.add_argument("--concurrency", type=int, default=1, help="crawls at once per worker (default: 1)")
+    parser.add_argument("--trials", type=int, default=5, help="fail-over trials, 0 to skip (default: 5)")
+    parser.add_argument("--failover-delay", type=float, default=0.3, help="latency of the slow site, s (default: 0.3)")
+    parser.add_argument("--heartbeat", type=float, default=2.0, help="as `newswatch worker` (default: 2)")
+    parser.add_argument("--stalled-after", type=float, default=10.0, help="as `newswatch worker` (default: 10)")
+    parser.add_argument("--tick", type=int, default=2, help="as `newswatch worker` (default: 2)")
+    parser.add_argument("--timeout", type=float, default=7200, help="give up on a phase after this many seconds")
+    args = parser.parse_args(argv)
+    counts = [int(c) for c in args.workers.split(",") if c.strip()]
+
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp_name:
+        tmp = Path(tmp_name)
+        site = make_site(tmp / "site", args.articles, args.delay)
+        servers = [serve(site, host=host(i)) for i in range(args.sites)]
+        urls = [f"{s.url}{LISTING}" for s in servers]
+        print(
+            f"Backlog: {args.sites} sites x {args.articles} articles, {args.delay * 1000:.0f} ms per page, "
+            f"{args.concurrency} crawl(s) per worker; {os.cpu_count()} cores",
+            flush=True,
+        )
+        print(
+            f"{'workers':>7} {'wall s':>8} {'sites/min':>9} {'pages/s':>8} {'dup':>4} {'overlap':>7} {'exact':>5} "
+            f"{'recheck s':>9} {'recheck flags':>13} {'CPU s/crawl':>11} {'CPU s/recheck':>13}",
+            flush=True,
+        )
+        results = []
+        try:
+            for count in counts:
+                r = backlog(count, urls, args, tmp)
+                results.append(r)
+                print(
+                    f"{r['workers']:>7} {r['elapsed']:>8.1f} {r['sites_per_min']:>9.1f} {r['pages_per_s']:>8.1f} "
+                    f"{r['duplicates']:>4} {r['overlaps']:>7} {'yes' if r['exact'] else 'NO':>5} "
+                    f"{r['recheck_elapsed']:>9.1f} {r['recheck_flags']:>13} "
+                    f"{r['cpu_first']:>11.2f} {r['cpu_recheck']:>13.2f}",
+                    flush=True,
+                )
+        finally:
+            for s in servers:
+                s.stop()
+        base = results[0]["sites_per_min"] if results else None
+        for r in results[1:]:
+            print(f"speed-up with {r['workers']} workers: {r['sites_per_min'] / base:.2f}x of {results[0]['workers']}")
+
+        if args.trials:
+            slow = make_site(tmp / "slow", args.articles, args.failover_delay)
+            server = serve(slow, host=host(0))
+            try:
+                print(
+                    f"\nFail-over: heartbeat {args.heartbeat:g}s, stalled after {args.stalled_after:g}s, "
+                    f"tick {args.tick}s; slow site {args.articles} pages at {args.failover_delay * 1000:.0f} ms",
+                    flush=True,
+                )
+                times = []
+                for trial in range(1, args.trials + 1):
+                    r = failover_trial(trial, f"{server.url}{LISTING}", args, tmp)
+                    times.append(r["failover"])
+                    print(
+                        f"trial {trial}: completed by the other worker after {r['failover']:.1f} s "
+                        f"(crawl restarted after {r['restart']:.1f} s); killed mid-crawl: {r['mid_crawl']}, "
+                        f"orphan processes: {r['orphans']}, duplicate flags: {r['duplicates']}, "
+                        f"all items: {r['complete']}",
+                        flush=True,
+                    )
+                print(
+                    f"fail-over: median {sorted(times)[len(times) // 2]:.1f} s, max {max(times):.1f} s (target <= 30 s)"
+                )
+            finally:
+                server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

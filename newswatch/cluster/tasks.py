@@ -1,0 +1,186 @@
+"""The cluster's tasks: dispatch (queue the due sites), crawl (one site, in a subprocess), recover.
+
+Every crawl job of a site carries the site's ``lock`` (one crawl of it at a time across all
+machines) and ``queueing_lock`` (at most one waiting). Dispatch and recovery are periodic: the
+queue defers each of them once per tick however many workers run, and their own locks keep two
+from overlapping. A crawl runs as `newswatch crawl` in its own process group, killed by the kernel
+when its worker dies (``PR_SET_PDEATHSIG``): a worker killed with ``kill -9`` leaves no crawl
+behind, and its job, found stalled by its missing heartbeats, is queued again for another worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import logging
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import procrastinate
+from procrastinate import exceptions as queue_errors
+from procrastinate import jobs as queue_jobs
+
+from newswatch.config import Config
+
+logger = logging.getLogger(__name__)
+
+CRAWL_TASK, DISPATCH_TASK, RECOVER_TASK = "newswatch.crawl", "newswatch.dispatch", "newswatch.recover"
+#: Crawls wait in one queue; dispatch and recovery in another, served by every worker's control side.
+CRAWL_QUEUE, CONTROL_QUEUE = "crawl", "control"
+#: Times a crawl whose worker died is queued again; a site that keeps killing its workers then waits for its next run.
+MAX_REDOS = 3
+#: Seconds a crawl gets to close cleanly (and record its run) after SIGTERM before its group is killed.
+STOP_GRACE = 12
+_PR_SET_PDEATHSIG = 1
+
+#: Procrastinate's app; `newswatch worker` puts the database's connector in place at start.
+app = procrastinate.App(connector=procrastinate.PsycopgConnector())
+
+
+@dataclass
+class WorkerState:
+    """What the tasks of this worker process need: config, database, its name, its crawls."""
+
+    config: Config | None = None
+    db: str | None = None
+    name: str = ""
+    engine: Any = None  # the worker's SQLAlchemy engine on the shared database, set at start
+    stalled_after: float = 15.0
+    children: set = field(default_factory=set)
+
+
+STATE = WorkerState()
+
+
+def crawl_lock(site: str) -> str:
+    """The lock (and queueing lock) shared by every crawl job of ``site``."""
+    return f"crawl:{site}"
+
+
+def _crawl_job(site: str):
+    return crawl.configure(queue=CRAWL_QUEUE, lock=crawl_lock(site), queueing_lock=crawl_lock(site))
+
+
+def queue_crawl(site: str) -> bool:
+    """Queue one crawl of ``site``; False when one is already waiting."""
+    try:
+        _crawl_job(site).defer(site=site)
+    except queue_errors.AlreadyEnqueued:
+        return False
+    return True
+
+
+async def queue_crawl_async(site: str) -> bool:
+    """:func:`queue_crawl` from a coroutine."""
+    try:
+        await _crawl_job(site).defer_async(site=site)
+    except queue_errors.AlreadyEnqueued:
+        return False
+    return True
+
+
+def _die_with_parent():
+    """A preexec function: the child gets SIGKILL when this process dies, even by ``kill -9``."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    prctl, parent = libc.prctl, os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the worker died before the death signal was armed
+            os._exit(1)
+
+    return preexec
+
+
+def kill_group(proc, sig: int) -> None:
+    """Send ``sig`` to a crawl's whole process group (the crawl and its event workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+
+
+async def stop_crawl(proc, grace: float = STOP_GRACE) -> None:
+    """SIGTERM a crawl's group (Scrapy closes and records its run), SIGKILL it after ``grace``."""
+    kill_group(proc, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        logger.warning("crawl pid %s did not stop within %ss; killing its group", proc.pid, grace)
+    kill_group(proc, signal.SIGKILL)
+
+
+@app.task(name=CRAWL_TASK, pass_context=True)
+async def crawl(context, site: str) -> int:
+    """Crawl one configured site in its own process group; the crawl's exit code (0 ok, 1 failed run)."""
+    config, db = STATE.config, STATE.db
+    if config is None or site not in config.sites:
+        raise LookupError(f"site {site} is not in this worker's configuration; give every worker the same config")
+    cmd = [sys.executable, "-m", "newswatch", "--db", str(db), "crawl", *config.sites[site].crawl_args()]
+    cmd += ["-s", f"NEWSWATCH_WORKER={STATE.name}"]
+    logger.info("crawl %s started (job %s)", site, context.job.id)
+    proc = await asyncio.create_subprocess_exec(
+        *cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=_die_with_parent(),
+    )
+    STATE.children.add(proc)
+    try:
+        _, err = await proc.communicate()
+    except asyncio.CancelledError:
+        await stop_crawl(proc)
+        raise
+    finally:
+        STATE.children.discard(proc)
+    kill_group(proc, signal.SIGKILL)  # anything the crawl left in its group
+    lines = err.decode("utf-8", "replace").strip().splitlines()
+    logger.info("crawl %s finished (exit %s)", site, proc.returncode)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"crawl {site} exited {proc.returncode}: {lines[-1] if lines else 'no message'}")
+    from newswatch.scheduler import after_crawl
+
+    await asyncio.to_thread(after_crawl, config, db, site)
+    return proc.returncode
+
+
+@app.task(name=DISPATCH_TASK, lock=DISPATCH_TASK, queueing_lock=DISPATCH_TASK)
+def dispatch(timestamp: int) -> list[str]:
+    """Queue the crawl of every site that is due (runs in a thread; deferring goes through the loop)."""
+    from newswatch.cluster.dispatch import dispatch as dispatch_due
+
+    if STATE.config is None:
+        return []
+    return dispatch_due(STATE.engine, STATE.config, datetime.now(UTC), queue_crawl)
+
+
+@app.task(name=RECOVER_TASK, lock=RECOVER_TASK, queueing_lock=RECOVER_TASK)
+async def recover(timestamp: int) -> list[int | None]:
+    """Queue again the crawls of workers that stopped sending heartbeats; the ids of those jobs."""
+    from newswatch.cluster.registry import forget_workers, interrupt_runs
+
+    manager = app.job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STATE.stalled_after))
+    await asyncio.to_thread(interrupt_runs, STATE.engine, STATE.stalled_after)
+    retried: list[int | None] = []
+    for job in stalled:
+        if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # periodic (the next tick redoes it), or given up
+            await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
+            continue
+        try:
+            await manager.retry_job(job)
+        except queue_errors.UniqueViolation:  # a crawl of the site is already waiting: it will do
+            await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
+            continue
+        logger.warning("crawl %s of a stalled worker queued again (job %s)", job.task_kwargs.get("site"), job.id)
+        retried.append(job.id)
+    await manager.prune_stalled_workers(STATE.stalled_after)
+    await asyncio.to_thread(forget_workers, STATE.engine)
+    return retried
