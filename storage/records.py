@@ -123,6 +123,22 @@ class RunRecord:
     #: The `newswatch worker` that ran it (host:pid); None for a crawl run by hand or by `newswatch run`.
     worker: str | None = None
 
+    @classmethod
+    def from_row(cls, row: Any) -> RunRecord:
+        """The record of a ``runs`` row (a SQLAlchemy mapping), times as aware UTC."""
+        from .writes import utc, utc_or_none
+
+        return cls(
+            **{
+                name: row[name]
+                for name in cls.__dataclass_fields__
+                if name not in ("started_at", "finished_at", "stats")
+            },
+            started_at=utc(row["started_at"]),
+            finished_at=utc_or_none(row["finished_at"]),
+            stats=dict(row["stats"] or {}),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ItemWrite:

@@ -20,7 +20,7 @@ from .records import (
     ReviewedChange,
     RunRecord,
 )
-from .writes import utc, utc_or_none
+from .writes import utc
 
 #: Values of the ``review`` filter of :meth:`ReviewsMixin.change_page`, besides None (all).
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
@@ -227,26 +227,7 @@ class ReviewsMixin(StoreBase):
         newest = sa.select(sa.func.max(r.id)).group_by(r.site)
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.runs).where(r.id.in_(newest))).mappings().all()
-        return {
-            row["site"]: RunRecord(
-                id=row["id"],
-                site=row["site"],
-                started_at=utc(row["started_at"]),
-                finished_at=utc_or_none(row["finished_at"]),
-                status=row["status"],
-                finish_reason=row["finish_reason"],
-                pages=row["pages"],
-                items=row["items"],
-                new=row["new"],
-                updated=row["updated"],
-                removed=row["removed"],
-                reappeared=row["reappeared"],
-                errors=row["errors"],
-                stats=dict(row["stats"] or {}),
-                worker=row["worker"],
-            )
-            for row in rows
-        }
+        return {row["site"]: RunRecord.from_row(row) for row in rows}
 
 
 __all__ = ["REVIEW_FILTERS", "ReviewsMixin"]

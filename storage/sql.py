@@ -235,29 +235,7 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
             query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return [
-            RunRecord(
-                id=r["id"],
-                site=r["site"],
-                started_at=utc(r["started_at"]),
-                finished_at=utc_or_none(r["finished_at"]),
-                status=r["status"],
-                finish_reason=r["finish_reason"],
-                pages=r["pages"],
-                items=r["items"],
-                new=r["new"],
-                updated=r["updated"],
-                removed=r["removed"],
-                reappeared=r["reappeared"],
-                errors=r["errors"],
-                stats=dict(r["stats"] or {}),
-                worker=r["worker"],
-                pid=r["pid"],
-                host=r["host"],
-                proc_started=r["proc_started"],
-            )
-            for r in rows
-        ]
+        return [RunRecord.from_row(r) for r in rows]
 
     # -- items: reads ----------------------------------------------------
 
