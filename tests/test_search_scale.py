@@ -83,9 +83,8 @@ def client_factory():
 HERE_INDEX = "SELECT {} FROM pg_indexes WHERE indexname = '{}' AND schemaname = current_schema()"
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)  # SQLite searches its FTS5 table
 def test_postgresql_searches_a_stored_indexed_tsvector(store):
-    if store.dialect != "postgresql":
-        pytest.skip("SQLite searches its FTS5 table")
     _fill(store, 3)
     with store.engine.connect() as conn:
         generated = conn.execute(
@@ -104,9 +103,8 @@ def test_postgresql_searches_a_stored_indexed_tsvector(store):
     assert len(hits) == 3 and "hydrogen" in hits[0].snippet
 
 
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)  # PostgreSQL searches its tsvector
 def test_sqlite_search_uses_the_fts5_index(store):
-    if store.dialect != "sqlite":
-        pytest.skip("PostgreSQL searches its tsvector")
     _fill(store, 3)
     with store.engine.connect() as conn:
         plan = conn.exec_driver_sql(
