@@ -28,6 +28,31 @@ REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
 ID_RANGE = range(-(2**31), 2**31)
 
 
+def change_log_query(with_reviews: bool = False) -> sa.Select:
+    """The change log's rows: each change with its item's URL and its title at that version (and its review)."""
+    ch, it, iv, rv = t.changes.c, t.items.c, t.item_versions.c, t.change_reviews.c
+    columns: list[Any] = [
+        ch.id,
+        ch.run_id,
+        ch.item_id,
+        ch.site,
+        it.url,
+        sa.func.coalesce(iv.title, it.title).label("title"),
+        ch.kind,
+        ch.detected_at,
+        ch.changed_fields,
+        ch.diff,
+        ch.version,
+    ]
+    joined = t.changes.join(t.items, it.id == ch.item_id).outerjoin(
+        t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version)
+    )
+    if with_reviews:
+        columns += [rv.status.label("review_status"), rv.note.label("review_note"), rv.reviewed_at]
+        joined = joined.outerjoin(t.change_reviews, rv.change_id == ch.id)
+    return sa.select(*columns).select_from(joined)
+
+
 class ReviewsMixin(StoreBase):
     """Store methods for reviews and the analyst's change feed."""
 
@@ -59,27 +84,7 @@ class ReviewsMixin(StoreBase):
 
     @staticmethod
     def _feed_query() -> sa.Select:
-        ch, it, iv, rv = t.changes.c, t.items.c, t.item_versions.c, t.change_reviews.c
-        return sa.select(
-            ch.id,
-            ch.run_id,
-            ch.item_id,
-            ch.site,
-            it.url,
-            sa.func.coalesce(iv.title, it.title).label("title"),
-            ch.kind,
-            ch.detected_at,
-            ch.changed_fields,
-            ch.diff,
-            ch.version,
-            rv.status.label("review_status"),
-            rv.note.label("review_note"),
-            rv.reviewed_at,
-        ).select_from(
-            t.changes.join(t.items, it.id == ch.item_id)
-            .outerjoin(t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version))
-            .outerjoin(t.change_reviews, rv.change_id == ch.id)
-        )
+        return change_log_query(with_reviews=True)
 
     @staticmethod
     def _feed_filters(site, kinds, since, until, review, item_id=None) -> list[Any]:

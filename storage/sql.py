@@ -28,7 +28,7 @@ from .records import (
     StoredItem,
     VersionRecord,
 )
-from .reviews import ReviewsMixin
+from .reviews import ReviewsMixin, change_log_query
 from .search import SearchMixin
 from .writes import chunks, plan_writes, utc, utc_or_none
 
@@ -341,28 +341,8 @@ class Store(LocksMixin, EventsMixin, ReviewsMixin, SearchMixin):
         limit: int | None = None,
     ) -> list[ChangeRecord]:
         """The change log, newest first, filtered by site, time and kind."""
-        ch, it, iv = t.changes.c, t.items.c, t.item_versions.c
-        query = (
-            sa.select(
-                ch.id,
-                ch.run_id,
-                ch.item_id,
-                ch.site,
-                it.url,
-                sa.func.coalesce(iv.title, it.title).label("title"),
-                ch.kind,
-                ch.detected_at,
-                ch.changed_fields,
-                ch.diff,
-                ch.version,
-            )
-            .select_from(
-                t.changes.join(t.items, it.id == ch.item_id).outerjoin(
-                    t.item_versions, sa.and_(iv.item_id == ch.item_id, iv.version == ch.version)
-                )
-            )
-            .order_by(ch.detected_at.desc(), ch.id.desc())
-        )
+        ch = t.changes.c
+        query = change_log_query().order_by(ch.detected_at.desc(), ch.id.desc())
         if site is not None:
             query = query.where(ch.site == site)
         if since is not None:
