@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -119,21 +120,21 @@ class InfoLine:
     text: str | None = None
 
 
-def page_lines(root: etree._Element, limit: int = _MAX_LINES) -> tuple[list[str], int | None]:
-    """Visible text lines of a page in reading order, and the index of the first <h1>'s line."""
-    lines: list[str] = []
+def _lines(root: etree._Element, limit: int = _MAX_LINES) -> Iterator[tuple[str, bool]]:
+    """Visible text lines of a page in reading order, each with whether it is the first <h1>'s line."""
     parts: list[str] = []
-    title_at = None
+    count = 0
+    h1_pending, h1_seen = False, False
     skipped = None  # the element whose subtree is left out (a script, a menu)
 
-    def flush() -> None:
+    def flush() -> str | None:
         text = _WS.sub(" ", "".join(parts)).strip()
         parts.clear()
-        if text:
-            lines.append(text)
+        return text or None
 
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else None
+        text = None
         if event == "start":
             if skipped is not None:
                 continue
@@ -141,60 +142,81 @@ def page_lines(root: etree._Element, limit: int = _MAX_LINES) -> tuple[list[str]
                 skipped = element
                 continue
             if tag in _BLOCK_TAGS:
-                flush()
-                if tag == "h1" and title_at is None:
-                    title_at = len(lines)
+                text = flush()
             if tag is not None and element.text:
                 parts.append(element.text)
-            continue
-        if skipped is not None:
-            if element is not skipped:
-                continue
-            skipped = None
-        elif tag in _BLOCK_TAGS:
-            flush()
-        if element.tail:
-            parts.append(element.tail)
-        if len(lines) >= limit:
+        else:
+            if skipped is not None:
+                if element is not skipped:
+                    continue
+                skipped = None
+            elif tag in _BLOCK_TAGS:
+                text = flush()
+            if element.tail:
+                parts.append(element.tail)
+        if text is not None:
+            yield text, h1_pending
+            h1_pending = False
+            count += 1
+        if event == "start" and tag == "h1" and not h1_seen:
+            h1_seen = h1_pending = True  # the next line is the first <h1>'s
+        if count >= limit:
+            return
+    if text := flush():
+        yield text, h1_pending
+
+
+def _matches_title(line: str, wanted: str) -> bool:
+    folded = line.casefold()
+    return folded == wanted or (len(folded) > 15 and (folded in wanted or wanted in folded) and len(folded) < 300)
+
+
+def _title_window(root: etree._Element, title: str | None) -> tuple[list[str], int | None]:
+    """The page's lines up to ``_AFTER`` past the title's line, and that line's index (None when not found).
+
+    The title's line is the first line that reads as the title, else the first <h1>'s (the first
+    <h1> of an old layout may be the site's logo). The walk stops once the lines after it are read:
+    the rest of a long page is never needed.
+    """
+    wanted = _WS.sub(" ", title).strip().casefold() if title else None
+    lines: list[str] = []
+    h1_at = at = None
+    for text, is_h1 in _lines(root):
+        if is_h1:
+            h1_at = len(lines)
+        if wanted is not None and at is None and _matches_title(text, wanted):
+            at = len(lines)
+        lines.append(text)
+        anchor = at if wanted is not None else h1_at
+        if anchor is not None and len(lines) > anchor + _AFTER:
             break
-    flush()
-    return lines, title_at
+    if at is None:
+        at = h1_at if h1_at is not None and h1_at < len(lines) else None
+    return lines, at
 
 
-def _title_index(lines: list[str], h1_at: int | None, title: str | None) -> int | None:
-    """The line of the article's title: the line that reads as the title, else the first <h1>'s
-    (the first <h1> of an old layout may be the site's logo)."""
-    if title:
-        wanted = _WS.sub(" ", title).strip().casefold()
-        for i, line in enumerate(lines):
-            folded = line.casefold()
-            if folded == wanted or (len(folded) > 15 and (folded in wanted or wanted in folded) and len(folded) < 300):
-                return i
-    return h1_at if h1_at is not None and h1_at < len(lines) else None
-
-
-def _dates(text: str, day_first: bool | None):
-    """(raw, start, end) of each date in ``text`` that parses, in order."""
+def _dates(text: str, day_first: bool | None, languages: tuple[str, ...] | None = None):
+    """(raw, start, end) of each date in ``text`` that parses (in the page's ``languages`` first), in order."""
     for m in DATE_TOKEN.finditer(text):
         raw = m.group().strip()
-        if parse_date(raw, None, None, day_first):
+        if parse_date(raw, None, languages, day_first):
             yield raw, m.start(), m.end()
 
 
-def _labelled_date(line: str, day_first: bool | None) -> str | None:
+def _labelled_date(line: str, day_first: bool | None, languages: tuple[str, ...] | None = None) -> str | None:
     """The date after a publication label in ``line`` ("Published: Jun 25, 2023")."""
-    for raw, start, _ in _dates(line, day_first):
+    for raw, start, _ in _dates(line, day_first, languages):
         before = _SEPARATORS.split(line[:start])[-1]
         if _PUBLISHED.search(before) and not _NOT_PUBLISHED.search(before):
             return raw
     return None
 
 
-def _bare_date(line: str, day_first: bool | None) -> str | None:
+def _bare_date(line: str, day_first: bool | None, languages: tuple[str, ...] | None = None) -> str | None:
     """The date of a short line that holds little else ("June 25, 2023 | Press Office")."""
     if len(line) > 120:
         return None
-    for raw, start, end in _dates(line, day_first):
+    for raw, start, end in _dates(line, day_first, languages):
         before, after = line[:start], line[end:]
         if _NOT_PUBLISHED.search(_SEPARATORS.split(before)[-1]):
             continue
@@ -232,7 +254,9 @@ def _source_line(window: list[str]) -> str | None:
     return None
 
 
-def dateline(paragraph: str | None, day_first: bool | None = None) -> str | None:
+def dateline(
+    paragraph: str | None, day_first: bool | None = None, languages: tuple[str, ...] | None = None
+) -> str | None:
     """The date of a dateline opening a paragraph: "Paris, 4 July 2018 –", "新华社北京2024年5月25日电"."""
     if not paragraph:
         return None
@@ -240,17 +264,21 @@ def dateline(paragraph: str | None, day_first: bool | None = None) -> str | None
     for pattern in (_DATELINE, _CN_DATELINE):
         m = pattern.match(head)
         if m:
-            found = next(_dates(m["date"], day_first), None)
+            found = next(_dates(m["date"], day_first, languages), None)
             if found and found[0] == m["date"].strip():
                 return found[0]
     return None
 
 
-def info_line(root: etree._Element, title: str | None = None, day_first: bool | None = None) -> InfoLine:
+def info_line(
+    root: etree._Element,
+    title: str | None = None,
+    day_first: bool | None = None,
+    languages: tuple[str, ...] | None = None,
+) -> InfoLine:
     """The date line near the page's title (labelled, else a short line of little else), or the dateline
     opening the first paragraph after it; with the source the line names."""
-    lines, h1_at = page_lines(root)
-    at = _title_index(lines, h1_at, title)
+    lines, at = _title_window(root, title)
     if at is None:
         return InfoLine()
     after = lines[at + 1 : at + 1 + _AFTER]
@@ -258,10 +286,10 @@ def info_line(root: etree._Element, title: str | None = None, day_first: bool | 
     window = [line for line in after if len(line) <= _LONG_LINE] + before
     for reader in (_labelled_date, _bare_date):
         for line in window:
-            if date := reader(line, day_first):
+            if date := reader(line, day_first, languages):
                 return InfoLine(date, _source(line, date) or _source_line(window), line)
     first_long = next((line for line in after if len(line.split()) >= 8), None)
-    if date := dateline(first_long, day_first):
+    if date := dateline(first_long, day_first, languages):
         return InfoLine(date, None, None)
     return InfoLine()
 

@@ -14,8 +14,10 @@ _NUMERIC = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{
 _MONTHS = {name.lower(): i for i in range(1, 13) for name in (calendar.month_name[i], calendar.month_abbr[i])}
 _MONTHS["sept"] = 9
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_EN_MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
-_EN_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})", re.I)
+#: ... with the time news pages print after them: "Nov 19, 2019, 10:31 pm", "18 Nov 2019 at 9:38 a.m.".
+_TIME = r"(?:,?\s+(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:([ap])\.?m\.?)?)?"
+_EN_MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME, re.I)
+_EN_DMY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})" + _TIME, re.I)
 #: Day and month in either order, then the year: "03 06, 2024" (ANSO), "03/06/2024", "3.6.2024".
 _NUM_DMY = re.compile(r"(\d{1,2})(?:[./-]|\s+)(\d{1,2})(?:[./,-]\s*|,?\s+)(\d{4})")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
@@ -55,6 +57,20 @@ def _day_month(first: int, second: int, separator: str, day_first: bool | None) 
     return (first, second) if day_first else (second, first)
 
 
+def _with_time(day: datetime, m: re.Match, at: int) -> tuple[datetime, bool]:
+    """``day`` at the time matched from group ``at`` on (hour, minute, second, a/p), if any."""
+    if m[at] is None:
+        return day, False
+    hour, minute, second, half = int(m[at]), int(m[at + 1]), int(m[at + 2] or 0), (m[at + 3] or "").lower()
+    if half and hour > 12:
+        raise ValueError("a 24-hour time with am/pm: left to dateparser")
+    if half == "a" and hour == 12:
+        hour = 0
+    elif half == "p" and hour < 12:
+        hour += 12
+    return day.replace(hour=hour, minute=minute, second=second), True
+
+
 def _exact(raw: str, day_first: bool | None = None) -> tuple[datetime, bool] | None:
     """The common forms, without dateparser (which costs about a millisecond a call)."""
     try:
@@ -65,9 +81,9 @@ def _exact(raw: str, day_first: bool | None = None) -> tuple[datetime, bool] | N
             year, month, day, hour, minute, second = (int(p) for p in m.groups(default="0"))
             return datetime(year, month, day, hour, minute, second), m[4] is not None
         if m := _EN_MDY.fullmatch(raw):
-            return datetime(int(m[3]), _MONTHS[m[1].lower()], int(m[2])), False
+            return _with_time(datetime(int(m[3]), _MONTHS[m[1].lower()], int(m[2])), m, 4)
         if m := _EN_DMY.fullmatch(raw):
-            return datetime(int(m[3]), _MONTHS[m[2].lower()], int(m[1])), False
+            return _with_time(datetime(int(m[3]), _MONTHS[m[2].lower()], int(m[1])), m, 4)
         if m := _NUM_DMY.fullmatch(raw):
             separator = raw[len(m[1])]
             order = _day_month(int(m[1]), int(m[2]), separator, day_first)

@@ -119,13 +119,14 @@ def extract_article(html: str, url: str, day_first: bool | None = None) -> dict:
         title = title or _text(meta.title)
         summary = summary or _text(meta.description)
         source = source or _sitename(meta.sitename, url)
-    info = info_line(tree, title, day_first)
+    language = _language(tree, article, og)
+    languages = (language,) if language else None  # dates are read in the page's language first
+    info = info_line(tree, title, day_first, languages)
     source = info.source or source
     if source and title and (_same(source, title) or (len(source) > 20 and source.casefold() in title.casefold())):
         source = None  # a site name read from <title> that is the article's title
 
     canonical_url = _canonical_url(tree, og)
-    language = _language(tree, article, og)
     published = _text(article.get("datePublished")) or _text(og.get("article:published_time")) or info.date
 
     # The text extraction consumes its tree: keep the original for the date search if one is due.
@@ -134,7 +135,7 @@ def extract_article(html: str, url: str, day_first: bool | None = None) -> dict:
     if not body and not article and og.get("@type") != "article":
         return _empty_item(url)
     if published is None:
-        published = dateline(body.partition("\n\n")[0], day_first) or _find_date(tree, url)
+        published = dateline(body.partition("\n\n")[0], day_first, languages) or _find_date(tree, url)
     summary = without_line(summary, info.text, title)
 
     return {

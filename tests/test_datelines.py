@@ -111,3 +111,40 @@ def test_htmldate_searches_when_the_words_state_no_date():
 def test_no_date_is_invented():
     html = page("").replace("Copyright 2009-2026 · Last updated 2026-11-20", "Contact us")
     assert extract_article(html, "https://org.example/news/item.html")["published_raw"] is None
+
+
+def test_the_walk_stops_past_the_lines_after_the_title(monkeypatch):
+    """A long page is read only as far as the lines after its title: the rest is never needed."""
+    import newswatch.datelines as datelines
+
+    walked = []
+    lines = datelines._lines
+
+    def counted(root, *args):
+        for line in lines(root, *args):
+            walked.append(line)
+            yield line
+
+    monkeypatch.setattr(datelines, "_lines", counted)
+    filler = "".join(f"<p>Paragraph {i} of a long report on the work of the committee.</p>" for i in range(2000))
+    html = page("Published: June 25, 2023").replace(BODY, BODY + filler)
+    assert extract_article(html, "https://example.org/a")["published_raw"] == "June 25, 2023"
+    assert 0 < len(walked) <= 4 + datelines._AFTER + 1  # the nav line, the title, its window
+
+
+def test_dates_are_read_in_the_pages_language_first(monkeypatch):
+    """The info line's date is searched in the language the page declares before any other."""
+    import newswatch.dates as dates
+
+    asked = []
+    search = dates._search
+
+    def spy(text, languages, day_first=None):
+        asked.append(languages)
+        return search(text, languages, day_first)
+
+    monkeypatch.setattr(dates, "_search", spy)
+    parse_date.cache_clear()
+    html = page("Publicado: 22 de outubro de 2010").replace("<html>", "<html lang='pt'>")
+    assert extract_article(html, "https://example.org/a")["published_raw"] == "22 de outubro de 2010"
+    assert asked and asked[0] == ("pt",)

@@ -56,3 +56,30 @@ def test_iso_times_keep_their_own_offset_over_the_sites():
 def test_regional_or_unknown_page_languages_never_break_parsing(languages):
     assert parse_date("14 February 2024", None, languages) == "2024-02-14"
     assert parse_date("2024年2月14日", None, languages) == "2024-02-14"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Nov 19, 2019, 10:31 pm", "2019-11-19T22:31:00"),
+        ("18 Nov 2019 at 9:38 a.m.", "2019-11-18T09:38:00"),
+        ("November 18th, 2019 at 12:04AM", "2019-11-18T00:04:00"),
+        ("20 November 2019 12:01 PM", "2019-11-20T12:01:00"),
+        ("Nov. 20, 2019 13:42", "2019-11-20T13:42:00"),
+        ("3 Sept 2021, 07:05:09", "2021-09-03T07:05:09"),
+    ],
+)
+def test_english_dates_with_a_time_take_the_fast_path(monkeypatch, raw, expected):
+    """The times news pages print after an English date are read without dateparser (slow on first use)."""
+
+    def no_dateparser(*args, **kwargs):
+        raise AssertionError(f"dateparser called for {args[0]!r}")
+
+    monkeypatch.setattr("newswatch.dates._search", no_dateparser)
+    parse_date.cache_clear()
+    assert parse_date(raw) == expected
+
+
+def test_a_24_hour_time_with_pm_is_left_to_dateparser():
+    parse_date.cache_clear()
+    assert parse_date("Nov 20 2019, 15:24pm") == "2019-11-20T15:24:00"
