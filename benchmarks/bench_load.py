@@ -87,7 +87,9 @@ async def aiohttp_client(
             out[kind].append((time.perf_counter() - start) * 1000)
 
 
-async def httpx_client(base: str, n: int, seed: int, items: int, out: dict[str, list[float]], errors: list[str]) -> None:
+async def httpx_client(
+    base: str, n: int, seed: int, items: int, out: dict[str, list[float]], errors: list[str]
+) -> None:
     import httpx
 
     rng = random.Random(seed)
@@ -177,8 +179,8 @@ def run_backend(backend: str, args) -> dict[str, float]:
         server.wait(timeout=60)
     every = [ms for values in out.values() for ms in values]
     print(
-        f"\n{backend} · {args.items:,} items · {args.workers or 'default'} workers · {args.clients} {args.client} clients · "
-        f"{len(every)} requests in {elapsed:.1f} s"
+        f"\n{backend} · {args.items:,} items · {args.workers or 'default'} workers · "
+        f"{args.clients} {args.client} clients · {len(every)} requests in {elapsed:.1f} s"
     )
     print(f"  {'page':<8}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     result = {}

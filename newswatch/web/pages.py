@@ -38,7 +38,9 @@ FEED_ENTRIES = 100
 
 def site_names(request: Request, store) -> list[str]:
     """Sites to offer in filters: registered ones and those with runs (kept until the next write)."""
-    return cached_value(request, "site_names", lambda: sorted({s.name for s in store.sites()} | set(store.latest_runs())))
+    return cached_value(
+        request, "site_names", lambda: sorted({s.name for s in store.sites()} | set(store.latest_runs()))
+    )
 
 
 def here(request: Request) -> str:
