@@ -266,3 +266,21 @@ def test_serve_runs_one_process_per_core_by_default(monkeypatch):
     for cores, expected in ((1, 1), (2, 2), (3, 3), (16, MAX_DEFAULT_WORKERS)):
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert default_workers() == expected
+
+
+def test_atom_feed_is_rebuilt_after_a_write_only_when_its_changes_changed(tmp_path):
+    """A review moves the generation but not the feed's changes: one stamp query, no rebuild."""
+    url = f"sqlite:///{tmp_path / 'nw.db'}"
+    fill(url, alpha=8, beta=2)
+    app = create_app(url)
+    statements: list[str] = []
+    sa.event.listen(app.state.store.engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    with TestClient(app) as client, open_store(url) as other:
+        first = client.get("/feed.atom").content
+        other.review_change(1, "reviewed", None, T0)
+        statements.clear()
+        assert client.get("/feed.atom").content == first
+        assert [s for s in statements if not s.startswith("BEGIN")] == [s for s in statements if "max(" in s]
+        run = other.begin_run("alpha", T0)
+        other.save_items(run, [ItemWrite(make_item(60, title="Newer"), "new", T0 + timedelta(days=9))])
+        assert "Newer" in client.get("/feed.atom").text

@@ -29,6 +29,8 @@ from newswatch.web.views import BadRequest, show_value
 HERE = Path(__file__).resolve().parent
 #: Threads serving requests, and database connections kept open for them.
 WEB_THREADS = 12
+#: Atom documents kept per process, by URL and the feed's newest change.
+FEED_CACHE = 64
 KIND_LABELS = {"new": "New", "updated": "Updated", "removed": "Removed", "reappeared": "Reappeared"}
 REVIEW_LABELS = {"reviewed": "Reviewed", "false_positive": "False positive"}
 
@@ -160,6 +162,7 @@ def create_app(
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
     app.state.generation, app.state.cache = generation, GenerationCache()
+    app.state.feeds = GenerationCache(FEED_CACHE)  # Atom documents by feed stamp (pages.py)
     app.state.csrf_mark = new_csrf_mark()
 
     app.add_middleware(SecurityMiddleware, guard=guard)

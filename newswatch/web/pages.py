@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from newswatch.changes import FLAG_KINDS
 from newswatch.feeds import atom_feed
 from newswatch.web.app import get_store, render, render_page
-from newswatch.web.cache import CachedPage, cached_page, cached_value
+from newswatch.web.cache import CachedPage, GenerationCache, cached_page, cached_value
 from newswatch.web.charts import bar_chart
 from newswatch.web.security import safe_next
 from newswatch.web.views import (
@@ -34,6 +34,7 @@ from storage.reviews import REVIEW_FILTERS
 router = APIRouter(include_in_schema=False)
 SEARCH_PER_PAGE = 20
 FEED_ENTRIES = 100
+FEEDS = "feed stamp"  # app.state.feeds keeps Atom documents by their feed stamp, whatever the generation
 
 
 def site_names(request: Request, store) -> list[str]:
@@ -201,11 +202,21 @@ def search(
 
 
 def _feed(request: Request, store, site: str | None) -> Response:
-    """The Atom feed, rebuilt only after a write (its links are absolute: kept per base URL)."""
+    """The Atom feed, kept until the next write (its links are absolute: kept per base URL).
+
+    After a write it is rebuilt only when its changes did change: it shows changes alone, so
+    their newest id and their number (one query) tell whether the last one built still holds.
+    """
     base = str(request.base_url).rstrip("/")
 
     def build() -> CachedPage:
-        return CachedPage.of(_atom(request, store, site, base), "application/atom+xml; charset=utf-8")
+        key = (base, request.url.path, store.feed_stamp(site))
+        feeds: GenerationCache = request.app.state.feeds
+        page = feeds.get(FEEDS, key)
+        if page is None:
+            page = CachedPage.of(_atom(request, store, site, base), "application/atom+xml; charset=utf-8")
+            feeds.put(FEEDS, key, page)
+        return page
 
     return cached_page(request, ("atom", base, request.url.path), build)
 
