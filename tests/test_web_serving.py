@@ -22,8 +22,9 @@ def test_atom_feed_is_cached_until_a_change_is_added(store_url):
     app = create_app(store_url)
     with TestClient(app) as client:
         first = client.get("/feed.atom").content
-        assert client.get("/feed.atom").content == first and len(app.state.feed_cache) == 1
-        assert client.get("/sites/beta/feed.atom").status_code == 200 and len(app.state.feed_cache) == 2
+        cache = app.state.cache
+        assert client.get("/feed.atom").content == first and (len(cache), cache.hits) == (1, 1)
+        assert client.get("/sites/beta/feed.atom").status_code == 200 and len(cache) == 2
         with open_store(store_url) as store:
             run = store.begin_run("alpha", T0)
             fresh = make_item(99, title="A brand new article")

@@ -11,6 +11,20 @@ import click
 
 from newswatch.cli import cli
 
+#: The most server processes started by default: their pools (one PostgreSQL connection per request
+#: thread each) then stay well under PostgreSQL's default of 100 connections, beside the crawlers.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """One server process per core this process may run on (Python renders pages on one core per
+    process), at most MAX_DEFAULT_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
 
 @cli.command()
 @click.option(
@@ -37,9 +51,9 @@ from newswatch.cli import cli
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Server processes; one per core serves many clients faster.",
+    default=default_workers,
+    show_default=f"one per core, at most {MAX_DEFAULT_WORKERS}",
+    help="Server processes: each renders pages on one core, with its own threads and database connections.",
 )
 @click.pass_context
 def serve(ctx, host, port, config_path, allow_hosts, workers):

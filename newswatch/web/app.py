@@ -22,12 +22,15 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from newswatch.web.cache import CachedPage, GenerationCache, new_csrf_mark
 from newswatch.web.security import ACCESS_LOGGER, Guard, SecurityMiddleware, TokenRedactingFilter, http_url
 from newswatch.web.views import BadRequest, show_value
 
 HERE = Path(__file__).resolve().parent
 #: Threads serving requests, and database connections kept open for them.
 WEB_THREADS = 12
+#: Atom documents kept per process, by URL and the feed's newest change.
+FEED_CACHE = 64
 KIND_LABELS = {"new": "New", "updated": "Updated", "removed": "Removed", "reappeared": "Reappeared"}
 REVIEW_LABELS = {"reviewed": "Reviewed", "false_positive": "False positive"}
 
@@ -56,6 +59,15 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
     context.setdefault("csrf_token", app.state.guard.csrf_for(request))
     context.setdefault("nav", "")
     return app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def render_page(request: Request, name: str, **context) -> CachedPage:
+    """A page rendered to be kept (:mod:`newswatch.web.cache`): a placeholder where the CSRF token goes."""
+    app = request.app
+    context.setdefault("nav", "")
+    context.update(request=request, csrf_token=app.state.csrf_mark)
+    body = app.state.templates.get_template(name).render(context).encode()
+    return CachedPage.of(body, "text/html; charset=utf-8", app.state.csrf_mark)
 
 
 def get_store(request: Request):
@@ -110,8 +122,10 @@ def create_app(
     signs CSRF tokens (random by default; worker processes of one server share it).
     """
     from storage import open_store
+    from storage.generation import Generation
 
     store = open_store(db_url, pool_size=WEB_THREADS)
+    generation = Generation(store.engine)
     guard = Guard(token, secret=secret, hosts=hosts)
     redact = TokenRedactingFilter()
 
@@ -125,6 +139,7 @@ def create_app(
             yield
         finally:
             logging.getLogger(ACCESS_LOGGER).removeFilter(redact)
+            generation.close()
             store.close()
 
     async def csrf(request: Request) -> None:
@@ -146,7 +161,9 @@ def create_app(
     app.state.db_url = db_url
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.templates = templates_env()
-    app.state.feed_cache = {}
+    app.state.generation, app.state.cache = generation, GenerationCache()
+    app.state.feeds = GenerationCache(FEED_CACHE)  # Atom documents by feed stamp (pages.py)
+    app.state.csrf_mark = new_csrf_mark()
 
     app.add_middleware(SecurityMiddleware, guard=guard)
 
@@ -214,4 +231,4 @@ def app_from_environment() -> FastAPI:
     )
 
 
-__all__ = ["SERVE_ENV", "app_from_environment", "create_app", "get_store", "render"]
+__all__ = ["SERVE_ENV", "app_from_environment", "create_app", "get_store", "render", "render_page"]

@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from newswatch.changes import FLAG_KINDS
 from newswatch.feeds import atom_feed
-from newswatch.web.app import get_store, render
+from newswatch.web.app import get_store, render, render_page
+from newswatch.web.cache import CachedPage, GenerationCache, cached_page, cached_value
 from newswatch.web.charts import bar_chart
 from newswatch.web.security import safe_next
 from newswatch.web.views import (
@@ -33,12 +34,24 @@ from storage.reviews import REVIEW_FILTERS
 router = APIRouter(include_in_schema=False)
 SEARCH_PER_PAGE = 20
 FEED_ENTRIES = 100
-FEED_CACHE = 64  # Atom documents kept, keyed by URL and the feed's newest change
+FEEDS = "feed stamp"  # app.state.feeds keeps Atom documents by their feed stamp, whatever the generation
 
 
-def site_names(store) -> list[str]:
-    """Sites to offer in filters: registered ones and those with runs."""
-    return sorted({s.name for s in store.sites()} | set(store.latest_runs()))
+def site_names(request: Request, store) -> list[str]:
+    """Sites to offer in filters: registered ones and those with runs (kept until the next write)."""
+    return cached_value(
+        request, "site_names", lambda: sorted({s.name for s in store.sites()} | set(store.latest_runs()))
+    )
+
+
+def here(request: Request) -> str:
+    """The request's path and query, as forms carry it back (``next``)."""
+    return request.url.path + ("?" + request.url.query if request.url.query else "")
+
+
+def page_key(request: Request) -> tuple[str, str]:
+    """What a kept HTML page depends on besides the store: its path and query string."""
+    return request.url.path, request.url.query
 
 
 @router.get("/")
@@ -56,21 +69,25 @@ def changes(
     store=Depends(get_store),
 ):
     filters = FeedFilters.parse(site, kind, date_from, date_to, review, page, after, before)
-    result, pages = feed_page(store, filters)
-    return render(
-        request,
-        "changes.html",
-        nav="changes",
-        filters=filters,
-        result=result,
-        pages=pages,
-        links=page_links(filters.page, pages),
-        cursors=pager_cursors(result),
-        sites=site_names(store),
-        kinds=FLAG_KINDS,
-        review_filters=REVIEW_FILTERS,
-        here=request.url.path + ("?" + request.url.query if request.url.query else ""),
-    )
+
+    def build() -> CachedPage:
+        result, pages = feed_page(store, filters)
+        return render_page(
+            request,
+            "changes.html",
+            nav="changes",
+            filters=filters,
+            result=result,
+            pages=pages,
+            links=page_links(filters.page, pages),
+            cursors=pager_cursors(result),
+            sites=site_names(request, store),
+            kinds=FLAG_KINDS,
+            review_filters=REVIEW_FILTERS,
+            here=here(request),
+        )
+
+    return cached_page(request, page_key(request), build)
 
 
 @router.post("/changes/{change_id}/review")
@@ -99,38 +116,45 @@ def review(
 
 @router.get("/items/{item_id}")
 def item(request: Request, item_id: str, a: int | None = None, b: int | None = None, store=Depends(get_store)):
-    found = store.get_item(item_id)
-    if found is None:
-        raise HTTPException(404, f"no item {item_id}")
-    versions = store.versions(item_id)
-    first, second = default_pair(versions)
-    if b and not a:  # "this version": compared with the one before it
-        a = max((v.version for v in versions if v.version < b), default=b)
-    a, b = a or first, b or second
-    diff = version_diff(versions, a, b) if versions else None
-    event = store.event_of_item(item_id)
-    changes = store.change_page(item_id=item_id, limit=100).rows
-    return render(
-        request,
-        "item.html",
-        item=found,
-        summary=item_summary(found),
-        versions=versions,
-        a=a,
-        b=b,
-        diff=diff,
-        event=event,
-        changes=changes,
-        here=request.url.path + "?" + request.url.query,
-    )
+    def build() -> CachedPage:
+        found = store.get_item(item_id)
+        if found is None:
+            raise HTTPException(404, f"no item {item_id}")
+        versions = store.versions(item_id)
+        first, second = default_pair(versions)
+        shown_a, shown_b = a, b
+        if shown_b and not shown_a:  # "this version": compared with the one before it
+            shown_a = max((v.version for v in versions if v.version < shown_b), default=shown_b)
+        shown_a, shown_b = shown_a or first, shown_b or second
+        diff = version_diff(versions, shown_a, shown_b) if versions else None
+        return render_page(
+            request,
+            "item.html",
+            item=found,
+            summary=item_summary(found),
+            versions=versions,
+            a=shown_a,
+            b=shown_b,
+            diff=diff,
+            event=store.event_of_item(item_id),
+            changes=store.change_page(item_id=item_id, limit=100).rows,
+            here=request.url.path + "?" + request.url.query,
+        )
+
+    return cached_page(request, page_key(request), build)
 
 
 @router.get("/events")
 def events(
     request: Request, site: str | None = None, limit: int = Query(default=100, ge=1, le=1000), store=Depends(get_store)
 ):
-    found = store.events(site=site or None, limit=limit)
-    return render(request, "events.html", nav="events", events=found, site=site, sites=site_names(store))
+    def build() -> CachedPage:
+        found = store.events(site=site or None, limit=limit)
+        return render_page(
+            request, "events.html", nav="events", events=found, site=site, sites=site_names(request, store)
+        )
+
+    return cached_page(request, page_key(request), build)
 
 
 @router.get("/sites")
@@ -153,38 +177,48 @@ def search(
         raise BadRequest(f"q: at most {MAX_QUERY} characters")
     if page > MAX_PAGE:
         raise BadRequest(f"page: at most {MAX_PAGE}")
-    result = (
-        store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE)
-        if q.strip()
-        else None
-    )
-    pages = max(1, -(-result.total // SEARCH_PER_PAGE)) if result else 1
-    return render(
-        request,
-        "search.html",
-        nav="search",
-        q=q,
-        site=site,
-        result=result,
-        page=page,
-        pages=pages,
-        highlight=highlight,
-        sites=site_names(store),
-    )
+
+    def build() -> CachedPage:
+        result = (
+            store.search(q, site=site or None, limit=SEARCH_PER_PAGE, offset=(page - 1) * SEARCH_PER_PAGE)
+            if q.strip()
+            else None
+        )
+        pages = max(1, -(-result.total // SEARCH_PER_PAGE)) if result else 1
+        return render_page(
+            request,
+            "search.html",
+            nav="search",
+            q=q,
+            site=site,
+            result=result,
+            page=page,
+            pages=pages,
+            highlight=highlight,
+            sites=site_names(request, store),
+        )
+
+    return cached_page(request, page_key(request), build)
 
 
 def _feed(request: Request, store, site: str | None) -> Response:
-    """The Atom feed, rebuilt only when a change was added (or removed) since it was last built."""
+    """The Atom feed, kept until the next write (its links are absolute: kept per base URL).
+
+    After a write it is rebuilt only when its changes did change: it shows changes alone, so
+    their newest id and their number (one query) tell whether the last one built still holds.
+    """
     base = str(request.base_url).rstrip("/")
-    key = (base, request.url.path, site, store.feed_stamp(site))
-    cache: dict = request.app.state.feed_cache
-    body = cache.get(key)
-    if body is None:
-        body = _atom(request, store, site, base)
-        if len(cache) >= FEED_CACHE:
-            cache.pop(next(iter(cache)))
-        cache[key] = body
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    def build() -> CachedPage:
+        key = (base, request.url.path, store.feed_stamp(site))
+        feeds: GenerationCache = request.app.state.feeds
+        page = feeds.get(FEEDS, key)
+        if page is None:
+            page = CachedPage.of(_atom(request, store, site, base), "application/atom+xml; charset=utf-8")
+            feeds.put(FEEDS, key, page)
+        return page
+
+    return cached_page(request, ("atom", base, request.url.path), build)
 
 
 def _atom(request: Request, store, site: str | None, base: str) -> bytes:
