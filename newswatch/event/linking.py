@@ -4,10 +4,11 @@ Two items report the same event when their texts are near-duplicates *and* the e
 agree: overlapping dates, and a similar name or the same acronym, and no conflicting place. A
 shared press release alone is not enough (two forums in one series share most of their words).
 
-datasketch computes the signatures (where events are extracted, usually a worker process) and sets
-the LSH bands. The crawl's own process keeps those bands in plain dictionaries (:class:`BandIndex`,
-tested to propose exactly what datasketch's MinHashLSH proposes): importing datasketch there would
-import SciPy, most of a second of every crawl.
+Signatures are datasketch's MinHash with datasketch's LSH bands. Where events are extracted (usually
+a worker process) the hash values are computed with datasketch's permutations and arithmetic in NumPy
+(:func:`signature_values`, tested equal to datasketch's); the crawl's own process keeps the bands in
+plain dictionaries (:class:`BandIndex`, tested to propose exactly what datasketch's MinHashLSH
+proposes): importing datasketch would import SciPy, most of a second of every crawl or worker.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
         units = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     else:
         words = _WORD.findall(text.lower())
-        units = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+        units = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     if len(units) == 0:
         return units
     if len(units) < size:
@@ -60,17 +61,42 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
     return np.unique((mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
 
 
-@lru_cache(maxsize=1)
-def _permutations() -> tuple:
-    """datasketch's permutations for NUM_PERM, drawn once rather than for every signature."""
-    from datasketch import MinHash
+#: datasketch's universal hashing constants (a prime modulus, 32-bit values).
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+
+@lru_cache(maxsize=1)
+def _permutations() -> np.ndarray:
+    """datasketch's permutations for NUM_PERM and seed 1, drawn as ``MinHash`` draws them (a test checks).
+
+    Drawn here rather than by datasketch, whose import (SciPy) costs a worker most of a second.
+    """
+    gen = np.random.RandomState(1)
+    return np.array(
+        [
+            (gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
+            for _ in range(NUM_PERM)
+        ],
+        dtype=np.uint64,
+    ).T
 
 
 def _as_is(value: int) -> int:
     """The shingles are hashed already (see shingle_hashes)."""
     return value
+
+
+def signature_values(text: str) -> np.ndarray:
+    """The hash values of :func:`signature`, computed in NumPy without datasketch (the same arithmetic)."""
+    values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    hashes = shingle_hashes(text)
+    if len(hashes):
+        a, b = _permutations()
+        with np.errstate(over="ignore"):
+            permuted = (hashes.reshape(-1, 1) * a + b) % _MERSENNE_PRIME
+        values = np.minimum(values, np.bitwise_and(permuted, _MAX_HASH).min(axis=0))
+    return values
 
 
 def signature(text: str) -> LeanMinHash:
@@ -212,6 +238,7 @@ __all__ = [
     "from_bytes",
     "shingle_hashes",
     "signature",
+    "signature_values",
     "similarity",
     "to_bytes",
 ]
