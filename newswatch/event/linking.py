@@ -93,9 +93,11 @@ def signature_values(text: str) -> np.ndarray:
     hashes = shingle_hashes(text)
     if len(hashes):
         a, b = _permutations()
-        with np.errstate(over="ignore"):
-            permuted = (hashes.reshape(-1, 1) * a + b) % _MERSENNE_PRIME
-        values = np.minimum(values, np.bitwise_and(permuted, _MAX_HASH).min(axis=0))
+        permuted = np.multiply(a.reshape(-1, 1), hashes)  # a row per permutation: (a·h + b) mod p, then 32 bits
+        permuted += b.reshape(-1, 1)
+        np.remainder(permuted, _MERSENNE_PRIME, out=permuted)
+        permuted &= _MAX_HASH
+        values = np.minimum(values, permuted.min(axis=1))
     return values
 
 
