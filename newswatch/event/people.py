@@ -82,10 +82,13 @@ def _split_top(text: str, sep: str = ",") -> list[str]:
     return [p.strip() for p in parts]
 
 
+_LEADING_JOINER = re.compile(r"^(?:and|including|as well as|by|with|from|while|whereas|also)\s+", re.I)
+
+
 @lru_cache(maxsize=8192)
 def clean_name(text: str) -> str | None:
     """A person's name from a chunk ('and Prof. Chunli Bai' → 'Chunli Bai'), or None if it is not one."""
-    text = re.sub(r"^(?:and|including|as well as|by|with|from|while|whereas|also)\s+", "", text.strip(), flags=re.I)
+    text = _LEADING_JOINER.sub("", text.strip())
     text = strip_honorifics(text).strip(" .;:")
     if not _NAME.match(text):
         return None
@@ -151,17 +154,18 @@ def _people_in_sentence(sentence: str) -> list[dict]:
     return found
 
 
+_TAIL_NAME = re.compile(
+    rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}"
+    rf"(?:\s+(?:(?:van|von|de|da|del|di|dos|bin|al|le|la)\s+)?{_NAME_TOKEN}){{1,3}}$"
+)
+_BEFORE_TAIL_NAME = re.compile(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$")
+
+
 @lru_cache(maxsize=8192)
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
-    m = re.search(
-        rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}"
-        rf"(?:\s+(?:(?:van|von|de|da|del|di|dos|bin|al|le|la)\s+)?{_NAME_TOKEN}){{1,3}}$",
-        chunk,
-    )
-    if m and (
-        m.start() == 0 or re.search(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$", chunk[: m.start()])
-    ):
+    m = _TAIL_NAME.search(chunk)
+    if m and (m.start() == 0 or _BEFORE_TAIL_NAME.search(chunk[: m.start()])):
         return m[0]
     return chunk
 
@@ -199,9 +203,12 @@ _VERB_TAIL = re.compile(
 )
 
 
+_AND = re.compile(r"\s+and\s+")
+
+
 def _and_names(chunk: str) -> list[str]:
     """'Pu Muming and Guo Huadong attended the forum' → both names."""
-    parts = re.split(r"\s+and\s+", _VERB_TAIL.sub("", chunk))
+    parts = _AND.split(_VERB_TAIL.sub("", chunk))
     names = [clean_name(_tail_name(p)) for p in parts]
     return [n for n in names if n] if len(parts) > 1 and all(names) else []
 
