@@ -117,9 +117,7 @@ def test_sentence_cuts_are_the_plain_patterns(labels):
 
 
 def test_two_token_look_is_the_plain_patterns(labels):
-    plain = re.compile(
-        rf"{people._NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{people._NAME_TOKEN}"
-    )
+    plain = re.compile(rf"{people._NAME_TOKEN}\s+(?:(?:van|von|de|da|del|di|bin|al|le|la)\s*)?{people._NAME_TOKEN}")
     texts = [s for label in labels for s in sentences.split_sentences(label["body"])]
     rng = random.Random(5)
     alphabet = list("AaBbÖöZz. -\tvandel'’")
