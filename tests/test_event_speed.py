@@ -124,3 +124,16 @@ def test_two_token_look_is_the_plain_patterns(labels):
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(5000)]
     for text in texts:
         assert bool(people._TWO_TOKENS.search(text)) == bool(plain.search(text)), repr(text)
+
+
+def test_number_look_is_the_plain_patterns(labels):
+    from newswatch.event.attendance import _FIRST_NUMBER, _has_number
+
+    texts = [label["body"].lower() for label in labels]
+    texts += [s.lower() for label in labels for s in sentences.split_sentences(label["body"])]
+    rng = random.Random(1)
+    alphabet = list("0١ twoteenfouxsvenh-_.étnéşi")
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    texts += ["often fifteen", "seventeen", "a seventy", "x-ten", "_ten", "hundreds", "teen", "ateen"]
+    for text in texts:
+        assert _has_number(text) == (_FIRST_NUMBER.search(text) is not None), repr(text)

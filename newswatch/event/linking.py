@@ -45,11 +45,21 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
     Words are hashed once (CRC-32) and combined per shingle in NumPy, so a 500-word article costs
     one pass of small C calls rather than a SHA-1 per shingle.
     """
+    return np.unique(_shingles(_units(text), size))
+
+
+def _units(text: str) -> np.ndarray:
+    """The lower-cased text's words as CRC-32 hashes (characters for Chinese), in order."""
     if _CJK.search(text[:200]):
         units = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     else:
         words = _WORD.findall(text.lower())
         units = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    return units
+
+
+def _shingles(units: np.ndarray, size: int = 3) -> np.ndarray:
+    """The 32-bit hashes of each run of ``size`` units (repeats kept)."""
     if len(units) == 0:
         return units
     if len(units) < size:
@@ -58,7 +68,7 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
         mixed = units[: len(units) - size + 1].copy()
         for k in range(1, size):
             mixed = mixed * _MIX[k % 2] + units[k : len(units) - size + 1 + k]
-    return np.unique((mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return (mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
 #: datasketch's universal hashing constants (a prime modulus, 32-bit values).
@@ -90,7 +100,7 @@ def _as_is(value: int) -> int:
 def signature_values(text: str) -> np.ndarray:
     """The hash values of :func:`signature`, computed in NumPy without datasketch (the same arithmetic)."""
     values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
-    hashes = shingle_hashes(text)
+    hashes = _shingles(_units(text))  # repeats left in: they change no minimum, and sorting them out costs more
     if len(hashes):
         a, b = _permutations()
         permuted = np.multiply(a.reshape(-1, 1), hashes)  # a row per permutation: (a·h + b) mod p, then 32 bits
