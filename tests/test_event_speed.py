@@ -137,3 +137,24 @@ def test_number_look_is_the_plain_patterns(labels):
     texts += ["often fifteen", "seventeen", "a seventy", "x-ten", "_ten", "hundreds", "teen", "ateen"]
     for text in texts:
         assert _has_number(text) == (_FIRST_NUMBER.search(text) is not None), repr(text)
+
+
+def test_tail_name_look_is_the_plain_patterns(labels):
+    chunks = [
+        chunk
+        for label in labels
+        for sentence in sentences.split_sentences(label["body"])
+        for chunk in people._split_top(sentence)
+    ]
+    rng = random.Random(2)
+    alphabet = list("AaBbPrDr.ofMs H\n-ÖöZ van")
+    chunks += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 18))) for _ in range(5000)]
+    for chunk in chunks:
+        plain = people._TAIL_NAME.search(chunk)
+        people._tail_name.cache_clear()
+        expected = (
+            plain[0]
+            if plain and (plain.start() == 0 or people._BEFORE_TAIL_NAME.search(chunk[: plain.start()]))
+            else chunk
+        )
+        assert people._tail_name(chunk) == expected, repr(chunk)

@@ -186,6 +186,7 @@ def strip_honorifics(name: str) -> str:
     return _HONORIFIC.sub("", name.strip()).strip()
 
 
+@lru_cache(maxsize=8192)
 def person_key(name: str | None) -> str:
     """An order- and case-insensitive key: 'Bai Chunli', 'Chunli Bai' and 'BAI Chunli' are equal."""
     folded = _fold(strip_honorifics(name or "")).replace("-", " ")

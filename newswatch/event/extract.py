@@ -121,7 +121,7 @@ def _own_sentences(
         if _dated_elsewhere(sentence, start, end, published, future):
             elsewhere = True
             continue
-        other = event_type_lower(sentence)
+        other = event_type_lower(sentence) if elsewhere else None  # only asked after a sentence dated elsewhere
         if elsewhere and other is not None and other != kind:
             continue
         elsewhere = False

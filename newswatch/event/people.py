@@ -158,13 +158,15 @@ _TAIL_NAME = re.compile(
     rf"(?:(?:Prof(?:essor)?|Dr|Academician|Mr|Ms|Mrs|H\.E)\.?\s+)*{_NAME_TOKEN}"
     rf"(?:\s+(?:(?:van|von|de|da|del|di|dos|bin|al|le|la)\s+)?{_NAME_TOKEN}){{1,3}}$"
 )
+_CAPITAL = re.compile(rf"[{_UP}]")
 _BEFORE_TAIL_NAME = re.compile(r"\b(?:by|and|including|with|as|while|from|,)\s+$|^\W*$")
 
 
 @lru_cache(maxsize=8192)
 def _tail_name(chunk: str) -> str:
     """The name at the end of a chunk: 'hosted by Prof. Chunli Bai' → 'Prof. Chunli Bai'."""
-    m = _TAIL_NAME.search(chunk)
+    # a name starts with a capital: only there is the (end-anchored, costly) pattern tried, leftmost first
+    m = next(filter(None, (_TAIL_NAME.match(chunk, c.start()) for c in _CAPITAL.finditer(chunk))), None)
     if m and (m.start() == 0 or _BEFORE_TAIL_NAME.search(chunk[: m.start()])):
         return m[0]
     return chunk
