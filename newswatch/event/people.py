@@ -210,9 +210,13 @@ _AND = re.compile(r"\s+and\s+")
 
 def _and_names(chunk: str) -> list[str]:
     """'Pu Muming and Guo Huadong attended the forum' → both names."""
+    if "and" not in chunk:  # no pair to name
+        return []
     parts = _AND.split(_VERB_TAIL.sub("", chunk))
+    if len(parts) < 2:
+        return []
     names = [clean_name(_tail_name(p)) for p in parts]
-    return [n for n in names if n] if len(parts) > 1 and all(names) else []
+    return [n for n in names if n] if all(names) else []
 
 
 def _pipe_people(text: str) -> list[dict]:
