@@ -11,8 +11,9 @@ reference. Event extraction is measured as the first crawl against the same craw
 (target: adds ≤ 20%; the median of each repeat's pair of runs), by default in worker processes and
 also in the crawl's own process, with the CPU time each spends. All runs are interleaved, so a
 machine's drift hits them alike. The database is created (migrated) before the first crawl is timed.
+`--events-only` runs just the three first crawls (with events in workers, without, in-process).
 
-    python benchmarks/bench_crawl.py [--articles 1500] [--repeat 3]
+    python benchmarks/bench_crawl.py [--articles 1500] [--repeat 3] [--events-only]
 """
 
 from __future__ import annotations
@@ -70,10 +71,45 @@ def timed(cmd: list[str], env: dict, cpu_key: str | None = None) -> float:
     return elapsed
 
 
+def paired(results: dict[str, list[float]], key: str) -> float:
+    """The median over repeats of key's time against the crawl without events run beside it."""
+    return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"], strict=False)) - 1
+
+
+def events_only(args, results: dict[str, list[float]]) -> None:
+    """The event lines of the report, for the first crawls alone."""
+    med = {k: statistics.median(v) for k, v in results.items() if v}
+    cpu = {k: round(statistics.median(v), 2) for k, v in CPU.items()}
+    print(f"articles {args.articles} · median of {args.repeat} runs · first crawls only")
+    print(f"newswatch first crawl {med['first']:7.2f} s")
+    print(
+        f"  without events      {med['first_no_events']:7.2f} s   event extraction adds "
+        f"{paired(results, 'first') * 100:.1f}% (target ≤ 20%)"
+    )
+    print(
+        f"  events in-process   {med['first_inline']:7.2f} s   (NEWSWATCH_EVENT_WORKERS=0) adds "
+        f"{paired(results, 'first_inline') * 100:.1f}%"
+    )
+    print(
+        f"  CPU time (s)        first {cpu['first']:.2f} · without events {cpu['first_no_events']:.2f} · "
+        f"in-process events {cpu['first_inline']:.2f} (crawl and worker processes, user + system)"
+    )
+    report = {
+        "articles": args.articles,
+        "repeat": args.repeat,
+        "events_overhead": round(paired(results, "first"), 3),
+        "events_inline_overhead": round(paired(results, "first_inline"), 3),
+        "cpu_s": cpu,
+        "runs": {k: [round(x, 2) for x in v] for k, v in results.items() if v},
+    }
+    print(json.dumps(report))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1500)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
+    parser.add_argument("--events-only", action="store_true", help="only the first crawls with and without events")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     results: dict[str, list[float]] = {
@@ -93,7 +129,7 @@ def main() -> None:
         generate(tmp / "site", n_articles=args.articles)
         with serve(tmp / "site") as server:
             for i in range(args.repeat):
-                for spider, fields in (("minimal", "title"), ("bare", "all")):
+                for spider, fields in () if args.events_only else (("minimal", "title"), ("bare", "all")):
                     results[spider].append(
                         timed(
                             [
@@ -151,6 +187,8 @@ def main() -> None:
                             key,
                         )
                     )
+                if args.events_only:
+                    continue
                 server.clear_log()
                 results["recrawl"].append(timed(crawl, env, "recrawl"))
                 not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
@@ -158,13 +196,12 @@ def main() -> None:
                 server.clear_log()
                 results["recrawl_all"].append(timed([*crawl[:7], "--full", *crawl[7:]], env, "recrawl_all"))
                 all_not_modified.append(sum(1 for _, _, status in server.requests if status == 304))
+            if args.events_only:
+                events_only(args, results)
+                return
             with open(tmp / "bare0.jsonl") as feed:
                 items = sum(1 for _ in feed)
     med = {k: statistics.median(v) for k, v in results.items()}
-
-    def paired(key: str) -> float:
-        """The median over repeats of key's time against the crawl without events run beside it."""
-        return statistics.median(a / b for a, b in zip(results[key], results["first_no_events"], strict=False)) - 1
 
     report = {
         "articles": args.articles,
@@ -175,9 +212,9 @@ def main() -> None:
         "first_crawl_s": round(med["first"], 2),
         "first_over_bare": round(med["first"] / med["bare"], 2),
         "first_no_events_s": round(med["first_no_events"], 2),
-        "events_overhead": round(paired("first"), 3),
+        "events_overhead": round(paired(results, "first"), 3),
         "first_inline_s": round(med["first_inline"], 2),
-        "events_inline_overhead": round(paired("first_inline"), 3),
+        "events_inline_overhead": round(paired(results, "first_inline"), 3),
         "cpu_s": {k: round(statistics.median(v), 2) for k, v in CPU.items()},
         "unchanged_recrawl_s": round(med["recrawl"], 2),
         "recrawl_over_first": round(med["recrawl"] / med["first"], 2),

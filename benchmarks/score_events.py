@@ -32,11 +32,12 @@ def main() -> int:
     from newswatch.event import extract_event
 
     extract_event("Workshop", "On 4 May the workshop was held in Nairobi.", "2024-05-06", "en")  # load the gazetteers
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reports = evaluate_splits(splits)
-    elapsed = time.perf_counter() - started
-    count = sum(len(labels or ()) for labels in splits.values())
-    print(f"{count} labelled articles, {elapsed * 1000 / max(1, count):.1f} ms each")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    count = max(1, sum(len(labels or ()) for labels in splits.values()))
+    # CPU time too: on a busy machine the wall-clock time mostly measures the wait for a core
+    print(f"{count} labelled articles, {elapsed * 1000 / count:.1f} ms each ({cpu * 1000 / count:.1f} ms of CPU)")
     print(side_by_side(splits, reports))
     if args.misses and reports.get("dev"):
         print("\n".join(reports["dev"].misses))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from itemadapter import ItemAdapter
 
 from newswatch.crawling.monitor import monitor_of, session_of
-from newswatch.event.linking import EventLinker, from_bytes, signature, to_bytes
+from newswatch.event.linking import EventLinker, from_bytes, signature_values, to_bytes
 from newswatch.event.workers import signature_text
 from storage import EventLink, ItemWrite
 from storage.events import own_event_id
@@ -88,7 +88,7 @@ class StorePipeline:
                 continue
             sig = from_bytes(stored)
             if sig is None:  # extracted in this process: the signature is computed here
-                sig = signature(signature_text(item.get("title"), item.get("body"))).hashvalues
+                sig = signature_values(signature_text(item.get("title"), item.get("body")))
             found = self.linker.match(item["id"], event, sig)
             event_id = (
                 found[0]

@@ -154,7 +154,7 @@ _DEFINED = re.compile(
 def defined_acronyms(text: str) -> dict[str, str]:
     """Acronyms the text defines: 'the Academy of Sciences Malaysia (ASM)' → {'ASM': 'Academy of Sciences Malaysia'}."""
     found: dict[str, str] = {}
-    for m in _DEFINED.finditer(text):
+    for m in _DEFINED.finditer(text) if "(" in text else ():  # every definition has its acronym in brackets
         acr, words = m["acr"].upper(), m["name"].split()
         # the tail of the capitalised run whose initials are the acronym, else the longest that spells it in order
         tails = [i for i, word in enumerate(words) if word[0].upper() == acr[0]]
@@ -186,6 +186,7 @@ def strip_honorifics(name: str) -> str:
     return _HONORIFIC.sub("", name.strip()).strip()
 
 
+@lru_cache(maxsize=8192)
 def person_key(name: str | None) -> str:
     """An order- and case-insensitive key: 'Bai Chunli', 'Chunli Bai' and 'BAI Chunli' are equal."""
     folded = _fold(strip_honorifics(name or "")).replace("-", " ")

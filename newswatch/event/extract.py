@@ -121,7 +121,7 @@ def _own_sentences(
         if _dated_elsewhere(sentence, start, end, published, future):
             elsewhere = True
             continue
-        other = event_type_lower(sentence)
+        other = event_type_lower(sentence) if elsewhere else None  # only asked after a sentence dated elsewhere
         if elsewhere and other is not None and other != kind:
             continue
         elsewhere = False
@@ -156,7 +156,8 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     dateline, first = split_dateline(sentences[0], pub) if sentences else (None, "")
     dated = [first, *sentences[1:]] if dateline is not None else sentences
     start, end = event_dates(_candidates(title, dated, kind), dated, pub, future, dateline)
-    said = [s for s in sentences[4:] if mentions_mode(s) and _FORMAT.search(s)]
+    rest = sentences[4:]  # no sentence names a mode unless the rest taken together does (one look, not one each)
+    said = [s for s in rest if mentions_mode(s) and _FORMAT.search(s)] if mentions_mode("\n".join(rest)) else []
     mode = event_mode("\n".join([title, *sentences[:4], *said]))
     location = _location(title, sentences, kind, chinese, mode == "online")
     # who organised, who took part and how many: not from sentences dated away from the event (another event)

@@ -4,10 +4,11 @@ Two items report the same event when their texts are near-duplicates *and* the e
 agree: overlapping dates, and a similar name or the same acronym, and no conflicting place. A
 shared press release alone is not enough (two forums in one series share most of their words).
 
-datasketch computes the signatures (where events are extracted, usually a worker process) and sets
-the LSH bands. The crawl's own process keeps those bands in plain dictionaries (:class:`BandIndex`,
-tested to propose exactly what datasketch's MinHashLSH proposes): importing datasketch there would
-import SciPy, most of a second of every crawl.
+Signatures are datasketch's MinHash with datasketch's LSH bands. Where events are extracted (usually
+a worker process) the hash values are computed with datasketch's permutations and arithmetic in NumPy
+(:func:`signature_values`, tested equal to datasketch's); the crawl's own process keeps the bands in
+plain dictionaries (:class:`BandIndex`, tested to propose exactly what datasketch's MinHashLSH
+proposes): importing datasketch would import SciPy, most of a second of every crawl or worker.
 """
 
 from __future__ import annotations
@@ -44,11 +45,21 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
     Words are hashed once (CRC-32) and combined per shingle in NumPy, so a 500-word article costs
     one pass of small C calls rather than a SHA-1 per shingle.
     """
+    return np.unique(_shingles(_units(text), size))
+
+
+def _units(text: str) -> np.ndarray:
+    """The lower-cased text's words as CRC-32 hashes (characters for Chinese), in order."""
     if _CJK.search(text[:200]):
         units = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     else:
         words = _WORD.findall(text.lower())
-        units = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+        units = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    return units
+
+
+def _shingles(units: np.ndarray, size: int = 3) -> np.ndarray:
+    """The 32-bit hashes of each run of ``size`` units (repeats kept)."""
     if len(units) == 0:
         return units
     if len(units) < size:
@@ -57,20 +68,47 @@ def shingle_hashes(text: str, size: int = 3) -> np.ndarray:
         mixed = units[: len(units) - size + 1].copy()
         for k in range(1, size):
             mixed = mixed * _MIX[k % 2] + units[k : len(units) - size + 1 + k]
-    return np.unique((mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
+    return (mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+
+
+#: datasketch's universal hashing constants (a prime modulus, 32-bit values).
+_MERSENNE_PRIME = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple:
-    """datasketch's permutations for NUM_PERM, drawn once rather than for every signature."""
-    from datasketch import MinHash
+def _permutations() -> np.ndarray:
+    """datasketch's permutations for NUM_PERM and seed 1, drawn as ``MinHash`` draws them (a test checks).
 
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+    Drawn here rather than by datasketch, whose import (SciPy) costs a worker most of a second.
+    """
+    gen = np.random.RandomState(1)
+    return np.array(
+        [
+            (gen.randint(1, _MERSENNE_PRIME, dtype=np.uint64), gen.randint(0, _MERSENNE_PRIME, dtype=np.uint64))
+            for _ in range(NUM_PERM)
+        ],
+        dtype=np.uint64,
+    ).T
 
 
 def _as_is(value: int) -> int:
     """The shingles are hashed already (see shingle_hashes)."""
     return value
+
+
+def signature_values(text: str) -> np.ndarray:
+    """The hash values of :func:`signature`, computed in NumPy without datasketch (the same arithmetic)."""
+    values = np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    hashes = _shingles(_units(text))  # repeats left in: they change no minimum, and sorting them out costs more
+    if len(hashes):
+        a, b = _permutations()
+        permuted = np.multiply(a.reshape(-1, 1), hashes)  # a row per permutation: (a·h + b) mod p, then 32 bits
+        permuted += b.reshape(-1, 1)
+        np.remainder(permuted, _MERSENNE_PRIME, out=permuted)
+        permuted &= _MAX_HASH
+        values = np.minimum(values, permuted.min(axis=1))
+    return values
 
 
 def signature(text: str) -> LeanMinHash:
@@ -212,6 +250,7 @@ __all__ = [
     "from_bytes",
     "shingle_hashes",
     "signature",
+    "signature_values",
     "similarity",
     "to_bytes",
 ]

@@ -287,12 +287,16 @@ def find_organisers(title: str, text: str) -> list[dict]:
     if m:
         for org in _split_orgs(m["orgs"]):
             add(org, _active_role(m))
-    for sentence in split_sentences(text):
+    # Only the keys the whole text holds can be in one of its sentences: each sentence looks for those alone.
+    low_text = text.lower()
+    keys = [key for key in _ORGANISER_KEYS if key in low_text]
+    role_keys = {role: [key for key in role_keys if key in low_text] for role, role_keys in _ROLE_KEYS.items()}
+    for sentence in split_sentences(text) if keys else ():
         low = sentence.lower()
-        if not any(key in low for key in _ORGANISER_KEYS):
+        if not any(key in low for key in keys):
             continue
         for role, pattern in _ORGANISERS:
-            if not any(key in low for key in _ROLE_KEYS[role]):  # a cheap look before the pattern's scan
+            if not any(key in low for key in role_keys[role]):  # a cheap look before the pattern's scan
                 continue
             for m in pattern.finditer(sentence):
                 if _NOT_EVENT_SUBJECT.search(sentence, max(0, m.start() - 40), m.start()):

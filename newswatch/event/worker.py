@@ -26,9 +26,9 @@ def analyse(title: str, body: str, published: str | None, language: str | None) 
     event = extract_event(title, body, published, language)
     if event is None:
         return None, None
-    from newswatch.event.linking import signature, to_bytes
+    from newswatch.event.linking import signature_values, to_bytes
 
-    return event, to_bytes(signature(signature_text(title, body)))
+    return event, to_bytes(signature_values(signature_text(title, body)))
 
 
 def signature_text(title: str | None, body: str | None) -> str:
@@ -48,7 +48,7 @@ def analyse_many(batch: list[tuple]) -> list[tuple[bool, object]]:
 
 
 def warm() -> None:
-    """Compile the rules and load the gazetteer and datasketch before the first article arrives."""
+    """Compile the rules and load the gazetteer before the first article arrives."""
     analyse(
         "Forum on Water Security held in Nairobi",
         "The forum was held in Nairobi, Kenya on 3 May 2024, attended by more than 100 experts from 12 countries.",
