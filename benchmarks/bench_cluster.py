@@ -346,16 +346,17 @@ def main(argv: list[str] | None = None) -> int:
         site = make_site(tmp / "site", args.articles, args.delay)
         servers = [serve(site, host=host(i)) for i in range(args.sites if counts else 0)]
         urls = [f"{s.url}{LISTING}" for s in servers]
-        print(
-            f"Backlog: {args.sites} sites x {args.articles} articles, {args.delay * 1000:.0f} ms per page, "
-            f"{args.concurrency} crawl(s) per worker; {os.cpu_count()} cores",
-            flush=True,
-        )
-        print(
-            f"{'workers':>7} {'wall s':>8} {'sites/min':>9} {'pages/s':>8} {'dup':>4} {'overlap':>7} {'exact':>5} "
-            f"{'recheck s':>9} {'recheck flags':>13} {'CPU s/crawl':>11} {'CPU s/recheck':>13}",
-            flush=True,
-        )
+        if counts:
+            print(
+                f"Backlog: {args.sites} sites x {args.articles} articles, {args.delay * 1000:.0f} ms per page, "
+                f"{args.concurrency} crawl(s) per worker; {os.cpu_count()} cores",
+                flush=True,
+            )
+            print(
+                f"{'workers':>7} {'wall s':>8} {'sites/min':>9} {'pages/s':>8} {'dup':>4} {'overlap':>7} {'exact':>5} "
+                f"{'recheck s':>9} {'recheck flags':>13} {'CPU s/crawl':>11} {'CPU s/recheck':>13}",
+                flush=True,
+            )
         results = []
         try:
             for count in counts:
@@ -380,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
             server = serve(slow, host=host(0))
             try:
                 print(
-                    f"\nFail-over: heartbeat {args.heartbeat:g}s, stalled after {args.stalled_after:g}s, "
+                    f"\nFail-over ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}): "
+                    f"heartbeat {args.heartbeat:g}s, stalled after {args.stalled_after:g}s, "
                     f"tick {args.tick}s; slow site {args.articles} pages at {args.failover_delay * 1000:.0f} ms",
                     flush=True,
                 )
