@@ -14,6 +14,7 @@ crawls starting together cannot both win.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,11 +99,23 @@ class LocksMixin(StoreBase):
             rows = conn.execute(sa.select(t.site_locks)).mappings().all()
         return {row["site"]: _lease(row) for row in rows}
 
-    def dead_runs(self, site: str | None = None, now: datetime | None = None, ttl: timedelta = LEASE_TTL) -> list[int]:
-        """Ids of runs still "running" whose crawl is gone: no live lease of its site is held by its process."""
+    def dead_runs(
+        self,
+        site: str | None = None,
+        now: datetime | None = None,
+        ttl: timedelta = LEASE_TTL,
+        workers: Mapping[str, bool] | None = None,
+    ) -> list[int]:
+        """Ids of runs still "running" whose owner is gone, so that nobody will ever finish them.
+
+        A run's owner is its process when that ran on this host (asked directly: alive means alive,
+        lease or not), else the worker it records when ``workers`` (name -> alive, from the
+        cluster's registry) knows it, else its site's lease: held by the run's process and renewed
+        within ``ttl``.
+        """
         now = utc(now or datetime.now().astimezone())
         r = t.runs.c
-        query = sa.select(r.id, r.site, r.pid, r.host, r.proc_started).where(r.status == "running")
+        query = sa.select(r.id, r.site, r.pid, r.host, r.proc_started, r.worker).where(r.status == "running")
         if site is not None:
             query = query.where(r.site == site)
         with self.engine.connect() as conn:
@@ -111,22 +124,34 @@ class LocksMixin(StoreBase):
             return []
         leases = self.site_leases()
         dead = []
-        for run_id, run_site, pid, host, started in running:
-            lease = leases.get(run_site)
-            alive = (
-                lease is not None
-                and pid is not None
-                and lease.holder.same(Holder(pid, host, started))
-                and lease_alive(lease.holder, lease.heartbeat_at, now, ttl)
-            )
+        for run_id, run_site, pid, host, started, worker in running:
+            owner = Holder(pid, host, started) if pid is not None and host is not None else None
+            if owner is not None and owner.local():
+                alive = owner.running_here()
+            elif worker is not None and workers is not None and worker in workers:
+                alive = workers[worker]
+            else:
+                lease = leases.get(run_site)
+                alive = (
+                    lease is not None
+                    and owner is not None
+                    and lease.holder.same(owner)
+                    and lease_alive(lease.holder, lease.heartbeat_at, now, ttl)
+                )
             if not alive:
                 dead.append(run_id)
         return dead
 
-    def reap_runs(self, site: str | None = None, now: datetime | None = None, ttl: timedelta = LEASE_TTL) -> list[int]:
-        """Record runs whose crawl is gone (killed, host lost) as failed, finish reason "interrupted"."""
+    def reap_runs(
+        self,
+        site: str | None = None,
+        now: datetime | None = None,
+        ttl: timedelta = LEASE_TTL,
+        workers: Mapping[str, bool] | None = None,
+    ) -> list[int]:
+        """Record runs whose owner is gone (killed, host lost) as failed, finish reason "interrupted"."""
         now = utc(now or datetime.now().astimezone())
-        dead = self.dead_runs(site, now, ttl)
+        dead = self.dead_runs(site, now, ttl, workers)
         if dead:
             r = t.runs.c
             with self._writer.begin() as conn:
