@@ -66,9 +66,13 @@ def unregister(engine: sa.Engine, worker_id: int) -> None:
         conn.execute(sa.delete(t.cluster_workers).where(t.cluster_workers.c.id == worker_id))
 
 
+#: Takes the lifeline of the worker id given as its one parameter, for the connection's life.
+HOLD_LIFELINE = f"SELECT pg_advisory_lock({LIFELINE_LOCK}, {LIFELINE_KEY.format(id='%s')})"
+
+
 async def hold_lifeline(conn, worker_id: int) -> None:
     """Take the lifeline of ``worker_id`` on ``conn`` (an async psycopg connection kept open for the worker's life)."""
-    await conn.execute(f"SELECT pg_advisory_lock({LIFELINE_LOCK}, {LIFELINE_KEY.format(id='%s')})", (worker_id,))
+    await conn.execute(HOLD_LIFELINE, (worker_id,))
 
 
 async def try_recovery(conn) -> bool:
