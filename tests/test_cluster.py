@@ -502,8 +502,13 @@ def test_a_worker_whose_lifeline_dropped_has_its_crawl_queued_again_and_announce
                     await line.close()
                 announced = [json.loads(n.payload) for n in listener.notifies(timeout=60, stop_after=1)]
                 assert announced == [{"type": "job_inserted", "job_id": job.id}]
+                # Announced again while it waits (a worker busy fetching may have missed it), not once taken.
+                assert await tasks.announce_waiting({job.id}) == {job.id}
+                announced = [json.loads(n.payload) for n in listener.notifies(timeout=60, stop_after=1)]
+                assert announced == [{"type": "job_inserted", "job_id": job.id}]
                 again = await manager.fetch_job(queues=[tasks.CRAWL_QUEUE], worker_id=live)
                 assert (again.id, again.task_kwargs, again.attempts) == (job.id, {"site": "alpha"}, 1)
+                assert await tasks.announce_waiting({job.id}) == set()
                 assert _rows(cluster_db, "SELECT id FROM procrastinate_workers") == [(live,)]
                 assert [v.name for v in registry.workers(engine)] == ["host-b:2"]
 

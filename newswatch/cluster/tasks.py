@@ -180,6 +180,25 @@ async def _announce(queue: str, job_ids: list[int]) -> None:
             )
 
 
+async def announce_waiting(job_ids: set[int]) -> set[int]:
+    """Announce again those of ``job_ids`` still waiting; the ones announced.
+
+    A worker clears its wake-up flag after each fetch, so an announcement that lands while it is
+    already fetching (its poll) is lost: the redo would wait for its next poll. Repeating it each
+    second while the job waits costs a notification.
+    """
+    if not job_ids:
+        return set()
+    rows = await app.connector.execute_query_all_async(
+        "SELECT id, queue_name FROM procrastinate_jobs WHERE id = ANY(%(ids)s) AND status = 'todo'",
+        ids=sorted(job_ids),
+    )
+    waiting = {row["id"] for row in rows}
+    for queue in {row["queue_name"] for row in rows}:
+        await _announce(queue, sorted(row["id"] for row in rows if row["queue_name"] == queue))
+    return waiting
+
+
 async def recover(lifeline) -> list[int]:
     """Queue again the crawls of dead workers at once and announce them; the ids of those jobs.
 

@@ -28,6 +28,8 @@ from newswatch.config import Config
 logger = logging.getLogger(__name__)
 
 CRAWL_QUEUE, CONTROL_QUEUE = tasks.CRAWL_QUEUE, tasks.CONTROL_QUEUE
+#: Rounds a crawl queued again by this worker's recovery is announced again while it waits.
+REANNOUNCE = 30
 
 
 def _register_periodic(tick: int) -> None:
@@ -58,9 +60,14 @@ async def lifeline(db: str):
 
 
 async def watch(line, stop: Callable[[], None], every: float = RECOVER_EVERY) -> None:
-    """Every ``every`` s: check this process's lifeline (stop when it is lost), then run the recovery."""
+    """Every ``every`` s: check this process's lifeline (stop when it is lost), then run the recovery.
+
+    The crawls it queued again are announced again each round while they wait (for at most
+    ``REANNOUNCE`` rounds): an announcement can be missed by a worker that was fetching already.
+    """
     import psycopg
 
+    waiting: dict[int, int] = {}  # job id -> rounds left
     while True:
         await asyncio.sleep(every)
         try:
@@ -70,7 +77,9 @@ async def watch(line, stop: Callable[[], None], every: float = RECOVER_EVERY) ->
             stop()
             return
         try:
-            await tasks.recover(line)
+            still = await tasks.announce_waiting(set(waiting))
+            waiting = {job: left - 1 for job, left in waiting.items() if job in still and left > 1}
+            waiting.update(dict.fromkeys(await tasks.recover(line), REANNOUNCE))
         except Exception:  # a database hiccup: the next round tries again
             logger.exception("recovery failed; trying again in %ss", every)
 
