@@ -322,7 +322,10 @@ def test_two_workers_crawl_each_due_site_once(cluster_db, tmp_path):
 def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no_crawl(
     cluster_db, tmp_path, site_server
 ):
-    server = site_server(_site(tmp_path / "site", articles=20, delay=0.5))
+    # Slow enough (5 s a page) to be still crawling however long the second worker takes to start;
+    # prompt again once the first is killed.
+    root = _site(tmp_path / "site", articles=20, delay=5.0)
+    server = site_server(root)
     listing = f"{server.url}/cae/html/en/col2003/column_2003_1.html"
     config = _config(
         tmp_path / "newswatch.toml",
@@ -344,6 +347,7 @@ def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no
         assert [r[2] for r in _runs(cluster_db, "slow")] == ["running"]  # still mid-crawl when killed
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
+        (root / "v1" / "_responses.json").unlink()
         # The crawl (and its event worker, in its group) die with their worker: no orphan.
         for pid in crawls:
             _wait(lambda pid=pid: not _in_group(pid), timeout=60, what=f"the crawl group {pid} to die")
