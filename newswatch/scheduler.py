@@ -167,14 +167,22 @@ def digest_job(period_seconds: float) -> None:
 
 
 def mark_interrupted(db: str | None) -> int:
-    """Runs left "running" by crawls whose process is gone are recorded as failed (interrupted).
+    """Runs left "running" by crawls whose owner is gone are recorded as failed (interrupted).
 
-    A run whose crawl is still alive (it outlived an earlier scheduler for a moment) is left alone.
+    The database may be shared: a run of a live process on this host (a crawl that outlived an
+    earlier scheduler, another `newswatch run` or `newswatch crawl`), of a `newswatch worker` that
+    is alive (lifeline held, heartbeats fresh), or of another host's crawl still renewing its site
+    lease is left alone.
     """
     from storage import open_store
 
     with open_store(db) as store:
-        return len(store.reap_runs())
+        workers = None
+        if store.dialect == "postgresql":
+            from newswatch.cluster import STALLED_AFTER, registry
+
+            workers = registry.worker_liveness(store.engine, STALLED_AFTER)
+        return len(store.reap_runs(workers=workers))
 
 
 def cut_short_sites(config: Config, db: str | None) -> set[str]:

@@ -322,7 +322,10 @@ def test_two_workers_crawl_each_due_site_once(cluster_db, tmp_path):
 def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no_crawl(
     cluster_db, tmp_path, site_server
 ):
-    server = site_server(_site(tmp_path / "site", articles=20, delay=0.5))
+    # Slow enough (5 s a page) to be still crawling however long the second worker takes to start;
+    # prompt again once the first is killed.
+    root = _site(tmp_path / "site", articles=20, delay=5.0)
+    server = site_server(root)
     listing = f"{server.url}/cae/html/en/col2003/column_2003_1.html"
     config = _config(
         tmp_path / "newswatch.toml",
@@ -344,6 +347,7 @@ def test_a_worker_killed_mid_crawl_has_its_site_crawled_by_another_and_leaves_no
         assert [r[2] for r in _runs(cluster_db, "slow")] == ["running"]  # still mid-crawl when killed
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
+        (root / "v1" / "_responses.json").unlink()
         # The crawl (and its event worker, in its group) die with their worker: no orphan.
         for pid in crawls:
             _wait(lambda pid=pid: not _in_group(pid), timeout=60, what=f"the crawl group {pid} to die")
@@ -401,6 +405,8 @@ def test_a_dead_workers_runs_are_interrupted_and_their_site_leases_released(clus
     try:
         with engine.begin() as conn:
             live_id = conn.execute(sa.text("SELECT worker_id FROM procrastinate_register_worker_v1()")).scalar()
+        lifelines = _Lifelines(cluster_db)
+        lifelines.hold(live_id)
         registry.register(engine, live_id, "host-b:2", 2, "crawl", 1)
         registry.register(engine, live_id + 1000, "host-a:1", 1, "crawl", 1)  # no heartbeat at all: dead
         now = datetime.now(UTC)
@@ -417,5 +423,263 @@ def test_a_dead_workers_runs_are_interrupted_and_their_site_leases_released(clus
             assert set(store.site_leases()) == {"beta"}  # alpha can be crawled again at once, from any host
         assert registry.forget_workers(engine) == 1
         assert [v.name for v in registry.workers(engine)] == ["host-b:2"]
+        lifelines.close()
     finally:
         engine.dispose()
+
+
+# -- lifelines: a worker whose process died is dead at once; its crawl queued again and announced ----------------
+
+
+class _Lifelines:
+    """Workers' lifelines held by this test on connections of their own, as `newswatch worker` holds them."""
+
+    def __init__(self, db: str):
+        self.db, self.conns = db, {}
+
+    def hold(self, worker_id: int) -> None:
+        import psycopg
+
+        from newswatch.cluster import queue, registry
+
+        conn = psycopg.connect(queue.conninfo(self.db), autocommit=True)
+        conn.execute(registry.HOLD_LIFELINE, (worker_id,))
+        self.conns[worker_id] = conn
+
+    def drop(self, worker_id: int) -> None:
+        self.conns.pop(worker_id).close()  # as the kernel closes the socket of a killed process
+
+    def close(self) -> None:
+        for worker_id in list(self.conns):
+            self.drop(worker_id)
+
+
+def _register_worker(db: str, engine, name: str, lifelines: _Lifelines | None) -> int:
+    from newswatch.cluster import registry
+
+    with engine.begin() as conn:
+        worker_id = conn.execute(sa.text("SELECT worker_id FROM procrastinate_register_worker_v1()")).scalar()
+    if lifelines is not None:
+        lifelines.hold(worker_id)
+    registry.register(engine, worker_id, name, int(name.rsplit(":", 1)[1]), "crawl", 1)
+    return worker_id
+
+
+def _listen(db: str, channel: str):
+    import psycopg
+
+    from newswatch.cluster import queue
+
+    conn = psycopg.connect(queue.conninfo(db), autocommit=True)
+    conn.execute(f'LISTEN "{channel}"')
+    return conn
+
+
+def test_a_worker_whose_lifeline_dropped_has_its_crawl_queued_again_and_announced_at_once(cluster_db):
+    """No heartbeat has to go stale (stalled after an hour here) and no worker has to poll for the redo."""
+    from newswatch.cluster import queue, registry, tasks
+
+    queue.ensure_schema(cluster_db)
+    engine = _engine(cluster_db)
+    lifelines = _Lifelines(cluster_db)
+    listener = _listen(cluster_db, f"procrastinate_queue_v1#{tasks.CRAWL_QUEUE}")
+    tasks.STATE.engine, tasks.STATE.stalled_after = engine, 3600.0
+
+    async def scenario():
+        import psycopg
+
+        with tasks.app.replace_connector(queue.connector(cluster_db)) as app:
+            async with app.open_async():
+                manager = app.job_manager
+                dead = _register_worker(cluster_db, engine, "host-a:1", lifelines)
+                live = _register_worker(cluster_db, engine, "host-b:2", lifelines)
+                assert await tasks.queue_crawl_async("alpha") is True
+                job = await manager.fetch_job(queues=[tasks.CRAWL_QUEUE], worker_id=dead)
+                line = await psycopg.AsyncConnection.connect(queue.conninfo(cluster_db), autocommit=True)
+                try:
+                    assert await tasks.recover(line) == []  # both alive: nothing to do
+                    list(listener.notifies(timeout=0.5))  # forget the insert's own announcement
+                    lifelines.drop(dead)  # the server lets the lock go once it has seen the connection close
+                    _wait(lambda: registry.dead_workers(engine, 3600.0) == [dead], what="the lifeline to drop")
+                    assert await tasks.recover(line) == [job.id]
+                finally:
+                    await line.close()
+                announced = [json.loads(n.payload) for n in listener.notifies(timeout=60, stop_after=1)]
+                assert announced == [{"type": "job_inserted", "job_id": job.id}]
+                # Announced again while it waits (a worker busy fetching may have missed it), not once taken.
+                assert await tasks.announce_waiting({job.id}) == {job.id}
+                announced = [json.loads(n.payload) for n in listener.notifies(timeout=60, stop_after=1)]
+                assert announced == [{"type": "job_inserted", "job_id": job.id}]
+                again = await manager.fetch_job(queues=[tasks.CRAWL_QUEUE], worker_id=live)
+                assert (again.id, again.task_kwargs, again.attempts) == (job.id, {"site": "alpha"}, 1)
+                assert await tasks.announce_waiting({job.id}) == set()
+                assert _rows(cluster_db, "SELECT id FROM procrastinate_workers") == [(live,)]
+                assert [v.name for v in registry.workers(engine)] == ["host-b:2"]
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        lifelines.close()
+        listener.close()
+        engine.dispose()
+
+
+async def _recover_until(line, predicate, timeout: float = 120) -> None:
+    """Run the recovery on ``line`` until ``predicate()`` holds; fail after ``timeout`` seconds."""
+    from newswatch.cluster import tasks
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out waiting for the recovery"
+        await tasks.recover(line)
+        await asyncio.sleep(0.2)
+
+
+def test_a_worker_killed_mid_recovery_blocks_no_recovery_and_its_dispatch_is_failed(cluster_db):
+    """The recovery's lock dies with its holder's connection; a dead worker's dispatch no longer holds its lock."""
+    import psycopg
+
+    from newswatch.cluster import queue, tasks
+
+    queue.ensure_schema(cluster_db)
+    engine = _engine(cluster_db)
+    lifelines = _Lifelines(cluster_db)
+    tasks.STATE.engine, tasks.STATE.stalled_after = engine, 3600.0
+
+    async def scenario():
+        with tasks.app.replace_connector(queue.connector(cluster_db)) as app:
+            async with app.open_async():
+                manager = app.job_manager
+                dead = _register_worker(cluster_db, engine, "host-a:1", lifelines)
+                await tasks.dispatch.configure(queue=tasks.CONTROL_QUEUE).defer_async(timestamp=0)
+                dispatching = await manager.fetch_job(queues=[tasks.CONTROL_QUEUE], worker_id=dead)
+                assert dispatching.task_name == tasks.DISPATCH_TASK
+                mid_recovery = await psycopg.AsyncConnection.connect(queue.conninfo(cluster_db), autocommit=True)
+                line = await psycopg.AsyncConnection.connect(queue.conninfo(cluster_db), autocommit=True)
+                try:
+                    assert await tasks.recover(mid_recovery) == []  # holds the recovery's lock ...
+                    from newswatch.cluster import registry
+
+                    assert await registry.try_recovery(mid_recovery)
+                    lifelines.drop(dead)
+                    assert await tasks.recover(line) == []  # ... so another worker's recovery waits its turn
+                    assert _rows(cluster_db, "SELECT status::text FROM procrastinate_jobs") == [("doing",)]
+                    await mid_recovery.close()  # that worker dies mid-recovery: its lock goes with its connection
+                    await _recover_until(
+                        line, lambda: _rows(cluster_db, "SELECT status::text FROM procrastinate_jobs") == [("failed",)]
+                    )  # a dispatch is failed, not queued again: the next tick's will do
+                finally:
+                    await line.close()
+                    if not mid_recovery.closed:
+                        await mid_recovery.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        lifelines.close()
+        engine.dispose()
+
+
+def test_newswatch_run_starting_on_a_shared_database_interrupts_only_the_runs_whose_owner_is_gone(cluster_db):
+    """A live local process's run, a live worker's run (on another host, lease or not) are left alone.
+
+    Closed: a dead worker's run, a run of this host whose process is gone, and another host's run whose
+    site lease lost its lock (its connection closed), however fresh its heartbeat.
+    """
+    import psutil
+
+    from newswatch.cluster import queue, registry
+    from newswatch.scheduler import mark_interrupted
+    from storage import open_store
+    from storage import tables as t
+    from storage.holder import Holder
+
+    queue.ensure_schema(cluster_db)
+    engine = _engine(cluster_db)
+    lifelines = _Lifelines(cluster_db)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        _register_worker(cluster_db, engine, "host-b:2", lifelines)  # alive: lifeline held, heartbeat fresh
+        dead = _register_worker(cluster_db, engine, "host-c:3", lifelines)
+        lifelines.drop(dead)  # its process died
+        _wait(lambda: registry.dead_workers(engine, 3600.0) == [dead], what="the lifeline to drop")
+        here = Holder.current().host
+        now = datetime.now(UTC)
+        long_ago = now - timedelta(hours=1)
+        with open_store(cluster_db) as store:
+            local_live = store.begin_run(
+                "alpha", now, Holder(sleeper.pid, here, psutil.Process(sleeper.pid).create_time())
+            )  # no lease: a crawl of this host that is still running
+            worker_live = store.begin_run("beta", now, Holder(4242, "host-b", 1.0), worker="host-b:2")
+            worker_dead = store.begin_run("gamma", now, Holder(4343, "host-c", 1.0), worker="host-c:3")
+            remote = Holder(4444, "host-d", 1.0)
+            with engine.begin() as conn:  # a lease row whose holder's connection (so its lock) is gone
+                conn.execute(
+                    sa.insert(t.site_locks).values(
+                        site="delta",
+                        owner=remote.key(),
+                        pid=4444,
+                        host="host-d",
+                        proc_started=1.0,
+                        acquired_at=long_ago,
+                        heartbeat_at=now,
+                    )
+                )
+            remote_silent = store.begin_run("delta", long_ago, remote)
+            local_gone = store.begin_run("epsilon", now, Holder(2**22 + 7, here, 1.0))  # no such process
+        assert mark_interrupted(cluster_db) == 3
+        with open_store(cluster_db) as store:
+            status = {r.id: (r.status, r.finish_reason) for r in store.runs()}
+        assert status == {
+            local_live: ("running", None),
+            worker_live: ("running", None),
+            worker_dead: ("failed", "interrupted"),
+            remote_silent: ("failed", "interrupted"),
+            local_gone: ("failed", "interrupted"),
+        }
+    finally:
+        sleeper.stdin.close()
+        sleeper.wait(timeout=60)
+        lifelines.close()
+        engine.dispose()
+
+
+def test_the_site_lease_of_a_crawl_killed_on_another_host_is_free_at_once(cluster_db):
+    """The lease's advisory lock dies with its holder's connection: no lease time to live to wait out."""
+    from storage import open_store
+    from storage.holder import Holder
+
+    holder = (
+        "import sys, time\n"
+        "from datetime import UTC, datetime\n"
+        "from storage import open_store\n"
+        "from storage.holder import Holder\n"
+        "store = open_store(sys.argv[1])\n"
+        "assert store.acquire_site('alpha', Holder(4242, 'host-a', 1.0), datetime.now(UTC)) is None\n"
+        "print('held', flush=True)\n"
+        "time.sleep(3600)\n"
+    )
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", holder, cluster_db], stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True
+    )
+    try:
+        assert crawl.stdout.readline().strip() == "held"
+        with open_store(cluster_db) as store:
+            busy = store.acquire_site("alpha", Holder.current(), datetime.now(UTC))
+            assert busy is not None and (busy.holder.pid, busy.holder.host) == (4242, "host-a")
+            assert store.held_sites() == {"alpha"}
+            run = store.begin_run("alpha", datetime.now(UTC), Holder(4242, "host-a", 1.0))
+            assert store.dead_runs() == []  # its holder is alive, on another host
+        os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait(timeout=60)
+        with open_store(cluster_db) as store:  # the lease row is still there, its heartbeat fresh: yet free
+            _wait(lambda: store.held_sites() == set(), what="the server to see the connection closed")
+            assert store.dead_runs() == [run]
+            assert store.acquire_site("alpha", Holder.current(), datetime.now(UTC)) is None
+            assert store.held_sites() == {"alpha"}
+            store.release_site("alpha", Holder.current())
+            assert store.held_sites() == set() and store.site_leases() == {}
+    finally:
+        if crawl.poll() is None:
+            os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait(timeout=60)

@@ -1,8 +1,12 @@
-"""Who works: the queue's workers beside their host and process, and the runs of workers that died.
+"""Who works: the queue's workers beside their host and process, which are dead, and their runs.
 
 The queue knows a worker by id and heartbeat only; ``cluster_workers`` adds the name (host:pid) a
-run records, so `newswatch workers` can say which machine runs what, and the runs of a worker that
-stopped sending heartbeats are closed as failed (interrupted) instead of staying "running".
+run records, so `newswatch workers` can say which machine runs what. A registered worker also holds
+a *lifeline*: a session advisory lock on a connection of its own, which PostgreSQL drops the moment
+that connection closes, so a worker process that dies (``kill -9``, a crash) is known dead at once,
+on any machine, without waiting for its heartbeats to go stale. Heartbeats remain the fallback for a
+machine that vanishes without closing its connections (power loss, network cut). The runs of a dead
+worker are closed as failed (interrupted) instead of staying "running".
 """
 
 from __future__ import annotations
@@ -16,7 +20,23 @@ import sqlalchemy as sa
 from newswatch.cluster.tasks import CRAWL_TASK
 from storage import tables as t
 
-_STALE = "SELECT id FROM procrastinate_workers WHERE last_heartbeat >= NOW() - make_interval(secs => :secs)"
+#: First keys of the advisory locks: a worker's lifeline, and the recovery (one worker at a time runs
+#: it). The second key hashes the schema in, so that several newswatch schemas share one database.
+LIFELINE_LOCK, RECOVERY_LOCK = 0x6E776C66, 0x6E777263
+LIFELINE_KEY = "hashtext(current_schema() || ':' || {id})"
+RECOVERY_KEY = "hashtext(current_schema())"
+
+# Queue workers taken for dead: silent for :secs, or registered (lifeline taken) with no lifeline held now.
+_DEAD = f"""
+SELECT w.id FROM procrastinate_workers w
+ WHERE w.last_heartbeat < now() - make_interval(secs => :secs)
+    OR (EXISTS (SELECT 1 FROM cluster_workers c WHERE c.id = w.id)
+        AND NOT EXISTS (
+            SELECT 1 FROM pg_locks l
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND l.classid = {LIFELINE_LOCK}::oid AND l.objid = ({LIFELINE_KEY.format(id="w.id")})::oid))
+"""
 
 
 def worker_name(pid: int) -> str:
@@ -46,16 +66,60 @@ def unregister(engine: sa.Engine, worker_id: int) -> None:
         conn.execute(sa.delete(t.cluster_workers).where(t.cluster_workers.c.id == worker_id))
 
 
+#: Takes the lifeline of the worker id given as its one parameter, for the connection's life.
+HOLD_LIFELINE = f"SELECT pg_advisory_lock({LIFELINE_LOCK}, {LIFELINE_KEY.format(id='%s')})"
+
+
+async def hold_lifeline(conn, worker_id: int) -> None:
+    """Take the lifeline of ``worker_id`` on ``conn`` (an async psycopg connection kept open for the worker's life)."""
+    await conn.execute(HOLD_LIFELINE, (worker_id,))
+
+
+async def try_recovery(conn) -> bool:
+    """Take the recovery's lock on ``conn`` unless another worker runs the recovery now."""
+    row = await (await conn.execute(f"SELECT pg_try_advisory_lock({RECOVERY_LOCK}, {RECOVERY_KEY})")).fetchone()
+    return bool(row and row[0])
+
+
+async def end_recovery(conn) -> None:
+    await conn.execute(f"SELECT pg_advisory_unlock({RECOVERY_LOCK}, {RECOVERY_KEY})")
+
+
+def dead_workers(engine: sa.Engine, stalled_after: float) -> list[int]:
+    """Queue ids of the workers taken for dead: lifeline dropped, or no heartbeat for ``stalled_after`` s."""
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text(_DEAD), {"secs": stalled_after}).scalars())
+
+
+def _liveness(conn: sa.Connection, stalled_after: float) -> dict[str, bool]:
+    """Each registered worker name: alive (every queue id it runs known to the queue and not dead) or not."""
+    dead = set(conn.execute(sa.text(_DEAD), {"secs": stalled_after}).scalars())
+    known = set(conn.execute(sa.text("SELECT id FROM procrastinate_workers")).scalars())
+    names: dict[str, bool] = {}
+    for worker_id, name in conn.execute(sa.select(t.cluster_workers.c.id, t.cluster_workers.c.name)):
+        names[name] = names.get(name, True) and worker_id in known and worker_id not in dead
+    return names
+
+
+def worker_liveness(engine: sa.Engine, stalled_after: float) -> dict[str, bool] | None:
+    """Registered worker names, alive or not, for judging their runs; None where no worker ever ran."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        if conn.execute(sa.text("SELECT to_regclass('procrastinate_workers')")).scalar() is None:
+            return None
+        return _liveness(conn, stalled_after)
+
+
 def interrupt_runs(engine: sa.Engine, stalled_after: float) -> int:
-    """Close the "running" runs of workers gone or silent for ``stalled_after`` s as failed (interrupted).
+    """Close the "running" runs of dead workers (see :func:`dead_workers`) as failed (interrupted).
 
     Their crawls died with them: the site leases those crawls held are released too, so that the
     redo on another machine is not refused until the lease expires.
     """
-    live = sa.text(_STALE).bindparams(secs=stalled_after).columns(id=sa.BigInteger)
-    dead = sa.select(t.cluster_workers.c.name).where(t.cluster_workers.c.id.not_in(sa.select(live.subquery().c.id)))
     r = t.runs.c
     with engine.begin() as conn:
+        dead = [name for name, alive in _liveness(conn, stalled_after).items() if not alive]
         runs = conn.execute(
             sa.select(r.id, r.site, r.pid, r.host).where(r.status == "running", r.worker.in_(dead))
         ).all()
@@ -73,8 +137,31 @@ def interrupt_runs(engine: sa.Engine, stalled_after: float) -> int:
     return len(runs)
 
 
+def orphaned_jobs(engine: sa.Engine, dead: list[int]) -> list[dict]:
+    """The jobs still "doing" of the ``dead`` workers (or of workers already pruned), as the queue's rows."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT id, status::text AS status, task_name, priority, lock, queueing_lock, args, scheduled_at, "
+                "queue_name, attempts, worker_id FROM procrastinate_jobs "
+                "WHERE status = 'doing' AND (worker_id IS NULL OR worker_id = ANY(:dead)) ORDER BY id"
+            ),
+            {"dead": list(dead)},
+        ).mappings()
+        return [dict(row) for row in rows]
+
+
+def drop_workers(engine: sa.Engine, dead: list[int]) -> int:
+    """Remove dead workers from the queue (their jobs' worker becomes NULL) and their names."""
+    if not dead:
+        return 0
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM procrastinate_workers WHERE id = ANY(:dead)"), {"dead": list(dead)})
+    return forget_workers(engine)
+
+
 def forget_workers(engine: sa.Engine) -> int:
-    """Drop the names of workers the queue no longer knows (pruned after their heartbeats stopped)."""
+    """Drop the names of workers the queue no longer knows (stopped, or removed as dead)."""
     known = sa.text("SELECT id FROM procrastinate_workers").columns(id=sa.BigInteger).subquery()
     with engine.begin() as conn:
         return conn.execute(

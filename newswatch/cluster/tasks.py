@@ -1,11 +1,12 @@
 """The cluster's tasks: dispatch (queue the due sites), crawl (one site, in a subprocess), recover.
 
 Every crawl job of a site carries the site's ``lock`` (one crawl of it at a time across all
-machines) and ``queueing_lock`` (at most one waiting). Dispatch and recovery are periodic: the
-queue defers each of them once per tick however many workers run, and their own locks keep two
-from overlapping. A crawl runs as `newswatch crawl` in its own process group, killed by the kernel
+machines) and ``queueing_lock`` (at most one waiting). Dispatch is periodic: the queue defers it
+once per tick however many workers run, and its lock keeps two from overlapping. Recovery is not a
+queued job (a dead worker's job could hold its lock): every worker runs it, one at a time.
+A crawl runs as `newswatch crawl` in its own process group, killed by the kernel
 when its worker dies (``PR_SET_PDEATHSIG``): a worker killed with ``kill -9`` leaves no crawl
-behind, and its job, found stalled by its missing heartbeats, is queued again for another worker.
+behind, and its job, found by the recovery (the worker's lifeline dropped), is queued again at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import json
 import logging
 import os
 import signal
@@ -161,26 +163,81 @@ def dispatch(timestamp: int) -> list[str]:
     return dispatch_due(STATE.engine, STATE.config, datetime.now(UTC), queue_crawl)
 
 
-@app.task(name=RECOVER_TASK, lock=RECOVER_TASK, queueing_lock=RECOVER_TASK)
-async def recover(timestamp: int) -> list[int | None]:
-    """Queue again the crawls of workers that stopped sending heartbeats; the ids of those jobs."""
-    from newswatch.cluster.registry import forget_workers, interrupt_runs
+def _job_inserted(job_id: int) -> str:
+    return json.dumps({"type": "job_inserted", "job_id": job_id})
 
-    manager = app.job_manager
-    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STATE.stalled_after))
-    await asyncio.to_thread(interrupt_runs, STATE.engine, STATE.stalled_after)
-    retried: list[int | None] = []
-    for job in stalled:
-        if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # periodic (the next tick redoes it), or given up
-            await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
-            continue
-        try:
-            await manager.retry_job(job)
-        except queue_errors.UniqueViolation:  # a crawl of the site is already waiting: it will do
-            await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
-            continue
-        logger.warning("crawl %s of a stalled worker queued again (job %s)", job.task_kwargs.get("site"), job.id)
-        retried.append(job.id)
-    await manager.prune_stalled_workers(STATE.stalled_after)
-    await asyncio.to_thread(forget_workers, STATE.engine)
-    return retried
+
+async def _announce(queue: str, job_ids: list[int]) -> None:
+    """Tell the workers listening on ``queue`` that these jobs are waiting, as a new job's insert does.
+
+    The queue announces inserted jobs only: a job put back to "todo" would otherwise wait for each
+    worker's next poll.
+    """
+    for job_id in job_ids:
+        for channel in (f"procrastinate_queue_v1#{queue}", "procrastinate_any_queue_v1"):
+            await app.connector.execute_query_async(
+                "SELECT pg_notify(%(channel)s, %(payload)s)", channel=channel, payload=_job_inserted(job_id)
+            )
+
+
+async def announce_waiting(job_ids: set[int]) -> set[int]:
+    """Announce again those of ``job_ids`` still waiting; the ones announced.
+
+    A worker clears its wake-up flag after each fetch, so an announcement that lands while it is
+    already fetching (its poll) is lost: the redo would wait for its next poll. Repeating it each
+    second while the job waits costs a notification.
+    """
+    if not job_ids:
+        return set()
+    rows = await app.connector.execute_query_all_async(
+        "SELECT id, queue_name FROM procrastinate_jobs WHERE id = ANY(%(ids)s) AND status = 'todo'",
+        ids=sorted(job_ids),
+    )
+    waiting = {row["id"] for row in rows}
+    for queue in {row["queue_name"] for row in rows}:
+        await _announce(queue, sorted(row["id"] for row in rows if row["queue_name"] == queue))
+    return waiting
+
+
+async def recover(lifeline) -> list[int]:
+    """Queue again the crawls of dead workers at once and announce them; the ids of those jobs.
+
+    A worker is dead when its lifeline dropped (its process is gone) or it sent no heartbeat for
+    ``STATE.stalled_after`` s. Every worker runs this every second on its ``lifeline`` connection
+    (the recovery's lock there keeps it to one at a time, and dies with its holder: a worker killed
+    mid-recovery blocks nobody). Its runs are closed (their site leases released) first; its other
+    jobs (a dispatch) are failed: the next tick does them again.
+    """
+    from newswatch.cluster import registry
+
+    if not await registry.try_recovery(lifeline):
+        return []
+    try:
+        engine, manager, stalled_after = STATE.engine, app.job_manager, STATE.stalled_after
+        dead = await asyncio.to_thread(registry.dead_workers, engine, stalled_after)
+        orphans = await asyncio.to_thread(registry.orphaned_jobs, engine, dead)
+        if not dead and not orphans:
+            return []
+        await asyncio.to_thread(registry.interrupt_runs, engine, stalled_after)
+        retried: list[int] = []
+        for row in orphans:
+            job = queue_jobs.Job.from_row(row)
+            try:
+                if job.task_name != CRAWL_TASK or job.attempts >= MAX_REDOS:  # periodic (next tick), or given up
+                    await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
+                    continue
+                try:
+                    await manager.retry_job(job)
+                except queue_errors.UniqueViolation:  # a crawl of the site is already waiting: it will do
+                    await manager.finish_job(job, status=queue_jobs.Status.FAILED, delete_job=False)
+                    continue
+            except queue_errors.ConnectorException as exc:  # finished meanwhile: nothing to recover
+                logger.info("job %s not recovered: %s", job.id, exc)
+                continue
+            logger.warning("crawl %s of a dead worker queued again (job %s)", job.task_kwargs.get("site"), job.id)
+            retried.append(row["id"])
+        await _announce(CRAWL_QUEUE, retried)
+        await asyncio.to_thread(registry.drop_workers, engine, dead)
+        return retried
+    finally:
+        await registry.end_recovery(lifeline)

@@ -1,11 +1,14 @@
 """One `newswatch worker` process: a crawl worker and a control worker on the shared queue.
 
 The crawl worker runs up to ``concurrency`` crawls (queue ``crawl``); the control worker runs the
-periodic dispatch and recovery (queue ``control``), so a worker busy crawling still dispatches
-and still notices a dead neighbour. Both send heartbeats every ``heartbeat`` seconds; a worker
-silent for ``stalled_after`` seconds is taken for dead and its crawls are queued again.
-SIGTERM/SIGINT stop both: running crawls get SIGTERM (they close and record their runs), and
-whatever is still running after the grace period is killed with its process group.
+periodic dispatch (queue ``control``), so a worker busy crawling still dispatches. Both send
+heartbeats every ``heartbeat`` seconds, and the process holds their lifelines on a connection of
+its own (see ``registry``). Every ``RECOVER_EVERY`` seconds the process checks that connection and
+runs the recovery: a neighbour whose lifeline dropped, or silent for ``stalled_after`` seconds, is
+taken for dead and its crawls are queued again at once. A worker that loses its own lifeline stops
+(the others already take it for dead). SIGTERM/SIGINT stop both: running crawls get SIGTERM (they
+close and record their runs), and whatever is still running after the grace period is killed with
+its process group.
 """
 
 from __future__ import annotations
@@ -19,19 +22,21 @@ from typing import Any
 
 from procrastinate.worker import Worker
 
-from newswatch.cluster import HEARTBEAT, STALLED_AFTER, TICK, queue, registry, tasks
+from newswatch.cluster import HEARTBEAT, RECOVER_EVERY, STALLED_AFTER, TICK, queue, registry, tasks
 from newswatch.config import Config
 
 logger = logging.getLogger(__name__)
 
 CRAWL_QUEUE, CONTROL_QUEUE = tasks.CRAWL_QUEUE, tasks.CONTROL_QUEUE
+#: Rounds a crawl queued again by this worker's recovery is announced again while it waits.
+REANNOUNCE = 30
 
 
 def _register_periodic(tick: int) -> None:
-    """Dispatch and recovery every ``tick`` seconds, each deferred once per tick across all workers."""
+    """Dispatch every ``tick`` seconds, deferred once per tick across all workers."""
     registered = tasks.app.periodic_registry.periodic_tasks
     cron = f"* * * * * */{tick}"
-    periodic: list[Any] = [tasks.dispatch, tasks.recover]  # a sync and an async task
+    periodic: list[Any] = [tasks.dispatch]
     for task in periodic:
         key = (task.name, "tick")
         if key in registered and registered[key].cron != cron:
@@ -45,6 +50,38 @@ async def _registered(worker: Worker, running: asyncio.Task) -> int | None:
     while worker.worker_id is None and not running.done():
         await asyncio.sleep(0.05)
     return worker.worker_id
+
+
+async def lifeline(db: str):
+    """A connection of this process's own, for its workers' lifelines (autocommit: session locks only)."""
+    import psycopg
+
+    return await psycopg.AsyncConnection.connect(queue.conninfo(db), autocommit=True, connect_timeout=10)
+
+
+async def watch(line, stop: Callable[[], None], every: float = RECOVER_EVERY) -> None:
+    """Every ``every`` s: check this process's lifeline (stop when it is lost), then run the recovery.
+
+    The crawls it queued again are announced again each round while they wait (for at most
+    ``REANNOUNCE`` rounds): an announcement can be missed by a worker that was fetching already.
+    """
+    import psycopg
+
+    waiting: dict[int, int] = {}  # job id -> rounds left
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await line.execute("SELECT 1")
+        except psycopg.Error as exc:
+            logger.error("lost the database connection holding this worker's lifeline (%s): stopping", exc)
+            stop()
+            return
+        try:
+            still = await tasks.announce_waiting(set(waiting))
+            waiting = {job: left - 1 for job, left in waiting.items() if job in still and left > 1}
+            waiting.update(dict.fromkeys(await tasks.recover(line), REANNOUNCE))
+        except Exception:  # a database hiccup: the next round tries again
+            logger.exception("recovery failed; trying again in %ss", every)
 
 
 async def serve(
@@ -72,11 +109,12 @@ async def serve(
         "update_heartbeat_interval": heartbeat,
         "stalled_worker_timeout": stalled_after,
         "delete_jobs": "successful",
-        # A crawl queued again after its worker died, or freed by its site's lock, is not announced: poll each tick.
+        # A crawl freed by its site's lock is not announced (one queued again after its worker died is): poll.
         "fetch_job_polling_interval": float(tick),
         "shutdown_graceful_timeout": tasks.STOP_GRACE + 3,
     }
     ids: list[int] = []
+    line = await lifeline(db)
     try:
         with tasks.app.replace_connector(queue.connector(db)) as app:
             async with app.open_async():
@@ -103,19 +141,24 @@ async def serve(
                     if worker_id is not None:
                         ids.append(worker_id)
                         conc = concurrency if q == CRAWL_QUEUE else 1
+                        await registry.hold_lifeline(line, worker_id)
                         await asyncio.to_thread(registry.register, engine, worker_id, tasks.STATE.name, pid, q, conc)
+                watcher = asyncio.create_task(watch(line, stop), name="lifeline and recovery")
                 if on_ready is not None:
                     on_ready(ids)
-                await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait([*running.values(), watcher], return_when=asyncio.FIRST_COMPLETED)
+                lost = watcher.done()
+                watcher.cancel()
                 stop()
-                await asyncio.gather(*running.values(), return_exceptions=True)
+                await asyncio.gather(*running.values(), watcher, return_exceptions=True)
                 failed = [t.exception() for t in running.values() if t.exception() is not None]
                 for exc in failed:
                     logger.error("worker stopped on an error: %s", exc)
-                return 1 if failed else 0
+                return 1 if failed or lost else 0
     finally:
         for worker_id in ids:
             await asyncio.to_thread(registry.unregister, engine, worker_id)
+        await line.close()  # the lifelines go last: a worker still registered is never taken for dead
         engine.dispose()
 
 

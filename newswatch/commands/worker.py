@@ -50,14 +50,15 @@ def _cluster_db(ctx, config, queue: bool = True) -> str:
     type=click.FloatRange(min=2),
     default=STALLED_AFTER,
     show_default=True,
-    help="Seconds without a heartbeat after which a worker is taken for dead and its crawls queued again.",
+    help="Seconds without a heartbeat after which a worker is taken for dead and its crawls queued again "
+    "(one whose process died is found at once, by its lifeline connection).",
 )
 @click.option(
     "--tick",
     type=click.IntRange(min=1, max=60),
     default=TICK,
     show_default=True,
-    help="Seconds between dispatches of due sites (and checks for dead workers).",
+    help="Seconds between dispatches of due sites (dead workers are looked for every second).",
 )
 @click.option("--init", "init_only", is_flag=True, help="Only prepare the database (tables, task queue) and exit.")
 @click.pass_context
