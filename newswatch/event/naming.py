@@ -1,0 +1,331 @@
+"""The event's name and acronym: a proper name, a lower-case description, or none at all.
+
+A name is a head noun (Forum, Workshop, meeting, ceremony …) with what comes before it (an
+ordinal, qualifiers, a proper-noun span) and its complements ('on …', 'of the …') up to a clause
+boundary: a verb, a comma, a date, a trailing 'in <place>'. A headline is not a name: a title
+gives the name only where it names the event ('… Forum Held in Beijing'); a visit or a signing
+that the text does not name has none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newswatch.event.entities import find_organisation
+from newswatch.event.sentences import split_sentences
+from newswatch.event.what import _names, event_type
+from newswatch.event.where import resolve
+
+_MONTH_NAMES = "January February March April May June July August September October November December"
+_MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday"
+_MONTH_WORDS = {*_MONTH_NAMES.split(), *_MONTH_ABBREVIATIONS.split()}
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
+_DATE_AHEAD = re.compile(
+    rf"(?:on\s+|from\s+|between\s+)?(?:the\s+)?(?:\d|(?:{'|'.join(_MONTH_NAMES.split())}|"
+    rf"{'|'.join(_MONTH_ABBREVIATIONS.split())}|{'|'.join(_DAYS.split())})\b)"
+)
+
+# --- the proper name: capitalised words ending in a head noun --------------------------------------
+
+
+def _proper(text: str) -> tuple[str, str | None, int] | None:
+    """The first proper event name of ``text``: (name, acronym, where it starts)."""
+    for m in _names(text):
+        end = _complete(m["name"], text, m.end("name"))
+        name = text[m.start("name") : end]
+        if m["acronym"] and end == m.end("name"):
+            end = m.end()
+        name = _tidy_name(name)
+        if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
+            acronym = m["acronym"]
+            if acronym is None:
+                am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[end:])
+                acronym = am["a"] if am else None
+            return name, acronym, m.start("name")
+    return None
+
+
+def _complete(name: str, text: str, end: int) -> int:
+    """Where a name the pattern cut short really ends.
+
+    'General Assembly of the' runs on over quoted or 'e-ASIA'-like words; 'Workshop on' runs on
+    over a lower-case or quoted complement; 'Conference on Education, Accreditation and Mobility'
+    over a list.
+    """
+    while re.search(r"\s(?:of|on|for|and|the|in)$", text[:end]):
+        m = re.match(r"\s*(?:[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?\s*)+", text[end:])
+        if not m or not m[0].strip():
+            break
+        end += len(m[0].rstrip())
+        more = re.match(r"\s*(?:of|on|for|and|the|in)(?:\s+(?:of|on|for|and|the|in))*", text[end:])
+        if not more:
+            break
+        end += more.end()
+    end = len(text[:end].rstrip())
+    if re.search(r"\s(?:of|on|for|and|the|in|to)$", text[:end]):
+        end = text.rfind(" ", 0, end)
+    if _ENDS_AT_HEAD.search(text[:end]) and (m := _COMPLEMENT_START.match(text, end)):
+        end = max(end, _complement_end(text, m.end()))
+    elif re.search(r"\s(?:on|of|for)\s", text[max(0, end - 120) : end]):
+        lst = _LIST.match(text, end)
+        if lst:
+            end = lst.end()
+    return end
+
+
+_HEADS_LOWER = (
+    r"general assembly|assembly|congress|plenary session|symposium|colloquium|workshop|hackathon|conference|summit|"
+    r"convention|forum|dialogue|roundtable|round table|salon|lecture|webinar|seminar|training course|"
+    r"training programme|training program|training workshop|summer school|winter school|"
+    r"information day|info day|open day|ceremony|celebration|festival|exhibition|competition|meeting|consultation"
+)
+_ENDS_AT_HEAD = re.compile(rf"\b(?:{_HEADS_LOWER})$", re.I)
+#: A complement after a head noun: lower-case or quoted after a proper name, any case after a description.
+_COMPLEMENT_START = re.compile(r"\s+(?:on|of|for|about|against|towards)\s+(?=[“\"‘]|(?:the\s+)?[a-z])")
+_COMPLEMENT_ANY = re.compile(r"\s+(?:on|of|for|about|against|towards)\s+(?=[“\"‘]|(?:the\s+)?(?:[A-Za-z]|\d{4}\b))")
+_LIST = re.compile(
+    r"(?:,\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})*,?\s+(?:and|&)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+)
+#: Words that end a complement: verbs, clause openers, the prepositions of who, how and when.
+_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "was were is are be been will would shall has have had which that who whom whose where when while ended opened "
+        "closed concluded began begun started took takes brought brings attracted gathered drew featured kicked "
+        "wrapped organized organised hosted held co-hosted co-organized co-organised convened jointly sponsored supported "
+        "funded chaired moderated attended marked saw with by at from under as during via through between among "
+        "after before since until today yesterday tomorrow this last next themed entitled titled called "
+        "aimed aiming bringing focusing including co-chaired",
+    )
+)
+_QUOTED = re.compile(r"[“\"‘][^”\"’]{1,120}[”\"’]")
+_WORD = re.compile(r"[\w'’&.-]+(?:–[\w'’&.-]+)*")
+
+
+def _complement_end(text: str, pos: int) -> int:
+    """End of a complement starting at ``pos`` ('protecting science systems in times of conflict, …')."""
+    end = pos
+    words = 0
+    while words < 16:
+        gap = re.match(r"\s*", text[end:]).end()  # type: ignore[union-attr]
+        here = end + gap
+        q = _QUOTED.match(text, here)
+        if q:
+            end = q.end()
+            words += 1
+            continue
+        w = _WORD.match(text, here)
+        if not w or (gap == 0 and end != pos):
+            break
+        word = w[0].rstrip(".")
+        if word.lower() in _STOP or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?|-|–", word):
+            break
+        if word.lower() in ("on", "in", "at") and _DATE_AHEAD.match(text, w.end() + 1):
+            break
+        if word in _MONTH_WORDS:
+            break
+        end = here + len(word)
+        words += 1
+        if w[0].endswith("."):
+            break
+    phrase = text[pos:end]
+    # a trailing place is where, not what: "… on data stewardship in Accra"
+    m = re.search(r"\s+(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", phrase)
+    if m and resolve(m["place"], None) != (None, None):
+        end = pos + m.start()
+    while re.search(r"\s(?:of|on|for|and|the|in|to|a|an)$", text[pos - 1 : end]):
+        end = text.rfind(" ", pos, end) if text.rfind(" ", pos, end) > pos else pos
+    return end
+
+
+#: Headline verbs around a name: "X Holds Workshop on Y", "Forum on Y Held in Beijing".
+_VERB_AFTER = re.compile(
+    r"\s+(?:Held|Holds|Hosts|Hosted|Opens|Opened|Concludes|Concluded|Closes|Closed|Kicks|Kicked|Marks|Meets|Met|"
+    r"Takes|Took|Launched|Launches|Convened|Convenes|Begins|Began|Starts|Started|Successfully|Will|Is|Was|Are|Were|"
+    r"Sign|Signs|Signed|Renew|Renews|Visits|Visited|to\s+(?:be|Be)|Underway|Wraps)\b.*$"
+)
+_DATED = re.compile(rf"\s+(?:on|in|from|at)\s+(?:{'|'.join(sorted(_MONTH_WORDS))}|{'|'.join(_DAYS.split())})\b.*$")
+_VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|Opens|Co-hosts|Celebrates)\s+")
+
+
+def _tidy_name(name: str) -> str | None:
+    name = _VERB_AFTER.sub("", _VERB_BEFORE.sub("", name))
+    name = _DATED.sub("", name)  # "Symposium on November 14-16": the date is when, not what
+    name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
+    # "The Academy of Sciences Malaysia’s Science Outlook Forum": the host's possessive is not the name
+    name = re.split(r"(?<=\w)['’]s\s+(?=[A-Z0-9])", name)[-1]
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
+    # "2023 General Assembly of the Federation in Prague": the place is where, not what
+    m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
+    if m and resolve(m["place"], None) != (None, None):
+        name = name[: m.start()]
+    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
+        name = re.sub(r"\s+\S+$", "", name)
+    words = name.split()
+    while words and (
+        words[0] in _LOWER_OK
+        or words[0] in ("On", "In", "At", "During", "After", "As", "From")
+        or words[0].rstrip(".,") in _MONTH_WORDS
+        or words[0].lower() == "the"
+    ):
+        words = words[1:]
+    if (
+        words
+        and find_organisation(words[0]) is not None
+        and len(words) > 3
+        and words[1] in ("Co-hosts", "Hosts", "Holds", "Organizes")
+    ):
+        words = words[2:]
+    return " ".join(words) or None
+
+
+# --- a lower-case description: "a regional training course on ocean literacy for teachers" ----------
+
+_DESCRIBED = re.compile(
+    rf"\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
+    r"(?P<aside>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?)"
+)
+#: Modifiers that say how long or how well, not what: "a two-day workshop", "the successfully held forum".
+_NOT_A_MODIFIER = re.compile(
+    r"^(?:\w+-(?:day|days|week|weeks|month|hour)|week-long|day-long|\w+ly|held|recent|said|same|above|latter|"
+    r"former|this|that|such|which|each|every|another|other|whole|entire|following|upcoming|first-ever|so-called)$"
+)
+
+
+def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
+    """The first event described in lower case, with its complement: (description, where it starts).
+
+    A bare back-reference ('The forum, co-hosted by …') describes nothing; with ``proper_only``
+    only a description around a proper name counts ('the signing ceremony of the X Agreement').
+    """
+    for m in _DESCRIBED.finditer(text):
+        if m.start() and text[m.start() - 1] in "-–":
+            continue
+        mods = [w for w in m["mods"].split() if not _NOT_A_MODIFIER.match(w)]
+        if any(w in _STOP for w in mods):
+            continue
+        end = m.end("head") + (1 if text[m.end("head") : m.end("head") + 1] == "s" else 0)
+        aside = m["aside"]
+        if aside and resolve(re.sub(r"^\s+(?:in|at)\s+(?:the\s+)?", "", aside), None) == (None, None):
+            aside = ""
+        start_c = m.end("head") + len(aside) if aside else end
+        c = _COMPLEMENT_ANY.match(text, start_c)
+        complement = ""
+        if c:
+            c_start = c.end()
+            c_end = _complement_end(text, c_start)
+            if c_end > c_start:
+                complement = text[start_c:c_end].strip()
+        proper = bool(re.search(r"\b[A-Z]", complement))
+        if proper_only and not proper:
+            continue
+        if not complement and not (mods and re.search(r"\bday$", m["head"])):
+            continue
+        head = text[m.start("head") : end]
+        return " ".join([*mods, head, *([complement] if complement else [])]), m.start()
+    return None
+
+
+#: A gathering that wraps another one's name and is an event of its own.
+_OWN_EVENT = re.compile(r"^(?:follow-up|preparatory|side|satellite|pre-\w+|post-\w+|consultation)\b", re.I)
+
+_ENTITLED = re.compile(r"\b(?:entitled|titled|called|named)\s+[“\"‘](?P<name>[^”\"’]{3,120})[”\"’]")
+
+
+def _entitled(text: str) -> tuple[str, int] | None:
+    """'a workshop entitled “Ethics of Neurotechnology”': the quoted title is the name."""
+    m = _ENTITLED.search(text)
+    if (
+        m
+        and len(m["name"].split()) >= 2
+        and re.search(rf"\b(?:{_HEADS_LOWER})s?\W+[^.]{{0,30}}$", text[: m.start()], re.I)
+    ):
+        return m["name"].strip(), m.start()
+    return None
+
+
+_VISIT_OF = re.compile(r"\b[Tt]he\s+(?P<head>visit\s+(?:of|by)\s+)(?=(?:the\s+|a\s+)?[A-Z])")
+
+
+def _visit_phrase(text: str) -> str | None:
+    """'the visit of the IVA delegation to CAE': the text's own name for a visit that has no proper one."""
+    for m in _VISIT_OF.finditer(text):
+        end = _complement_end(text, m.end())
+        phrase = text[m.start("head") : end]
+        if re.search(r"\sto\s+(?:the\s+)?[A-Z]", phrase):
+            return phrase
+    return None
+
+
+# --- Chinese --------------------------------------------------------------------------------------
+
+#: The name's characters: not the clause before it ('由……主办的', '在北京举行').
+_CJK_CHAR = r"(?:(?!的|举行|举办|召开|主办|承办|开幕|在|于|将|由|为|是)[\u4e00-\u9fff“”\d—–·-])"
+_CJK_NAME = re.compile(
+    rf"(?:第[一二三四五六七八九十\d]+届)?{_CJK_CHAR}{{2,30}}?"
+    r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
+)
+
+
+# --- the choice -----------------------------------------------------------------------------------
+
+
+def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | None, str | None]:
+    """The event's name and acronym: the body's first naming of it, else the title's; (None, None) for none.
+
+    A title that names the same event more fully ('WFEO General Assembly 2024' for the body's
+    'General Assembly') gives the name. A visit or a signing is named only by a proper name or a
+    description around one ('the signing ceremony of the X Agreement').
+    """
+    lead = body[:1500]
+    sentences = split_sentences(lead)
+    opening = " ".join(sentences[:3])
+    plain = kind in ("visit", "signing")
+    proper = _proper(lead)
+    described = _described(opening, proper_only=plain)
+    entitled = _entitled(opening)
+    in_title = _proper(title)
+    if proper and plain and event_type(proper[0]) not in (kind, None):
+        proper = None  # another event the visitors attended
+    # "the opening ceremony of the 2024 Forum" is the Forum; "a follow-up meeting of the Conference"
+    # and "the award ceremony of the Prize" are events of their own
+    if (
+        proper
+        and described
+        and described[1] <= proper[2] < described[1] + len(described[0]) + 40
+        and event_type(proper[0]) not in ("award", None)
+        and not _OWN_EVENT.search(described[0])
+    ):
+        described = None
+    first = min(
+        (
+            c
+            for c in (
+                entitled and (entitled[0], None, entitled[1]),
+                proper,
+                described and (described[0], None, described[1]),
+            )
+            if c
+        ),
+        key=lambda c: c[2],
+        default=None,
+    )
+    if first is proper and proper is not None:
+        if in_title and in_title[0] != proper[0] and proper[0] in in_title[0]:
+            return in_title[0], proper[1] or in_title[1]
+        return proper[0], proper[1]
+    if first is not None:
+        return first[0], None
+    if kind == "visit":
+        return _visit_phrase(lead), None
+    if in_title and not (plain and event_type(in_title[0]) not in (kind, None)):
+        return in_title[0], in_title[1]
+    m = _CJK_NAME.search(body[:500]) or _CJK_NAME.search(title)
+    if m:
+        return m[0].strip("“”"), None
+    return None, None
+
+
+__all__ = ["event_name"]
