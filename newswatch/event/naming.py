@@ -93,9 +93,9 @@ _STOP = frozenset(
         r"\S+",
         "was were is are be been will would shall has have had which that who whom whose where when while ended opened "
         "closed concluded began begun started took takes brought brings attracted gathered drew featured kicked "
-        "wrapped organized organised hosted held co-hosted co-organized co-organised convened jointly sponsored supported "
-        "funded chaired moderated attended marked saw with by at from under as during via through between among "
-        "after before since until today yesterday tomorrow this last next themed entitled titled called "
+        "wrapped organized organised hosted held co-hosted co-organized co-organised convened jointly "
+        "sponsored supported funded chaired moderated attended marked saw with by at from under as during "
+        "via through between among after before since until today yesterday tomorrow this last next themed entitled titled called "
         "aimed aiming bringing focusing including co-chaired",
     )
 )
