@@ -95,8 +95,8 @@ _STOP = frozenset(
         "closed concluded began begun started took takes brought brings attracted gathered drew featured kicked "
         "wrapped organized organised hosted held co-hosted co-organized co-organised convened jointly "
         "sponsored supported funded chaired moderated attended marked saw with by at from under as during "
-        "via through between among after before since until today yesterday tomorrow this last next themed entitled titled called "
-        "aimed aiming bringing focusing including co-chaired",
+        "via through between among after before since until today yesterday tomorrow this last next "
+        "themed entitled titled called aimed aiming bringing focusing including co-chaired",
     )
 )
 _QUOTED = re.compile(r"[“\"‘][^”\"’]{1,120}[”\"’]")
