@@ -33,10 +33,9 @@ def _proper(text: str) -> tuple[str, str | None, int] | None:
     """The first proper event name of ``text``: (name, acronym, where it starts)."""
     for m in _names(text):
         end = _complete(m["name"], text, m.end("name"))
-        name = text[m.start("name") : end]
         if m["acronym"] and end == m.end("name"):
             end = m.end()
-        name = _tidy_name(name)
+        name = _tidy_name(text[m.start("name") : min(end, m.end("name")) if m["acronym"] else end])
         if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
             acronym = m["acronym"]
             if acronym is None:
