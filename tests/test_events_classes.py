@@ -226,6 +226,101 @@ def test_names_run_on_over_odd_words_and_stop_before_the_place(sentence, name):
     assert extract_event("News", sentence, "2024-01-01", "en")["name"] == name
 
 
+def named(prefix: str) -> tuple[str | None, str | None]:
+    """(labelled name, extracted name) of a dev article."""
+    label, event = article(prefix)
+    return label["expected"]["name"], event["name"]
+
+
+def test_a_lower_case_complement_belongs_to_the_name():
+    """'The International Workshop on soil health monitoring in dryland farming systems was held …'."""
+    expected, got = named("56")
+    assert got == expected == "International Workshop on soil health monitoring in dryland farming systems"
+    expected, got = named("75")  # ordinal, capitalised head, lower-case complement ended by a comma
+    assert got == expected
+
+
+def test_a_lower_case_ordinal_is_the_edition():
+    """'The second World Forum on Science for Peace closed today …'."""
+    expected, got = named("57")
+    assert got == expected == "second World Forum on Science for Peace"
+
+
+def test_a_chinese_name_starts_after_its_clause():
+    """'由中国科学技术协会和联合国教科文组织共同主办的第五届世界科技与发展论坛在北京开幕'."""
+    expected, got = named("58")
+    assert got == expected == "第五届世界科技与发展论坛"
+
+
+def test_the_leads_description_is_the_name_not_the_headline():
+    """'Royal Society Discussion Explores …' is a headline; 'a scientific discussion meeting in London on the
+    future of ocean observation, organised by …' names the event, without its place, length or date."""
+    for prefix in ("59", "68"):
+        expected, got = named(prefix)
+        assert got == expected, prefix
+
+
+def test_a_quoted_complement_and_an_acronym_with_its_year():
+    """'The Asian Science Leaders Roundtable on “Research Security and Open Collaboration” (ASLR 2025) took place'."""
+    label, event = article("60")
+    assert (event["name"], event["acronym"]) == (label["expected"]["name"], "ASLR 2025")
+
+
+def test_a_quoted_title_after_entitled_is_the_name():
+    """'organized a workshop entitled “Ethics of Neurotechnology: Shaping Regional Norms”'."""
+    for prefix in ("61", "73"):
+        expected, got = named(prefix)
+        assert got == expected, prefix
+
+
+def test_a_visit_or_signing_the_text_does_not_name_has_no_name():
+    """Headlines such as 'President of the Academy of Sciences of Moldova Visits CAS' are not names; a visit is
+    named by the text's own 'the visit of the IVA delegation to CAE' where it has one."""
+    for prefix in ("64", "65"):
+        label, event = article(prefix)
+        assert (event["type"], event["name"]) == (label["expected"]["type"], None), prefix
+    expected, got = named("05")
+    assert got == expected == "visit of the IVA delegation to CAE"
+
+
+def test_a_hosts_possessive_is_not_part_of_the_name():
+    """'The Academy of Sciences Malaysia’s Science Outlook Forum 2025 was held …'."""
+    expected, got = named("66")
+    assert got == expected == "Science Outlook Forum 2025"
+
+
+def test_a_ceremony_around_a_proper_name_is_the_event():
+    """'The launch ceremony of the ANSO-CAS Biodiversity Informatics Network was held …'; 'a follow-up meeting of the
+    Commonwealth Science Conference'; but 'the main celebration of UNESCO World Engineering Day …' is the Day."""
+    for prefix in ("67", "41", "54"):
+        expected, got = named(prefix)
+        assert got == expected, prefix
+
+
+def test_a_name_holds_a_comma_list():
+    """'The International Conference on Engineering Education, Accreditation and Mobility was held …'."""
+    expected, got = named("69")
+    assert got == expected
+
+
+def test_a_body_that_meets_in_a_city_holds_a_meeting():
+    """'GYA Executive Committee meets in Halle' is a meeting named in the lead, not a visit."""
+    label, event = article("70")
+    assert (event["type"], event["name"]) == ("meeting", label["expected"]["name"])
+
+
+def test_the_event_on_whose_sidelines_another_is_held_is_not_its_name():
+    """'On the sidelines of the 2024 UN Ocean Decade Conference …, ANSO held a side event on …'."""
+    expected, got = named("76")
+    assert got == expected == "side event on ocean observation partnerships in the Global South"
+
+
+def test_a_date_after_a_name_is_not_part_of_it():
+    """'convened its 2024 Kavli Frontiers of Science Symposium on November 14-16 at …'."""
+    expected, got = named("43")
+    assert got == "2024 Kavli Frontiers of Science Symposium" == expected
+
+
 # --- Chinese pages -------------------------------------------------------------------------------
 
 

@@ -41,7 +41,8 @@ def _proper(text: str) -> tuple[str, str | None, int] | None:
             if acronym is None:
                 am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[end:])
                 acronym = am["a"] if am else None
-            return name, acronym, m.start("name")
+            at = text.find(name, m.start("name"))
+            return name, acronym, at if at >= 0 else m.start("name")
     return None
 
 
@@ -77,7 +78,8 @@ _HEADS_LOWER = (
     r"general assembly|assembly|congress|plenary session|symposium|colloquium|workshop|hackathon|conference|summit|"
     r"convention|forum|dialogue|roundtable|round table|salon|lecture|webinar|seminar|training course|"
     r"training programme|training program|training workshop|summer school|winter school|"
-    r"information day|info day|open day|ceremony|celebration|festival|exhibition|competition|meeting|consultation"
+    r"information day|info day|open day|side event|parallel event|satellite event|special session|ceremony|"
+    r"celebration|festival|exhibition|competition|meeting|consultation"
 )
 _ENDS_AT_HEAD = re.compile(rf"\b(?:{_HEADS_LOWER})$", re.I)
 #: A complement after a head noun: lower-case or quoted after a proper name, any case after a description.
@@ -227,6 +229,13 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
     return None
 
 
+#: A bigger event in whose frame the reported one was held.
+_FRAME = re.compile(
+    r"\b(?:on|at)\s+the\s+(?:sidelines|margins?)\s+of\s+(?:the\s+)?$|\b(?:within|in|under)\s+the\s+framework\s+of\s+"
+    r"(?:the\s+)?$|\bas\s+(?:a\s+)?part\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+
 #: A gathering that wraps another one's name and is an event of its own.
 _OWN_EVENT = re.compile(r"^(?:follow-up|preparatory|side|satellite|pre-\w+|post-\w+|consultation)\b", re.I)
 
@@ -283,6 +292,16 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
     opening = " ".join(sentences[:3])
     plain = kind in ("visit", "signing")
     proper = _proper(lead)
+    frame = _FRAME.search(lead[: proper[2]]) if proper else None
+    if proper and frame and frame.end() == proper[2]:
+        # "On the sidelines of the UN Ocean Conference, ANSO held a side event on …": the frame is not the event
+        rest = proper[2] + len(proper[0])
+        later = _proper(lead[rest:])
+        inner = _described(opening[rest:], plain)
+        if inner and (later is None or inner[1] < later[2]):
+            return inner[0], None
+        if later:
+            return later[0], later[1]
     described = _described(opening, proper_only=plain)
     entitled = _entitled(opening)
     in_title = _proper(title)
