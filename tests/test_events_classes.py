@@ -254,8 +254,10 @@ def test_a_chinese_name_starts_after_its_clause():
 
 def test_the_leads_description_is_the_name_not_the_headline():
     """'Royal Society Discussion Explores …' is a headline; 'a scientific discussion meeting in London on the
-    future of ocean observation, organised by …' names the event, without its place, length or date."""
-    for prefix in ("59", "68"):
+    future of ocean observation, …' names the event, without its place, length or date. But a talk given at a
+    named event ('a keynote lecture on … at the 2024 International Forum on …') is not the event, and 'The forum on
+    science museums opened …' refers back to the title's '2024 International Forum on Science Museums'."""
+    for prefix in ("59", "68", "81", "83"):
         expected, got = named(prefix)
         assert got == expected, prefix
 
@@ -313,6 +315,25 @@ def test_the_event_on_whose_sidelines_another_is_held_is_not_its_name():
     """'On the sidelines of the 2024 UN Ocean Decade Conference …, ANSO held a side event on …'."""
     expected, got = named("76")
     assert got == expected == "side event on ocean observation partnerships in the Global South"
+
+
+def test_a_headlines_verb_and_a_hosts_prefix_are_not_the_name():
+    """'Engineers Gather for Forum on Water Security in Cairo'; 'The ANSO-hosted International Workshop on …'."""
+    for prefix in ("79", "80"):
+        expected, got = named(prefix)
+        assert got == expected, prefix
+
+
+def test_a_chinese_title_names_what_the_body_calls_a_meeting():
+    """'中国工程院与德国国家工程院联合举办中德智能制造研讨会'; the body's '60余位专家出席会议' is no name."""
+    expected, got = named("82")
+    assert got == expected == "中德智能制造研讨会"
+
+
+def test_a_past_tense_verb_ends_a_lower_case_complement():
+    """'The Annual Meeting of members elected three new members …'."""
+    expected, got = named("84")
+    assert got == expected == "Annual Meeting of members"
 
 
 def test_a_date_after_a_name_is_not_part_of_it():

@@ -97,8 +97,15 @@ _STOP = frozenset(
         "wrapped organized organised hosted held co-hosted co-organized co-organised convened jointly "
         "sponsored supported funded chaired moderated attended marked saw with by at from under as during "
         "via through between among after before since until today yesterday tomorrow this last next "
-        "themed entitled titled called aimed aiming bringing focusing including co-chaired",
+        "themed entitled titled called aimed aiming bringing focusing including co-chaired gathers brings highlights "
+        "explores focuses aims marks features attracts includes opens closes ends begins starts concludes wraps "
+        "kicks returns celebrates welcomes showcases discusses seeks addresses draws unites",
     )
+)
+#: What follows a past tense rather than an adjective: "elected three", "discussed the", "reviewed its".
+_AFTER_VERB = re.compile(
+    r"\s+(?:a|an|the|its|their|his|her|\d|one|two|three|four|five|six|seven|eight|nine|ten|more|new|on|in|at|by|"
+    r"to|with|over|how|ways|that)\b|\s*[,.;:]|\s*$"
 )
 _QUOTED = re.compile(r"[“\"‘][^”\"’]{1,120}[”\"’]")
 _WORD = re.compile(r"[\w'’&.-]+(?:–[\w'’&.-]+)*")
@@ -121,6 +128,8 @@ def _complement_end(text: str, pos: int) -> int:
             break
         word = w[0].rstrip(".")
         if word.lower() in _STOP or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?|-|–", word):
+            break
+        if word.endswith("ed") and _AFTER_VERB.match(text, w.end()):
             break
         if word.lower() in ("on", "in", "at") and _DATE_AHEAD.match(text, w.end() + 1):
             break
@@ -147,7 +156,13 @@ _VERB_AFTER = re.compile(
     r"Sign|Signs|Signed|Renew|Renews|Visits|Visited|to\s+(?:be|Be)|Underway|Wraps)\b.*$"
 )
 _DATED = re.compile(rf"\s+(?:on|in|from|at)\s+(?:{'|'.join(sorted(_MONTH_WORDS))}|{'|'.join(_DAYS.split())})\b.*$")
-_VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|Opens|Co-hosts|Celebrates)\s+")
+_VERB_BEFORE = re.compile(
+    r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Co-organi[sz]es|Launches|Opens|Co-hosts|Celebrates|"
+    r"Gathers?|Attends?|Joins|Discuss(?:es)?|Explores?|Meets|Addresses|Participates?|Speaks|"
+    r"Welcomes)\s+(?:(?:at|in|for|to|with)\s+)?"
+)
+#: "The ANSO-hosted International Workshop": who hosted it is not its name.
+_HOSTED_BY = re.compile(r"^[\w-]+-(?:hosted|organi[sz]ed|sponsored|led|backed|funded|supported)\s+", re.I)
 
 
 def _tidy_name(name: str) -> str | None:
@@ -156,6 +171,7 @@ def _tidy_name(name: str) -> str | None:
     name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
     # "The Academy of Sciences Malaysia’s Science Outlook Forum": the host's possessive is not the name
     name = re.split(r"(?<=\w)['’]s\s+(?=[A-Z0-9])", name)[-1]
+    name = _HOSTED_BY.sub("", name)
     while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
         name = re.sub(r"\s+\S+$", "", name)
     # "2023 General Assembly of the Federation in Prague": the place is where, not what
@@ -205,7 +221,7 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         if m.start() and text[m.start() - 1] in "-–":
             continue
         mods = [w for w in m["mods"].split() if not _NOT_A_MODIFIER.match(w)]
-        if any(w in _STOP for w in mods):
+        if any(w in _STOP for w in mods) or (mods and mods[-1] in ("press", "news", "video", "tele", "telephone")):
             continue
         end = m.end("head") + (1 if text[m.end("head") : m.end("head") + 1] == "s" else 0)
         aside = m["aside"]
@@ -225,7 +241,10 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         if not complement and not (mods and re.search(r"\bday$", m["head"])):
             continue
         head = text[m.start("head") : end]
-        return " ".join([*mods, head, *([complement] if complement else [])]), m.start()
+        described = " ".join([*mods, head, *([complement] if complement else [])])
+        if not mods and m["det"] in ("the", "The") and not proper:
+            return None  # "The forum on green mining, co-hosted by …" refers back to a name (the title's)
+        return described, m.start()
     return None
 
 
@@ -269,12 +288,26 @@ def _visit_phrase(text: str) -> str | None:
 
 # --- Chinese --------------------------------------------------------------------------------------
 
-#: The name's characters: not the clause before it ('由……主办的', '在北京举行').
-_CJK_CHAR = r"(?:(?!的|举行|举办|召开|主办|承办|开幕|在|于|将|由|为|是)[\u4e00-\u9fff“”\d—–·-])"
+#: The clause around a Chinese name: '由……主办的', '在北京举行', '近日，'; the name lies between.
+_CJK_CLAUSE = re.compile(
+    r"的|举行|举办|召开|主办|承办|开幕|闭幕|在|于|将|由|为|是|近日|日前|今天|昨天|出席|参加|参与|与会|围绕|开展|进行|"
+    r"[，。、：；！？,.:;!?\s《》（）()]"
+)
+_CJK_DATE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?")
 _CJK_NAME = re.compile(
-    rf"(?:第[一二三四五六七八九十\d]+届)?{_CJK_CHAR}{{2,30}}?"
+    r"^[\u4e00-\u9fff“”\d—–·-]{2,30}?"
     r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
 )
+
+
+def _cjk_name(text: str) -> str | None:
+    """The first Chinese event name: a stretch between clause words that ends in a head noun."""
+    for segment in _CJK_CLAUSE.split(text):
+        segment = _CJK_DATE.sub("", segment)
+        m = _CJK_NAME.match(segment)
+        if m:
+            return m[0].strip("“”")
+    return None
 
 
 # --- the choice -----------------------------------------------------------------------------------
@@ -289,7 +322,8 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
     """
     lead = body[:1500]
     sentences = split_sentences(lead)
-    opening = " ".join(sentences[:3])
+    last = sentences[min(2, len(sentences) - 1)] if sentences else ""
+    opening = lead[: lead.find(last) + len(last)] if last and lead.find(last) >= 0 else lead
     plain = kind in ("visit", "signing")
     proper = _proper(lead)
     frame = _FRAME.search(lead[: proper[2]]) if proper else None
@@ -317,6 +351,16 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
         and not _OWN_EVENT.search(described[0])
     ):
         described = None
+    # "Prof. X gave a lecture on Y at the 2024 Forum on Z": the Forum is the event
+    if proper and described and described[1] < proper[2]:
+        between = lead[described[1] + len(described[0]) : proper[2]]
+        if re.fullmatch(r"[^.;]{0,40}?\b(?:at|during)\s+(?:the\s+)?(?:\d{4}\s+)?", between) and event_type(
+            proper[0]
+        ) not in (
+            "award",
+            None,
+        ):
+            described = None
     first = min(
         (
             c
@@ -340,9 +384,9 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
         return _visit_phrase(lead), None
     if in_title and not (plain and event_type(in_title[0]) not in (kind, None)):
         return in_title[0], in_title[1]
-    m = _CJK_NAME.search(body[:500]) or _CJK_NAME.search(title)
-    if m:
-        return m[0].strip("“”"), None
+    found = _cjk_name(body[:500]) or _cjk_name(title)
+    if found:
+        return found, None
     return None, None
 
 
