@@ -336,6 +336,13 @@ def test_a_past_tense_verb_ends_a_lower_case_complement():
     assert got == expected == "Annual Meeting of members"
 
 
+def test_the_closing_ceremony_of_a_described_event_is_that_event_and_a_venue_is_no_name():
+    """'The closing ceremony of the 26th annual meeting of the China Association … was held at the Hangzhou
+    International Expo & Convention Center': the meeting, not the ceremony nor the 'Convention' Center."""
+    expected, got = named("85")
+    assert got == expected == "26th annual meeting of the China Association for Science and Technology"
+
+
 def test_a_date_after_a_name_is_not_part_of_it():
     """'convened its 2024 Kavli Frontiers of Science Symposium on November 14-16 at …'."""
     expected, got = named("43")

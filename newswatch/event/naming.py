@@ -29,10 +29,17 @@ _DATE_AHEAD = re.compile(
 # --- the proper name: capitalised words ending in a head noun --------------------------------------
 
 
+_VENUE_AFTER = re.compile(
+    r"(?:\s+(?:&|and)\s+[A-Z][\w-]*)?\s*(?:Center|Centre|Hall|Hotel|Building|Palace|Complex|Park|Auditorium|Room|Venue)\b"
+)
+
+
 def _proper(text: str) -> tuple[str, str | None, int] | None:
     """The first proper event name of ``text``: (name, acronym, where it starts)."""
     for m in _names(text):
-        end = _complete(m["name"], text, m.end("name"))
+        end = _complete(text, m.start("name"), m.end("name"))
+        if _VENUE_AFTER.match(text, end) or _VENUE_AFTER.match(text, m.end("name")):
+            continue  # "the Beijing International Exhibition & Convention Center" is a place
         if m["acronym"] and end == m.end("name"):
             end = m.end()
         name = _tidy_name(text[m.start("name") : min(end, m.end("name")) if m["acronym"] else end])
@@ -46,7 +53,7 @@ def _proper(text: str) -> tuple[str, str | None, int] | None:
     return None
 
 
-def _complete(name: str, text: str, end: int) -> int:
+def _complete(text: str, start: int, end: int) -> int:
     """Where a name the pattern cut short really ends.
 
     'General Assembly of the' runs on over quoted or 'e-ASIA'-like words; 'Workshop on' runs on
@@ -67,7 +74,7 @@ def _complete(name: str, text: str, end: int) -> int:
         end = text.rfind(" ", 0, end)
     if _ENDS_AT_HEAD.search(text[:end]) and (m := _COMPLEMENT_START.match(text, end)):
         end = max(end, _complement_end(text, m.end()))
-    elif re.search(r"\s(?:on|of|for)\s", text[max(0, end - 120) : end]):
+    elif re.search(r"\s(?:on|of|for)\s", text[start:end]):
         lst = _LIST.match(text, end)
         if lst:
             end = lst.end()
@@ -84,7 +91,9 @@ _HEADS_LOWER = (
 _ENDS_AT_HEAD = re.compile(rf"\b(?:{_HEADS_LOWER})$", re.I)
 #: A complement after a head noun: lower-case or quoted after a proper name, any case after a description.
 _COMPLEMENT_START = re.compile(r"\s+(?:on|of|for|about|against|towards)\s+(?=[“\"‘]|(?:the\s+)?[a-z])")
-_COMPLEMENT_ANY = re.compile(r"\s+(?:on|of|for|about|against|towards)\s+(?=[“\"‘]|(?:the\s+)?(?:[A-Za-z]|\d{4}\b))")
+_COMPLEMENT_ANY = re.compile(
+    r"\s+(?:on|of|for|about|against|towards)\s+(?=[“\"‘]|(?:the\s+)?(?:[A-Za-z]|\d{4}\b|\d+(?:st|nd|rd|th)\b))"
+)
 _LIST = re.compile(
     r"(?:,\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})*,?\s+(?:and|&)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
 )
@@ -127,7 +136,7 @@ def _complement_end(text: str, pos: int) -> int:
         if not w or (gap == 0 and end != pos):
             break
         word = w[0].rstrip(".")
-        if word.lower() in _STOP or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?|-|–", word):
+        if word.lower() in _STOP or re.fullmatch(r"\d{1,2}|-|–", word):
             break
         if word.endswith("ed") and _AFTER_VERB.match(text, w.end()):
             break
@@ -201,7 +210,7 @@ def _tidy_name(name: str) -> str | None:
 # --- a lower-case description: "a regional training course on ocean literacy for teachers" ----------
 
 _DESCRIBED = re.compile(
-    rf"\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+(?P<mods>(?:[a-z][\w-]*\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
+    rf"\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th))\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
     r"(?P<aside>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?)"
 )
 #: Modifiers that say how long or how well, not what: "a two-day workshop", "the successfully held forum".
@@ -241,6 +250,10 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         if not complement and not (mods and re.search(r"\bday$", m["head"])):
             continue
         head = text[m.start("head") : end]
+        if c and re.fullmatch(r"opening|closing|inaugural", " ".join(mods)) and m["head"] in ("ceremony", "session"):
+            inner = _described(text[c.start() : c.start() + len(complement) + 1], proper_only)
+            if inner and inner[1] == text[c.start() : c.start() + len(complement) + 1].find(" the ") + 1:
+                return inner[0], c.start() + inner[1]
         described = " ".join([*mods, head, *([complement] if complement else [])])
         if not mods and m["det"] in ("the", "The") and not proper:
             return None  # "The forum on green mining, co-hosted by …" refers back to a name (the title's)
@@ -346,7 +359,7 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
     if (
         proper
         and described
-        and described[1] <= proper[2] < described[1] + len(described[0]) + 40
+        and described[1] <= proper[2] < described[1] + len(described[0]) + 15
         and event_type(proper[0]) not in ("award", None)
         and not _OWN_EVENT.search(described[0])
     ):
