@@ -343,6 +343,12 @@ def test_the_closing_ceremony_of_a_described_event_is_that_event_and_a_venue_is_
     assert got == expected == "26th annual meeting of the China Association for Science and Technology"
 
 
+def test_a_partner_body_named_like_an_event_is_not_the_event():
+    """'In partnership with the World Economic Forum, the Chinese Academy of Sciences held a workshop on …'."""
+    expected, got = named("86")
+    assert got == expected == "workshop on the governance of artificial intelligence"
+
+
 def test_a_date_after_a_name_is_not_part_of_it():
     """'convened its 2024 Kavli Frontiers of Science Symposium on November 14-16 at …'."""
     expected, got = named("43")

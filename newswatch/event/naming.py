@@ -34,12 +34,21 @@ _VENUE_AFTER = re.compile(
 )
 
 
+_BODY_BEFORE = re.compile(
+    r"\b(?:(?:organi[sz]ed|hosted|sponsored|supported|funded|convened|co-hosted|co-organi[sz]ed|backed)\s+by|"
+    r"(?:partnership|cooperation|collaboration|together|jointly)\s+with|(?:support|auspices)\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
 def _proper(text: str) -> tuple[str, str | None, int] | None:
     """The first proper event name of ``text``: (name, acronym, where it starts)."""
     for m in _names(text):
         end = _complete(text, m.start("name"), m.end("name"))
         if _VENUE_AFTER.match(text, end) or _VENUE_AFTER.match(text, m.end("name")):
             continue  # "the Beijing International Exhibition & Convention Center" is a place
+        if _BODY_BEFORE.search(text, max(0, m.start("name") - 60), m.start("name")):
+            continue  # "in partnership with the World Economic Forum": a body that organises, not the event
         if m["acronym"] and end == m.end("name"):
             end = m.end()
         name = _tidy_name(text[m.start("name") : min(end, m.end("name")) if m["acronym"] else end])
