@@ -286,9 +286,12 @@ def test_a_visit_or_signing_the_text_does_not_name_has_no_name():
 
 
 def test_a_hosts_possessive_is_not_part_of_the_name():
-    """'The Academy of Sciences Malaysia’s Science Outlook Forum 2025 was held …'."""
+    """'The Academy of Sciences Malaysia’s Science Outlook Forum 2025 was held …'; 'The NAS workshop on wildfire
+    smoke and public health, held in …'."""
     expected, got = named("66")
     assert got == expected == "Science Outlook Forum 2025"
+    expected, got = named("87")
+    assert got == expected == "workshop on wildfire smoke and public health"
 
 
 def test_a_ceremony_around_a_proper_name_is_the_event():

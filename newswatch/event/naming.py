@@ -219,7 +219,8 @@ def _tidy_name(name: str) -> str | None:
 # --- a lower-case description: "a regional training course on ocean literacy for teachers" ----------
 
 _DESCRIBED = re.compile(
-    rf"\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th))\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
+    rf"(?:\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+|(?<![\w-])(?P<owner>[A-Z][\w&-]*)['’]s\s+)"
+    rf"(?P<host>(?:[A-Z][A-Z&-]+\s+){{0,2}})(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th))\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
     r"(?P<aside>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?)"
 )
 #: Modifiers that say how long or how well, not what: "a two-day workshop", "the successfully held forum".
@@ -239,6 +240,8 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         if m.start() and text[m.start() - 1] in "-–":
             continue
         mods = [w for w in m["mods"].split() if not _NOT_A_MODIFIER.match(w)]
+        if m["host"] and not all(find_organisation(w) for w in m["host"].split()):
+            continue  # "the ANSO training course on …": the host's acronym is not the name, other capitals may be
         if any(w in _STOP for w in mods) or (mods and mods[-1] in ("press", "news", "video", "tele", "telephone")):
             continue
         end = m.end("head") + (1 if text[m.end("head") : m.end("head") + 1] == "s" else 0)
@@ -247,6 +250,8 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
             aside = ""
         start_c = m.end("head") + len(aside) if aside else end
         c = _COMPLEMENT_ANY.match(text, start_c)
+        if c and re.match(r"(?:the\s+)?(?:theme|topic|subject)\b", text[c.end() :]):
+            c = None
         complement = ""
         if c:
             c_start = c.end()
@@ -264,7 +269,7 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
             if inner and inner[1] == text[c.start() : c.start() + len(complement) + 1].find(" the ") + 1:
                 return inner[0], c.start() + inner[1]
         described = " ".join([*mods, head, *([complement] if complement else [])])
-        if not mods and m["det"] in ("the", "The") and not proper:
+        if not mods and not m["host"] and m["det"] in ("the", "The") and not proper:
             return None  # "The forum on green mining, co-hosted by …" refers back to a name (the title's)
         return described, m.start()
     return None
@@ -322,13 +327,23 @@ _CJK_NAME = re.compile(
 )
 
 
+#: '视频会议', '工作会谈', '双边研讨会': a kind of meeting, not its name.
+_CJK_GENERIC = re.compile(
+    r"(?:视频|线上|网络|工作|双边|多边|专题|学术|国际|年度|全体|闭幕|开幕|座谈|交流|视频工作|线上线下)+"
+    r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
+)
+
+
 def _cjk_name(text: str) -> str | None:
     """The first Chinese event name: a stretch between clause words that ends in a head noun."""
     for segment in _CJK_CLAUSE.split(text):
         segment = _CJK_DATE.sub("", segment)
         m = _CJK_NAME.match(segment)
-        if m:
-            return m[0].strip("“”")
+        if m and not _CJK_GENERIC.fullmatch(m[0]):
+            name = m[0]
+            if name.count("“") != name.count("”"):
+                name = name.strip("“”")
+            return name
     return None
 
 
