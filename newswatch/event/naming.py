@@ -220,7 +220,7 @@ def _tidy_name(name: str) -> str | None:
 
 _DESCRIBED = re.compile(
     rf"(?:\b(?P<det>[Aa]n?|[Tt]he|its|their)\s+|(?<![\w-])(?P<owner>[A-Z][\w&-]*)['’]s\s+)"
-    rf"(?P<host>(?:[A-Z][A-Z&-]+\s+){{0,2}})(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th))\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
+    rf"(?P<host>(?:[A-Z][A-Z&-]+\s+){{0,2}})(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th)|(?:19|20)\d\d)\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
     r"(?P<aside>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?)"
 )
 #: Modifiers that say how long or how well, not what: "a two-day workshop", "the successfully held forum".
@@ -242,7 +242,9 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         mods = [w for w in m["mods"].split() if not _NOT_A_MODIFIER.match(w)]
         if m["host"] and not all(find_organisation(w) for w in m["host"].split()):
             continue  # "the ANSO training course on …": the host's acronym is not the name, other capitals may be
-        if any(w in _STOP for w in mods) or (mods and mods[-1] in ("press", "news", "video", "tele", "telephone")):
+        if any(w in _STOP or w in _LOWER_OK or w in ("a", "an") for w in mods) or (
+            mods and mods[-1] in ("press", "news", "video", "tele", "telephone")
+        ):
             continue
         end = m.end("head") + (1 if text[m.end("head") : m.end("head") + 1] == "s" else 0)
         aside = m["aside"]
