@@ -10,6 +10,8 @@ import pytest
 from newswatch.event import extract_event
 from newswatch.event.entities import organisation_key, person_key
 from newswatch.event.sentences import split_sentences
+from newswatch.process import finish_item
+from newswatch.schema import validation_errors
 
 DEV = Path(__file__).parent / "fixtures" / "events" / "dev"
 
@@ -283,6 +285,24 @@ def test_a_visit_or_signing_the_text_does_not_name_has_no_name():
         assert (event["type"], event["name"]) == (label["expected"]["type"], None), prefix
     expected, got = named("05")
     assert got == expected == "visit of the IVA delegation to CAE"
+
+
+def test_an_item_whose_event_has_no_name_is_valid():
+    """A nameless visit is still an event: its item passes validation rather than being dropped."""
+    label = json.loads(next(DEV.glob("64_*.json")).read_text("utf-8"))
+    item = finish_item(
+        {
+            "url": label["url"],
+            "title": label["title"],
+            "published_raw": label["published"],
+            "body": label["body"].split("\n\n"),
+            "language": "en",
+            "source": "CAS",
+        }
+    )
+    item.update(site="cas", fetched_at="2026-11-23T10:00:00+00:00", extractor_version="cas-1.core-1")
+    assert item["event"] is not None and item["event"]["name"] is None
+    assert validation_errors(item) == []
 
 
 def test_a_hosts_possessive_is_not_part_of_the_name():
