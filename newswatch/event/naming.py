@@ -385,6 +385,8 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
             return in_title[0], proper[1] or in_title[1]
         return proper[0], proper[1]
     if first is not None:
+        if in_title and in_title[0].lower() == first[0].lower():
+            return in_title[0], in_title[1]  # the title writes the same name with its capitals
         return first[0], None
     if kind == "visit":
         return _visit_phrase(lead), None
