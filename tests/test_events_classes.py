@@ -372,6 +372,36 @@ def test_a_partner_body_named_like_an_event_is_not_the_event():
     assert got == expected == "workshop on the governance of artificial intelligence"
 
 
+def test_partners_joined_by_an_en_dash_belong_to_the_name():
+    """'The GYA–NASAC Workshop on Science Advice for Young Researchers was held …'."""
+    expected, got = named("88")
+    assert got == expected == "GYA–NASAC Workshop on Science Advice for Young Researchers"
+
+
+def test_a_headline_extends_the_bodys_name_only_with_capitalised_words():
+    """'Data experts meet in Vienna for the 2nd Vienna Open Data Forum' over 'The 2nd Vienna Open Data Forum …'."""
+    expected, got = named("89")
+    assert got == expected == "2nd Vienna Open Data Forum"
+
+
+def test_a_chinese_name_drops_a_bracketed_acronym_and_keeps_its_year():
+    """'发展中国家科学院（TWAS）2024年学术年会在北京开幕'."""
+    expected, got = named("90")
+    assert got == expected == "发展中国家科学院2024年学术年会"
+
+
+def test_a_title_between_commas_is_the_name_and_a_bodys_school_is_no_event():
+    """'hosted a public workshop, Building Soil Health for Food Security, on April 8-9 at the Yale School of …'."""
+    expected, got = named("91")
+    assert got == expected == "Building Soil Health for Food Security"
+
+
+def test_an_award_named_before_its_ceremony_is_not_the_event():
+    """'has awarded the Davy Medal 2024 to … The award ceremony for the Davy Medal 2024 took place …'."""
+    expected, got = named("92")
+    assert got == expected == "award ceremony for the Davy Medal 2024"
+
+
 def test_a_date_after_a_name_is_not_part_of_it():
     """'convened its 2024 Kavli Frontiers of Science Symposium on November 14-16 at …'."""
     expected, got = named("43")

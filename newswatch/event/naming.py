@@ -42,12 +42,20 @@ _BODY_BEFORE = re.compile(
 )
 
 
+_NOT_AN_EVENT = re.compile(
+    r"(?<!Summer )(?<!Winter )(?<!Spring )(?<!Autumn )(?<!Training )(?<!Doctoral )(?<!Field )\bSchool\s+of\b|"
+    r"\b(?:Medal|Prize|Award|Awards|Fellowship)(?:\s+\d{4})?$"
+)
+
+
 def _proper(text: str) -> tuple[str, str | None, int] | None:
     """The first proper event name of ``text``: (name, acronym, where it starts)."""
     for m in _names(text):
         end = _complete(text, m.start("name"), m.end("name"))
         if _VENUE_AFTER.match(text, end) or _VENUE_AFTER.match(text, m.end("name")):
             continue  # "the Beijing International Exhibition & Convention Center" is a place
+        if _NOT_AN_EVENT.search(text[m.start("name") : end]):
+            continue  # "Bloomberg School of Public Health" is a body; "the Carus Medal 2025" an award, not its ceremony
         if _BODY_BEFORE.search(text, max(0, m.start("name") - 60), m.start("name")):
             continue  # "in partnership with the World Economic Forum": a body that organises, not the event
         if m["acronym"] and end == m.end("name"):
@@ -224,6 +232,11 @@ _DESCRIBED = re.compile(
     rf"(?P<host>(?:[A-Z][A-Z&-]+\s+){{0,2}})(?P<mods>(?:(?:[a-z][\w-]*|\d+(?:st|nd|rd|th)|(?:19|20)\d\d)\s+){{0,3}}?)(?P<head>{_HEADS_LOWER})s?\b"
     r"(?P<aside>(?:\s+(?:in|at)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?)"
 )
+#: A title set off by commas after the head noun: "a workshop, Harnessing Genomic Surveillance for …, on June 3".
+_APPOSITIVE = re.compile(
+    r",\s+(?P<t>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|for|and|in|on|the|to|a|an)){2,14}),\s+"
+    r"(?:on|in|at|from|was|were|held|which|organi[sz]ed|co-organi[sz]ed|hosted)\b"
+)
 #: Modifiers that say how long or how well, not what: "a two-day workshop", "the successfully held forum".
 _NOT_A_MODIFIER = re.compile(
     r"^(?:\w+-(?:day|days|week|weeks|month|hour)|week-long|day-long|\w+ly|held|recent|said|same|above|latter|"
@@ -252,6 +265,9 @@ def _described(text: str, proper_only: bool) -> tuple[str, int] | None:
         if aside and resolve(re.sub(r"^\s+(?:in|at)\s+(?:the\s+)?", "", aside), None) == (None, None):
             aside = ""
         start_c = m.end("head") + len(aside) if aside else end
+        titled = _APPOSITIVE.match(text, end)
+        if titled and not proper_only and not re.search(r"\b(?:Dr|Prof|Mr|Ms|Mrs|University|Academy)\b", titled["t"]):
+            return titled["t"], m.start()
         c = _COMPLEMENT_ANY.match(text, start_c)
         if c and re.match(r"(?:the\s+)?(?:theme|topic|subject)\b", text[c.end() :]):
             c = None
@@ -381,7 +397,8 @@ def event_name(title: str, body: str, kind: str | None = None) -> tuple[str | No
         default=None,
     )
     if first is proper and proper is not None:
-        if in_title and in_title[0] != proper[0] and proper[0] in in_title[0]:
+        extra = in_title[0].replace(proper[0], " ").split() if in_title else []
+        if in_title and in_title[0] != proper[0] and proper[0] in in_title[0] and not any(w.islower() for w in extra):
             return in_title[0], proper[1] or in_title[1]
         return proper[0], proper[1]
     if first is not None:

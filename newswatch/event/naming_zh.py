@@ -13,7 +13,9 @@ _CJK_CLAUSE = re.compile(
     r"的|举行|举办|召开|主办|承办|开幕|闭幕|在|于|将|由|为|是|近日|日前|今天|昨天|出席|参加|参与|与会|围绕|开展|进行|"
     r"[，。、：；！？,.:;!?\s《》（）()]"
 )
-_CJK_DATE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?")
+_CJK_DATE = re.compile(r"^(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?")
+#: '国际科学组织联盟（ANSO）2025年全体大会': the bracketed acronym is not part of the name.
+_LATIN_ACRONYM = re.compile(r"[（(][A-Za-z][A-Za-z0-9&-]{1,15}[）)]")
 _CJK_NAME = re.compile(
     r"^[\u4e00-\u9fff“”\d—–·-]{2,30}?"
     r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
@@ -29,7 +31,7 @@ _CJK_GENERIC = re.compile(
 
 def cjk_name(text: str) -> str | None:
     """The first Chinese event name: a stretch between clause words that ends in a head noun."""
-    for segment in _CJK_CLAUSE.split(text):
+    for segment in _CJK_CLAUSE.split(_LATIN_ACRONYM.sub("", text)):
         segment = _CJK_DATE.sub("", segment)
         m = _CJK_NAME.match(segment)
         if m and not _CJK_GENERIC.fullmatch(m[0]):

@@ -23,7 +23,7 @@ _TYPES = [
     ("ceremony", r"Ceremony|Inauguration|Launch|Opening|Celebration|仪式|启动"),
     ("award", r"Award|Awards|Prize|Medal"),
     ("other", r"Day|Week|Festival|Expo|Exhibition|Fair|Open Day|Hackathon|Competition"),
-    ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会"),
+    ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会|年会"),
 ]
 
 
@@ -63,7 +63,7 @@ _ORDINALS = (
 _HEAD = "|".join(a for _, p in _TYPES for a in p.split("|") if a.isascii())
 _NAME = re.compile(
     rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|{_ORDINALS}|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
-    rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
+    rf"[A-Z][\w'’&.–-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
     rf"(?:{_HEAD})\b(?:\s+(?:{_HEAD})\b)*(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})"
     rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}})\b)*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
