@@ -40,7 +40,7 @@ EVENT = {
     "additionalProperties": False,
     "required": ["name", "type"],
     "properties": {
-        "name": _STR,
+        "name": _NSTR,  # null for a visit or a signing the text does not name
         "acronym": _NSTR,
         "type": {"enum": EVENT_TYPES},
         "start": _ISO_DATE,

@@ -11,12 +11,12 @@ from functools import lru_cache
 from typing import Any
 
 from newswatch.event.entities import defined_acronyms, expand_acronym
+from newswatch.event.naming import event_name
 from newswatch.event.organisers import find_organisers_cjk
 from newswatch.event.people import find_participants
 from newswatch.event.sentences import about_another_edition, split_sentences
 from newswatch.event.what import (
     event_mode,
-    event_name,
     event_type,
     event_type_lower,
     find_attendance,
@@ -147,9 +147,7 @@ def extract_event(title: str, body: str, published: str | None = None, language:
     )
     if kind is None:
         return None
-    name, acronym = event_name(title, body)
-    if name is None or (kind in ("visit", "signing") and event_type(name) not in (kind, None)):
-        name = title
+    name, acronym = event_name(title, body, kind)
     pub = _published(published)
     future = bool(_FUTURE.search(lead) or _FUTURE.search(title))
     # the dateline dates the report, not the event: its date counts only where the text says "today"

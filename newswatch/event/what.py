@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 
 from newswatch.event.attendance import find_attendance
-from newswatch.event.entities import find_organisation
 from newswatch.event.organisers import find_organisers
-from newswatch.event.where import resolve
 
 #: Head nouns → event type, most specific first.
 _TYPES = [
@@ -25,7 +23,7 @@ _TYPES = [
     ("ceremony", r"Ceremony|Inauguration|Launch|Opening|Celebration|仪式|启动"),
     ("award", r"Award|Awards|Prize|Medal"),
     ("other", r"Day|Week|Festival|Expo|Exhibition|Fair|Open Day|Hackathon|Competition"),
-    ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会"),
+    ("meeting", r"Meeting|Council Meeting|Board Meeting|Session|Consultation|Talks|Exchange|会谈|会见|座谈会|年会"),
 ]
 
 
@@ -44,7 +42,10 @@ _SIGNING = re.compile(
     re.I,
 )
 _VISIT = re.compile(
-    r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets)\b|访问|会见|来访", re.I
+    # a body that "meets in Lagos" holds a meeting; it does not visit
+    r"\b(?:visits?|visited|visiting|delegation|receives?|received|met with|meets(?!\s+(?:in|at|online|virtually)\b))\b|"
+    r"访问|会见|来访",
+    re.I,
 )
 _NO_EVENT = re.compile(
     r"\b(?:call for (?:nominations|applications|proposals|papers)|nominations? (?:are|is) (?:now )?open|"
@@ -54,24 +55,21 @@ _NO_EVENT = re.compile(
     r"appointed|appointment of|statement on|statement by|job opening|vacancy|征集|提名)\b",
     re.I,
 )
+#: Lower-case ordinals of an edition: "the second World Forum".
+_ORDINALS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    "fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+)
 _HEAD = "|".join(a for _, p in _TYPES for a in p.split("|") if a.isascii())
 _NAME = re.compile(
-    rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
-    rf"[A-Z][\w'’&.-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
+    rf"(?:(?:the|The)\s+)?(?P<name>(?:(?:\d+(?:st|nd|rd|th)|{_ORDINALS}|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
+    rf"[A-Z][\w'’&.–-]*|of|on|for|and|the|in|to|&|-|–|\d{{4}})\s+){{0,12}}?"
     rf"(?:{_HEAD})\b(?:\s+(?:{_HEAD})\b)*(?:\s+(?:of|on|for)\s+(?:the\s+)?(?:[A-Z][\w'’&.-]*|and|of|the|in|for|\d{{4}})"
     rf"(?:\s+(?:[A-Z][\w'’&.-]*|and|of|on|the|in|for|to|\d{{4}})\b)*)?(?:\s+\d{{4}})?)"
     rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z0-9&-]{{1,12}}(?:\s+\d{{4}})?)\))?"
 )
 #: A head noun alone: the name pattern, costly to try at every position, starts its scan shortly before one.
 _HEAD_WORD = re.compile(rf"\b(?:{_HEAD})")
-_CJK_NAME = re.compile(
-    r"(?:第[一二三四五六七八九十\d]+届)?[\u4e00-\u9fff“”\d—–·-]{2,30}?"
-    r"(?:论坛|研讨会|会议|大会|讲座|培训班|工作坊|年会|峰会|会谈|座谈会|交流会|报告会|开幕式|颁奖典礼|仪式)"
-)
-_MONTH_NAMES = "January February March April May June July August September October November December"
-_MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday"
-_MONTH_WORDS = {*_MONTH_NAMES.split(), *_MONTH_ABBREVIATIONS.split()}
-_LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 
 _HYBRID = re.compile(
     r"\b(?:both\s+online\s+and\s+(?:offline|in[- ]person|on[- ]site)|both\s+(?:offline|in[- ]person|"
@@ -169,6 +167,10 @@ _LOWER_TYPES = [
     ("forum", re.compile(r"\b(?:forum|roundtable|round table|dialogue)\b", re.I)),
     ("lecture", re.compile(r"\b(?:lecture|webinar|seminar)\b", re.I)),
     ("ceremony", re.compile(r"\b(?:ceremony)\b", re.I)),
+    (
+        "meeting",
+        re.compile(r"\b(?:discussion|annual|general|board|council|expert|follow-up|coordination) meetings?\b", re.I),
+    ),
     ("other", re.compile(r"\b(?:information|info|open|science|engineering) days?\b|\b(?:exhibition|festival)\b", re.I)),
 ]
 
@@ -197,97 +199,10 @@ def reports_no_event(title: str, lead: str) -> bool:
     )
 
 
-def event_name(title: str, body: str) -> tuple[str | None, str | None]:
-    """The event's proper name and acronym, from the body's first mention or the title.
-
-    A title that names the same event more fully ('WFEO General Assembly 2024' for the body's
-    'General Assembly') gives the name.
-    """
-    found = [_first_name(text) for text in (body[:1500], title)]
-    if found[0] and found[1] and found[0][0] != found[1][0] and found[0][0] in found[1][0]:
-        return found[1][0], found[0][1] or found[1][1]
-    for hit in found:
-        if hit:
-            return hit
-    m = _CJK_NAME.search(body[:500]) or _CJK_NAME.search(title)
-    if m:
-        return m[0].strip("“”"), None
-    return None, None
-
-
-def _first_name(text: str) -> tuple[str, str | None] | None:
-    for m in _names(text):
-        name = _tidy_name(_complete(m["name"], text, m.end("name")))
-        if name and len(name.split()) >= 2 and any(w[:1].isupper() for w in name.split()[:-1]):
-            acronym = m["acronym"]
-            if acronym is None:
-                am = re.match(r"\s*\((?P<a>[A-Z][A-Za-z0-9&-]{1,12}(?:\s+\d{4})?)\)", text[m.end() :])
-                acronym = am["a"] if am else None
-            return name, acronym
-    return None
-
-
 def _names(text: str):
     """``_NAME.finditer(text)``, from a little before the first head noun (no name starts farther back)."""
     head = _HEAD_WORD.search(text)
     return _NAME.finditer(text, max(0, head.start() - 400)) if head else iter(())
-
-
-_NAME_RUNS_ON = re.compile(r"^\s*[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?")
-
-
-def _complete(name: str, text: str, end: int) -> str:
-    """A name the pattern left at 'General Assembly of the' runs on over quoted or 'e-ASIA'-like words."""
-    while re.search(r"\s(?:of|on|for|and|the|in)$", name):
-        m = re.match(r"\s*(?:[“\"‘]?(?:[A-Z][\w'’&.-]*|[a-z]{1,3}-[A-Z][\w-]*)[”\"’]?\s*)+", text[end:])
-        if not m or not m[0].strip():
-            break
-        name = f"{name} {m[0].strip()}"
-        end += m.end()
-        more = re.match(r"(?:of|on|for|and|the|in)(?:\s+(?:of|on|for|and|the|in))*", text[end:].lstrip())
-        if not more:
-            break
-        name = f"{name} {more[0]}"
-        end += len(text[end:]) - len(text[end:].lstrip()) + more.end()
-    return name
-
-
-#: Headline verbs around a name: "X Holds Workshop on Y", "Forum on Y Held in Beijing".
-_VERB_AFTER = re.compile(
-    r"\s+(?:Held|Holds|Hosts|Hosted|Opens|Opened|Concludes|Concluded|Closes|Closed|Kicks|Kicked|Marks|Meets|Met|"
-    r"Takes|Took|Launched|Launches|Convened|Convenes|Begins|Began|Starts|Started|Successfully|Will|Is|Was|Are|Were|"
-    r"Sign|Signs|Signed|Renew|Renews|Visits|Visited|to\s+(?:be|Be)|Underway|Wraps)\b.*$"
-)
-_VERB_BEFORE = re.compile(r"^.*?\b(?:Holds|Hosts|Convenes|Organi[sz]es|Launches|Opens|Co-hosts|Celebrates)\s+")
-
-
-def _tidy_name(name: str) -> str | None:
-    name = _VERB_AFTER.sub("", _VERB_BEFORE.sub("", name))
-    name = re.split(r"\s+[–—-]\s+", name)[-1]  # "November 2023 – The Award Ceremony …": a dateline, then the name
-    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
-        name = re.sub(r"\s+\S+$", "", name)
-    # "2023 General Assembly of the Federation in Prague": the place is where, not what
-    m = re.search(r"\s+in\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)$", name)
-    if m and resolve(m["place"], None) != (None, None):
-        name = name[: m.start()]
-    while re.search(r"\s(?:of|on|for|and|the|in|to)$", name):
-        name = re.sub(r"\s+\S+$", "", name)
-    words = name.split()
-    while words and (
-        words[0] in _LOWER_OK
-        or words[0] in ("On", "In", "At", "During", "After", "As", "From")
-        or words[0].rstrip(".,") in _MONTH_WORDS
-        or words[0].lower() == "the"
-    ):
-        words = words[1:]
-    if (
-        words
-        and find_organisation(words[0]) is not None
-        and len(words) > 3
-        and words[1] in ("Co-hosts", "Hosts", "Holds", "Organizes")
-    ):
-        words = words[2:]
-    return " ".join(words) or None
 
 
 def event_mode(text: str) -> str:
@@ -309,7 +224,6 @@ def mentions_mode(text: str) -> bool:
 
 __all__ = [
     "event_mode",
-    "event_name",
     "event_type",
     "event_type_lower",
     "find_attendance",
