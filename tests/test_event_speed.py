@@ -33,12 +33,12 @@ def _extract(label: dict) -> dict | None:
     return extract_event(label["title"], label["body"], label.get("published"), label.get("language"))
 
 
-def test_sentences_are_split_at_most_twice_per_article(labels):
-    """The body's lead and the event's own sentences; organisers, participants and attendance reuse them."""
+def test_sentences_are_split_at_most_three_times_per_article(labels):
+    """The body, the event's own sentences and the name's lead; organisers, participants and attendance reuse them."""
     for label in labels:
         sentences._split.cache_clear()
         _extract(label)
-        assert sentences._split.cache_info().misses <= 2, label["title"]
+        assert sentences._split.cache_info().misses <= 3, label["title"]
 
 
 def test_dates_are_looked_for_a_bounded_number_of_times(labels):
