@@ -119,7 +119,7 @@ class Host:
             self.runner, own.crawlers, done = start_crawls(plan.jobs, plan.settings)
             try:
                 if self.ending:  # SIGTERM came while the crawl was being set up
-                    self.runner.stop()
+                    self._stop_crawls()
                 await done
             finally:
                 self.runner = None
@@ -147,9 +147,33 @@ class Host:
         self.ending = True
         if self.runner is not None:
             logger.info("stopping the crawl: the crawl host is ending")
-            self.runner.stop()
+            self._stop_crawls()
         elif not self.busy:
             self.stop()
+
+    def _stop_crawls(self) -> None:
+        """Stop the crawl's engines as Scrapy does on SIGTERM (the spider closes with "shutdown").
+
+        An engine still starting cannot be stopped yet (Scrapy would let it run on): the crawls are
+        looked at again shortly, until every crawl of the request has ended.
+        """
+        from scrapy.utils.defer import deferred_from_coro
+
+        runner = self.runner
+        if runner is None:
+            return
+        starting = False
+        for crawler in list(runner.crawlers):
+            engine = _engine_of(crawler)
+            if engine is None or not engine.running:  # starting, or already closing: looked at again
+                starting = True
+                continue
+            if hasattr(engine, "stop_async"):
+                deferred_from_coro(engine.stop_async())
+            else:  # Scrapy before 2.14
+                engine.stop()
+        if starting:
+            _reactor().callLater(0.1, self._stop_crawls)
 
 
 class _Requests:
@@ -189,6 +213,11 @@ class _Requests:
     def connectionLost(self, reason=None) -> None:
         _reactor().removeReader(self)
         self.host.terminate()
+
+
+def _engine_of(crawler) -> Any:
+    """A crawler's engine, None before the crawl creates it (Scrapy 2.14 keeps it as ``_engine``)."""
+    return crawler.__dict__.get("_engine") or crawler.__dict__.get("engine")
 
 
 def _reactor() -> Any:
