@@ -246,8 +246,6 @@ def _prepare(settings) -> None:
         for path, order in settings.getwithbase(setting).items():
             if order is not None:
                 load_object(path)
-    import newswatch.generic  # noqa: F401  (trafilatura and extruct: half a second, once)
-
     tune_for_crawl()
 
 
