@@ -7,7 +7,11 @@ running ``--concurrency`` crawls. Printed per worker count: wall time, sites/min
 seconds per site crawl (the workers' and their crawls'), the duplicate-flag count (an item flagged NEW
 more than once), the overlapping-run count (two runs of one site at once) and whether the flags
 match the known truth exactly (every article NEW once, nothing else). Then an unchanged recheck of
-every site (all due again, the workers still running) for the CPU seconds per unchanged site check.
+every site (all due again, the workers still running) for the CPU seconds per unchanged site check:
+the workers' own, and their crawl hosts' (live processes, read from /proc, their event workers
+included). The baseline (``--baseline``, on by default) runs the first worker count again with a
+fresh process per crawl (`newswatch worker --max-crawls-per-host 1`), as every crawl ran before
+crawl hosts were kept warm.
 
 Fail-over: a slow site, worker A crawling it, worker B idle; ``kill -9`` of A's process group;
 timed until B has completed the site, over ``--trials`` trials, with `newswatch worker`'s default
@@ -54,11 +58,21 @@ SETTINGS = {
 
 
 def worker_cpu(procs: list[subprocess.Popen]) -> float:
-    """CPU seconds of running workers so far: their own and their finished crawls' (user + system)."""
-    total = 0
-    for proc in procs:
-        fields = _stat(str(proc.pid)) or []
-        total += sum(int(f) for f in fields[11:15]) if len(fields) > 14 else 0
+    """CPU seconds of running workers so far (user + system): their own, their finished children's, and
+    those of their live descendants (the crawl hosts and their event workers, not counted by the
+    kernel in the worker's until they end)."""
+    stats = {p.name: _stat(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    children: dict[str, list[str]] = {}
+    for pid, fields in stats.items():
+        if fields and len(fields) > 14:
+            children.setdefault(fields[1], []).append(pid)
+    total, todo = 0, [str(proc.pid) for proc in procs]
+    while todo:
+        pid = todo.pop()
+        fields = stats.get(pid)
+        if fields and len(fields) > 14:
+            total += sum(int(f) for f in fields[11:15])
+        todo += children.get(pid, [])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -171,15 +185,16 @@ def init(schema: Schema, config: Path) -> None:
         raise SystemExit(done.stderr)
 
 
-def backlog(workers: int, urls: list[str], args, tmp: Path) -> dict:
-    """All sites due at once, ``workers`` workers; the figures of the first crawl and of an unchanged recheck."""
+def backlog(workers: int, urls: list[str], args, tmp: Path, *extra: str, tag: str = "") -> dict:
+    """All sites due at once, ``workers`` workers (with ``extra`` options); the figures of the first
+    crawl and of an unchanged recheck."""
     schema = Schema()
     n = len(urls)
-    config = write_config(tmp / f"w{workers}.toml", urls, tmp / f"cache{workers}")
+    config = write_config(tmp / f"w{workers}{tag}.toml", urls, tmp / f"cache{workers}{tag}")
     init(schema, config)
-    options = ("--concurrency", str(args.concurrency), "--tick", "1")
+    options = ("--concurrency", str(args.concurrency), "--tick", "1", *extra)
     t0 = time.monotonic()
-    procs = [start_worker(schema.url, config, tmp / f"w{workers}-{i}.log", *options) for i in range(workers)]
+    procs = [start_worker(schema.url, config, tmp / f"w{workers}{tag}-{i}.log", *options) for i in range(workers)]
     try:
         wait_for(lambda: finished(schema) >= n, args.timeout, f"{n} crawls with {workers} worker(s)")
         elapsed = time.monotonic() - t0
@@ -324,6 +339,16 @@ def in_group(pgid: int) -> bool:
     return False
 
 
+def print_row(label: str, r: dict) -> None:
+    print(
+        f"{label:>7} {r['elapsed']:>8.1f} {r['sites_per_min']:>9.1f} {r['pages_per_s']:>8.1f} "
+        f"{r['duplicates']:>4} {r['overlaps']:>7} {'yes' if r['exact'] else 'NO':>5} "
+        f"{r['recheck_elapsed']:>9.1f} {r['recheck_flags']:>13} "
+        f"{r['cpu_first']:>11.2f} {r['cpu_recheck']:>13.2f}",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=200, help="loopback sites in the backlog (default: 200)")
@@ -331,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.05, help="injected latency per page, s (default: 0.05)")
     parser.add_argument("--workers", default="1,2,4", help="worker counts to compare (default: 1,2,4)")
     parser.add_argument("--concurrency", type=int, default=1, help="crawls at once per worker (default: 1)")
+    parser.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the first worker count with a fresh process per crawl (--max-crawls-per-host 1)",
+    )
     parser.add_argument("--trials", type=int, default=5, help="fail-over trials, 0 to skip (default: 5)")
     parser.add_argument("--failover-delay", type=float, default=0.3, help="latency of the slow site, s (default: 0.3)")
     parser.add_argument("--heartbeat", type=float, default=HEARTBEAT, help="as `newswatch worker`")
@@ -362,19 +393,27 @@ def main(argv: list[str] | None = None) -> int:
             for count in counts:
                 r = backlog(count, urls, args, tmp)
                 results.append(r)
-                print(
-                    f"{r['workers']:>7} {r['elapsed']:>8.1f} {r['sites_per_min']:>9.1f} {r['pages_per_s']:>8.1f} "
-                    f"{r['duplicates']:>4} {r['overlaps']:>7} {'yes' if r['exact'] else 'NO':>5} "
-                    f"{r['recheck_elapsed']:>9.1f} {r['recheck_flags']:>13} "
-                    f"{r['cpu_first']:>11.2f} {r['cpu_recheck']:>13.2f}",
-                    flush=True,
-                )
+                print_row(str(r["workers"]), r)
+            fresh = None
+            if args.baseline and counts:
+                fresh = backlog(counts[0], urls, args, tmp, "--max-crawls-per-host", "1", tag="fresh")
+                print_row(f"{counts[0]} fresh", fresh)
         finally:
             for s in servers:
                 s.stop()
         base = results[0]["sites_per_min"] if results else None
         for r in results[1:]:
             print(f"speed-up with {r['workers']} workers: {r['sites_per_min'] / base:.2f}x of {results[0]['workers']}")
+        if results:
+            warm = results[0]["cpu_recheck"]
+            line = f"CPU seconds per unchanged small-site check ({args.articles + 1} pages), inside a running worker: "
+            line += f"{warm:.2f} (target <= 0.5)"
+            if fresh is not None:
+                line += (
+                    f"; {fresh['cpu_recheck']:.2f} with a fresh process per crawl (--max-crawls-per-host 1): "
+                    f"{fresh['cpu_recheck'] / warm:.1f}x"
+                )
+            print(line, flush=True)
 
         if args.trials:
             slow = make_site(tmp / "slow", args.articles, args.failover_delay)

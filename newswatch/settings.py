@@ -42,6 +42,8 @@ NEWSWATCH_EVENT_WORKERS = None
 NEWSWATCH_EVENT_TEXT_MAX = 20_000
 #: Seconds between a crawl's renewals of its site's lease (see storage.locks).
 NEWSWATCH_LEASE_HEARTBEAT = 30
+#: Seconds a crawl run by `newswatch worker` may take before it is killed with its crawl host (0: no limit).
+NEWSWATCH_CRAWL_TIME_LIMIT = 6 * 3600
 #: The `newswatch worker` running this crawl (host:pid), recorded on its run; set by the worker.
 NEWSWATCH_WORKER = None
 #: Contact URL named in the User-Agent.

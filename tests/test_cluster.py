@@ -683,3 +683,79 @@ def test_the_site_lease_of_a_crawl_killed_on_another_host_is_free_at_once(cluste
         if crawl.poll() is None:
             os.killpg(crawl.pid, signal.SIGKILL)
         crawl.wait(timeout=60)
+
+
+# -- crawl hosts: kept warm between crawls, retired after N crawls, killed with a crawl that hangs ------------------
+
+
+def _run_pids(db: str) -> list[tuple[str, str, str | None, int]]:
+    return [tuple(r) for r in _rows(db, "SELECT site, status, finish_reason, pid FROM runs ORDER BY id")]
+
+
+def test_a_worker_runs_its_crawls_in_one_warm_host_and_retires_it_after_its_crawls(cluster_db, tmp_path):
+    from newswatch.fixtureserver import serve
+
+    root = _site(tmp_path / "site", articles=3)
+    listing = "/cae/html/en/col2003/column_2003_1.html"
+    servers = [serve(root, host=f"127.0.0.{i + 2}") for i in range(3)]
+    sites = {f"site{i}": f"{server.url}{listing}" for i, server in enumerate(servers)}
+    config = _config(tmp_path / "newswatch.toml", sites, tmp_path / "cache", NEWSWATCH_EVENT_WORKERS="1")
+    worker = _start_worker(cluster_db, config, tmp_path / "worker.log", "--max-crawls-per-host", "2")
+    try:
+        _wait(lambda: sum(r[1] != "running" for r in _run_pids(cluster_db)) == 3, what="three finished runs")
+        runs = _run_pids(cluster_db)
+        first, second = runs[0][3], runs[2][3]
+        _wait(lambda: not _in_group(first), timeout=60, what="the retired host and its event worker to end")
+        assert second in _children(worker.pid)  # the fresh host waits for the next crawl
+        code = _stop(worker)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        for server in servers:
+            server.stop()
+    assert [r[1] for r in runs] == ["ok", "ok", "ok"], runs
+    assert runs[0][3] == runs[1][3] != runs[2][3]  # two crawls in one host, then a fresh one
+    assert worker.pid not in {r[3] for r in runs}
+    assert code == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert not _in_group(second)  # no host outlives its worker
+
+
+def test_a_hanging_crawl_is_killed_with_its_host_and_the_worker_serves_on(cluster_db, tmp_path):
+    from newswatch.fixtureserver import serve
+
+    listing = "/cae/html/en/col2003/column_2003_1.html"
+    hanging = _site(tmp_path / "hanging", articles=3)
+    (hanging / "v1" / "_responses.json").write_text(json.dumps({listing: {"delay": 3600}}))
+    servers = [serve(hanging, host="127.0.0.2"), serve(_site(tmp_path / "fine", articles=3), host="127.0.0.3")]
+    common = f'HTTPCACHE_DIR = "{tmp_path / "cache"}", AUTOTHROTTLE_ENABLED = "False", ROBOTSTXT_OBEY = "False"'
+    config = tmp_path / "newswatch.toml"
+    config.write_text(  # the hanging site is due first; only it has a short time limit
+        '[scheduler]\nstagger = "1s"\n'
+        f'[sites.hang]\nurl = "{servers[0].url}{listing}"\ninterval = "1d"\n'
+        f'settings = {{ {common}, NEWSWATCH_CRAWL_TIME_LIMIT = "3" }}\n'
+        f'[sites.fine]\nurl = "{servers[1].url}{listing}"\ninterval = "1d"\nsettings = {{ {common} }}\n'
+    )
+    worker = _start_worker(cluster_db, config, tmp_path / "worker.log")
+    try:
+        _wait(lambda: [r for r in _run_pids(cluster_db) if r[0] == "fine" and r[1] != "running"], what="the fine site")
+        runs = {r[0]: r for r in _run_pids(cluster_db)}
+        assert worker.poll() is None
+        jobs = dict(
+            _rows(
+                cluster_db,
+                "SELECT args->>'site', status::text FROM procrastinate_jobs WHERE task_name = 'newswatch.crawl'",
+            )
+        )
+        code = _stop(worker)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        for server in servers:
+            server.stop()
+    log = (tmp_path / "worker.log").read_text()
+    assert runs["hang"][1:3] == ("failed", "interrupted"), runs  # recorded at once, not at the site's next crawl
+    assert runs["fine"][1] == "ok" and runs["fine"][3] != runs["hang"][3], runs  # a fresh host took over
+    assert not _in_group(runs["hang"][3])  # the hanging host's whole group was killed
+    assert jobs.get("hang") == "failed", jobs
+    assert "ran past its time limit of 3s" in log
+    assert code == 0, log[-3000:]

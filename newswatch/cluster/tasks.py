@@ -1,26 +1,23 @@
-"""The cluster's tasks: dispatch (queue the due sites), crawl (one site, in a subprocess), recover.
+"""The cluster's tasks: dispatch (queue the due sites), crawl (one site, in a crawl host), recover.
 
 Every crawl job of a site carries the site's ``lock`` (one crawl of it at a time across all
 machines) and ``queueing_lock`` (at most one waiting). Dispatch is periodic: the queue defers it
 once per tick however many workers run, and its lock keeps two from overlapping. Recovery is not a
 queued job (a dead worker's job could hold its lock): every worker runs it, one at a time.
-A crawl runs as `newswatch crawl` in its own process group, killed by the kernel
-when its worker dies (``PR_SET_PDEATHSIG``): a worker killed with ``kill -9`` leaves no crawl
-behind, and its job, found by the recovery (the worker's lifeline dropped), is queued again at once.
+A crawl runs as `newswatch crawl` would, in one of the worker's crawl hosts
+(newswatch.cluster.hosts): long-lived processes, each in its own process group, killed by the
+kernel when their worker dies (``PR_SET_PDEATHSIG``). A worker killed with ``kill -9`` leaves no
+crawl behind, and its job, found by the recovery (the worker's lifeline dropped), is queued again at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
 import json
 import logging
 import os
 import signal
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +26,8 @@ import procrastinate
 from procrastinate import exceptions as queue_errors
 from procrastinate import jobs as queue_jobs
 
-from newswatch.config import Config
+from newswatch.cluster.hosts import CrawlHost, HostFailed, HostPool
+from newswatch.config import Config, SiteConfig
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +38,6 @@ CRAWL_QUEUE, CONTROL_QUEUE = "crawl", "control"
 MAX_REDOS = 3
 #: Seconds a crawl gets to close cleanly (and record its run) after SIGTERM before its group is killed.
 STOP_GRACE = 12
-_PR_SET_PDEATHSIG = 1
 
 #: Procrastinate's app; `newswatch worker` puts the database's connector in place at start.
 app = procrastinate.App(connector=procrastinate.PsycopgConnector())
@@ -59,6 +56,8 @@ class WorkerState:
 
 
 STATE = WorkerState()
+#: This worker's crawl hosts (`newswatch worker` sets their limits before it starts).
+HOSTS = HostPool()
 
 
 def crawl_lock(site: str) -> str:
@@ -88,69 +87,71 @@ async def queue_crawl_async(site: str) -> bool:
     return True
 
 
-def _die_with_parent():
-    """A preexec function: the child gets SIGKILL when this process dies, even by ``kill -9``."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    prctl, parent = libc.prctl, os.getpid()
-
-    def preexec() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the worker died before the death signal was armed
-            os._exit(1)
-
-    return preexec
-
-
 def kill_group(proc, sig: int) -> None:
-    """Send ``sig`` to a crawl's whole process group (the crawl and its event workers)."""
-    with contextlib.suppress(ProcessLookupError):
+    """Send ``sig`` to a crawl's whole process group (its crawl host and the host's event workers)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
 
 
-async def stop_crawl(proc, grace: float = STOP_GRACE) -> None:
-    """SIGTERM a crawl's group (Scrapy closes and records its run), SIGKILL it after ``grace``."""
-    kill_group(proc, signal.SIGTERM)
+async def stop_crawl(host: CrawlHost, grace: float = STOP_GRACE) -> None:
+    """SIGTERM a crawl host's group (Scrapy closes and records its run), SIGKILL it after ``grace``."""
+    host.signal(signal.SIGTERM)
     try:
-        await asyncio.wait_for(proc.wait(), grace)
+        await asyncio.wait_for(host.proc.wait(), grace)
     except TimeoutError:
-        logger.warning("crawl pid %s did not stop within %ss; killing its group", proc.pid, grace)
-    kill_group(proc, signal.SIGKILL)
+        logger.warning("crawl host %s did not stop within %ss; killing its group", host.pid, grace)
+    await host.kill()
+
+
+def time_limit(site: SiteConfig) -> float | None:
+    """Seconds a crawl of ``site`` may run before its host is killed (NEWSWATCH_CRAWL_TIME_LIMIT); None: no limit."""
+    from newswatch.crawling.runner import project_settings
+
+    limit = project_settings(dict(site.settings)).getfloat("NEWSWATCH_CRAWL_TIME_LIMIT")
+    return limit if limit > 0 else None
+
+
+def _reap(db: str | None, site: str) -> None:
+    """Record the run a killed crawl left "running" as failed (interrupted) now, not at the site's next crawl."""
+    from storage import open_store
+
+    with open_store(db) as store:
+        store.reap_runs(site)
 
 
 @app.task(name=CRAWL_TASK, pass_context=True)
 async def crawl(context, site: str) -> int:
-    """Crawl one configured site in its own process group; the crawl's exit code (0 ok, 1 failed run)."""
+    """Crawl one configured site in one of this worker's crawl hosts, as `newswatch crawl` would; its exit
+    status (0 ok, 1 failed run). A crawl whose host died or ran past its time limit fails the job."""
+    from newswatch.scheduler import after_crawl, stored_site
+
     config, db = STATE.config, STATE.db
     if config is None or site not in config.sites:
         raise LookupError(f"site {site} is not in this worker's configuration; give every worker the same config")
-    cmd = [sys.executable, "-m", "newswatch", "--db", str(db), "crawl", *config.sites[site].crawl_args()]
-    cmd += ["-s", f"NEWSWATCH_WORKER={STATE.name}"]
+    args = [*config.sites[site].crawl_args(), "-s", f"NEWSWATCH_WORKER={STATE.name}"]
+    limit = time_limit(config.sites[site])
     logger.info("crawl %s started (job %s)", site, context.job.id)
-    proc = await asyncio.create_subprocess_exec(
-        *cmd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=_die_with_parent(),
-    )
-    STATE.children.add(proc)
+    host = await HOSTS.take()
+    STATE.children.add(host)
     try:
-        _, err = await proc.communicate()
+        result = await host.crawl(args, db, limit)
     except asyncio.CancelledError:
-        await stop_crawl(proc)
+        await stop_crawl(host)
         raise
+    except HostFailed as exc:
+        await asyncio.to_thread(_reap, db, stored_site(config, site))
+        raise RuntimeError(f"crawl {site} failed: {exc}") from None
     finally:
-        STATE.children.discard(proc)
-    kill_group(proc, signal.SIGKILL)  # anything the crawl left in its group
-    lines = err.decode("utf-8", "replace").strip().splitlines()
-    logger.info("crawl %s finished (exit %s)", site, proc.returncode)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"crawl {site} exited {proc.returncode}: {lines[-1] if lines else 'no message'}")
-    from newswatch.scheduler import after_crawl
-
+        STATE.children.discard(host)
+        HOSTS.give_back(host)
+    code = int(result["exit"])
+    for problem in result.get("problems") or []:
+        logger.error("crawl %s: %s", site, problem)
+    logger.info("crawl %s finished (exit %s, crawl host %s)", site, code, host.pid)
+    if code not in (0, 1):
+        raise RuntimeError(f"crawl {site} exited {code}: {result.get('error') or 'no message'}")
     await asyncio.to_thread(after_crawl, config, db, site)
-    return proc.returncode
+    return code
 
 
 @app.task(name=DISPATCH_TASK, lock=DISPATCH_TASK, queueing_lock=DISPATCH_TASK)

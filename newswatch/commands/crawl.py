@@ -113,20 +113,39 @@ def crawl(ctx, sites, all_sites, url, name, full, overrides):
     Exits 0 when every crawl succeeded, 1 when one failed (its run is recorded as failed and no
     removals are flagged).
     """
-    from newswatch.crawling.runner import GENERIC, project_settings, run_crawls, site_names, spider_classes
+    from newswatch.crawling.runner import run_crawls
+
+    plan = plan_crawl(ctx.obj["db"], sites, all_sites, url, name, full, overrides)
+    ctx.obj["db"] = plan.db
+    store = open_db(ctx)  # fail early, with one line, on a bad database
+    store.close()
+    own = _own_runs(plan.db, plan.names)
+    with own, _Progress(plan.names, sys.stderr.isatty()) as progress:
+        own.crawlers = run_crawls(plan.jobs, plan.settings, progress)
+    _summary(own.runs)
+    for problem in own.problems:
+        click.echo(f"Error: {problem}", err=True)
+    if not own.succeeded:
+        ctx.exit(1)
+
+
+def plan_crawl(db, sites, all_sites, url, name, full, overrides):
+    """The crawls one `newswatch crawl` command line asks for (jobs, Scrapy settings, database), every
+    argument checked before anything (database, cache, site) is created; a click error otherwise."""
+    from newswatch.crawling.host import CrawlPlan
+    from newswatch.crawling.runner import GENERIC, project_settings, site_names, spider_classes
     from spiders.generic import site_name_for
 
     if sum(map(bool, (sites, all_sites, url))) != 1:
         raise click.UsageError("name the sites to crawl, or give --all, or --url LISTING (one of them)")
     if name and not url:
         raise click.UsageError("--name goes with --url")
-    # Every argument is checked before anything (database, cache, site) is created.
     settings_overrides = _settings_overrides(overrides)
-    ctx.obj["db"] = ctx.obj["db"] or settings_overrides.get("NEWSWATCH_DB")
+    db = db or settings_overrides.get("NEWSWATCH_DB")
     if full:
         settings_overrides["NEWSWATCH_REVISIT_FULL"] = "True"
-    if ctx.obj["db"]:
-        settings_overrides["NEWSWATCH_DB"] = ctx.obj["db"]
+    if db:
+        settings_overrides["NEWSWATCH_DB"] = db
     settings_overrides.setdefault("LOG_LEVEL", "WARNING")
     settings = project_settings(settings_overrides)
     known = site_names(settings)
@@ -145,17 +164,23 @@ def crawl(ctx, sites, all_sites, url, name, full, overrides):
             )
         jobs = [(s, {}) for s in (known if all_sites else dict.fromkeys(sites))]
         _check_sections(settings.get("NEWSWATCH_SECTIONS"), [s for s, _ in jobs], spider_classes(settings))
-    store = open_db(ctx)  # fail early, with one line, on a bad database
-    store.close()
-    names = [kw.get("name", spider) for spider, kw in jobs]
-    own = _own_runs(ctx.obj["db"], names)
-    with own, _Progress(names, sys.stderr.isatty()) as progress:
-        own.crawlers = run_crawls(jobs, settings, progress)
-    _summary(own.runs)
-    for problem in own.problems:
-        click.echo(f"Error: {problem}", err=True)
-    if not own.succeeded:
-        ctx.exit(1)
+    return CrawlPlan(jobs, settings, db)
+
+
+@cli.command("crawl-host", hidden=True)
+def crawl_host():
+    """Run crawls one after another for `newswatch worker`: `newswatch crawl` arguments in, results out,
+    one JSON line each on stdin and stdout (see newswatch.crawling.host)."""
+    from newswatch.crawling.host import PlanRefused, serve
+
+    def plan(args: list[str], db: str | None):
+        try:
+            with crawl.make_context("crawl", list(args)) as ctx:
+                return plan_crawl(db, **ctx.params)
+        except click.ClickException as exc:
+            raise PlanRefused(exc.format_message(), exc.exit_code) from None
+
+    sys.exit(serve(plan))
 
 
 def _own_runs(db, names):

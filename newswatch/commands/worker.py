@@ -11,6 +11,7 @@ import click
 
 from newswatch.cli import cli
 from newswatch.cluster import HEARTBEAT, STALLED_AFTER, TICK
+from newswatch.cluster.hosts import HostLimits
 
 
 def _cluster_db(ctx, config, queue: bool = True) -> str:
@@ -60,9 +61,26 @@ def _cluster_db(ctx, config, queue: bool = True) -> str:
     show_default=True,
     help="Seconds between dispatches of due sites (dead workers are looked for every second).",
 )
+@click.option(
+    "--max-crawls-per-host",
+    type=click.IntRange(min=1),
+    default=HostLimits.max_crawls,
+    show_default=True,
+    help="Crawls a crawl host runs before a fresh one replaces it (1: every crawl in a fresh process).",
+)
+@click.option(
+    "--max-memory-per-host",
+    type=click.IntRange(min=64),
+    default=HostLimits.max_memory >> 20,
+    show_default=True,
+    metavar="MIB",
+    help="Memory after a crawl above which its crawl host is replaced by a fresh one.",
+)
 @click.option("--init", "init_only", is_flag=True, help="Only prepare the database (tables, task queue) and exit.")
 @click.pass_context
-def worker_command(ctx, config_path, concurrency, heartbeat, stalled_after, tick, init_only):
+def worker_command(
+    ctx, config_path, concurrency, heartbeat, stalled_after, tick, max_crawls_per_host, max_memory_per_host, init_only
+):
     """Crawl the configured sites on their schedules, together with every other worker on the same database.
 
     Start it on any number of machines with the same config and the same PostgreSQL database
@@ -87,8 +105,10 @@ def worker_command(ctx, config_path, concurrency, heartbeat, stalled_after, tick
     if init_only:
         click.echo(f"{mask_url(db)}: newswatch tables and task queue ready")
         return
+    from newswatch.cluster import tasks
     from newswatch.cluster.worker import run
 
+    tasks.HOSTS.limits = HostLimits(max_crawls_per_host, max_memory_per_host << 20)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     enabled = [s.name for s in config.sites.values() if s.enabled]

@@ -13,9 +13,10 @@ from twisted.internet import task
 from newswatch.crawling import META
 from newswatch.crawling.revisit import ArticleFilter
 from newswatch.crawling.session import CrawlSession
+from newswatch.crawling.stores import open_crawl_store, release
 from newswatch.runs import position_reached, removals, run_status
 from newswatch.runstats import read_stats
-from storage import SiteRecord, open_store
+from storage import SiteRecord
 from storage.holder import Holder
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class MonitorExtension:
 
     @classmethod
     def from_crawler(cls, crawler):
-        store = open_store(crawler.settings.get("NEWSWATCH_DB"))
+        store = open_crawl_store(crawler.settings.get("NEWSWATCH_DB"))
         ext = cls(crawler, store)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
@@ -209,7 +210,7 @@ class MonitorExtension:
                     self.store.release_site(self.site, self.holder)
                 except Exception as exc:  # the lease lapses once this process is gone
                     logger.error("could not release the crawl lease of %s: %s", self.site, _one_line(exc))
-            self.store.close()
+            release(self.store)
 
     def record_run(self, session, reason) -> None:
         """Unchanged and removed items, then the run's status and counters; errors in one log line."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newswatch.crawling.monitor import MonitorExtension
-from storage import StoreError, open_store
+from newswatch.crawling.stores import open_crawl_store, release
+from storage import StoreError
 from storage.engine import HINT
 from storage.holder import Holder
 
@@ -54,7 +55,7 @@ class OwnRuns:
 
     def take(self) -> OwnRuns:
         """Take every site's lease, or none: SiteBusy names the first site another crawl holds."""
-        store = open_store(self.db)
+        store = open_crawl_store(self.db)
         try:
             now = datetime.now(UTC)
             for name in self.names:
@@ -69,9 +70,9 @@ class OwnRuns:
                 self._taken.append(name)
         except BaseException:
             self._release(store)
-            store.close()
+            release(store)
             raise
-        store.close()
+        release(store)
         return self
 
     def __enter__(self) -> OwnRuns:
@@ -79,11 +80,15 @@ class OwnRuns:
 
     def __exit__(self, *exc) -> None:
         try:
-            with open_store(self.db) as store:
-                self._finish(store)
-                self._release(store)
+            store = open_crawl_store(self.db)
         except StoreError as error:
             self.problems.append(str(error))
+            return
+        try:
+            self._finish(store)
+            self._release(store)
+        finally:
+            release(store)
 
     def _release(self, store) -> None:
         for name in self._taken:

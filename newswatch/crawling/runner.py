@@ -1,4 +1,8 @@
-"""Run crawls in this process: project settings, overrides, one crawler per site, live progress."""
+"""Run crawls in this process: project settings, overrides, one crawler per site, live progress.
+
+`newswatch crawl` runs its crawls in a reactor of its own (``run_crawls``); a crawl host starts
+each crawl in its long-running reactor (``start_crawls``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import CrawlerProcess, CrawlerRunner
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
+from twisted.internet.defer import Deferred
 
 from newswatch.crawling.gctune import tune_for_crawl
 from newswatch.event.workers import workers_for
@@ -41,20 +46,11 @@ def site_names(settings=None) -> list[str]:
     return sorted(n for n in spider_classes(settings) if n != GENERIC)
 
 
-def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, str], None] | None = None) -> list:
-    """Crawl each (spider name, spider kwargs) job concurrently in one reactor; blocks until done.
-
-    ``on_event(site, what)`` is called with "page" and "item" as the crawls progress. Returns the
-    crawlers, in the jobs' order (each knows the run it recorded: its MonitorExtension's ``session``).
-    """
-    # Event workers first: their start-up (about a second) overlaps Scrapy's own.
-    workers = workers_for(settings)
-    if workers is not None:
-        workers.warm()
-    process = CrawlerProcess(settings)
+def _add_crawls(runner, jobs: list[tuple[str, dict]], on_event: Callable[[str, str], None] | None) -> list:
+    """Create and start a crawler per job on ``runner``; the crawlers, in the jobs' order."""
     crawlers = []
     for spider, kwargs in jobs:
-        crawler = process.create_crawler(spider)
+        crawler = runner.create_crawler(spider)
         crawlers.append(crawler)
         site = kwargs.get("name", spider)
         if on_event is not None:
@@ -64,7 +60,35 @@ def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, 
             crawler.signals.connect(
                 lambda *a, site=site, **k: on_event(site, "item"), signal=signals.item_scraped, weak=False
             )
-        process.crawl(crawler, **kwargs)
+        runner.crawl(crawler, **kwargs)
+    return crawlers
+
+
+def _warm_workers(settings) -> None:
+    """Start the event workers first: their start-up (about a second) overlaps Scrapy's own."""
+    workers = workers_for(settings)
+    if workers is not None:
+        workers.warm()
+
+
+def run_crawls(jobs: list[tuple[str, dict]], settings, on_event: Callable[[str, str], None] | None = None) -> list:
+    """Crawl each (spider name, spider kwargs) job concurrently in one reactor; blocks until done.
+
+    ``on_event(site, what)`` is called with "page" and "item" as the crawls progress. Returns the
+    crawlers, in the jobs' order (each knows the run it recorded: its MonitorExtension's ``session``).
+    """
+    _warm_workers(settings)
+    process = CrawlerProcess(settings)
+    crawlers = _add_crawls(process, jobs, on_event)
     tune_for_crawl()
     process.start()
     return crawlers
+
+
+def start_crawls(jobs: list[tuple[str, dict]], settings) -> tuple[CrawlerRunner, list, Deferred]:
+    """Start the jobs' crawls in the running reactor (a crawl host's): the runner, its crawlers, and
+    a Deferred that fires once every crawl has ended (its run recorded)."""
+    _warm_workers(settings)
+    runner = CrawlerRunner(settings)
+    crawlers = _add_crawls(runner, jobs, None)
+    return runner, crawlers, runner.join()
