@@ -11,6 +11,8 @@ SQLite FTS5 triggers and PostgreSQL's generated search column index them as a cr
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import random
 import sys
@@ -43,15 +45,16 @@ def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
 
 
 def _rows(n: int, rng: random.Random, vocab: list[str], runs: dict[str, int]):
-    weights = [1 / (rank + 1) for rank in range(len(vocab))]
+    # Cumulative weights computed once: the same draws as ``weights=``, without summing 6,000 weights per call.
+    cum_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocab))))
     for i in range(n):
         site = SITES[i % len(SITES)]
-        words = rng.choices(vocab, weights=weights, k=150)
+        words = rng.choices(vocab, cum_weights=cum_weights, k=150)
         for marker, share in MARKERS:
             if rng.random() < share:
                 words.insert(rng.randrange(len(words)), marker)
         body = "\n\n".join(" ".join(words[k : k + 50]).capitalize() + "." for k in range(0, len(words), 50))
-        title = " ".join(rng.choices(vocab, weights=weights, k=8)).capitalize()
+        title = " ".join(rng.choices(vocab, cum_weights=cum_weights, k=8)).capitalize()
         at = T0 + timedelta(minutes=10 * i)
         item_id = f"{site}-{i:08d}"
         data = {
@@ -120,31 +123,88 @@ def build(url: str, n: int, seed: int = 7) -> None:
     vocab = _vocabulary(rng)
     with open_store(url) as store:
         runs = {site: store.begin_run(site, T0) for site in SITES}
-        engine = store.engine
-        batch: list[tuple] = []
-
-        def flush() -> None:
-            with engine.begin() as conn:
-                conn.execute(sa.insert(t.items), [b[0] for b in batch])
-                conn.execute(sa.insert(t.item_versions), [b[1] for b in batch])
-                conn.execute(sa.insert(t.changes), [b[2] for b in batch])
-            batch.clear()
-
-        for row in _rows(n, rng, vocab, runs):
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                flush()
-        if batch:
-            flush()
+        rows = _rows(n, rng, vocab, runs)
+        if store.dialect == "postgresql":
+            _copy_pg(store.engine, rows)
+        else:
+            _insert(store.engine, rows)
         end = T0 + timedelta(minutes=10 * n)
         for run in runs.values():
             store.finish_run(run, finished_at=end, status="ok", finish_reason="finished", items=n // len(SITES))
         if store.dialect == "postgresql":  # as autovacuum would: visibility map and statistics
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM ANALYZE")
+            with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in ("items", "item_versions", "changes", "runs"):  # this schema's, not the database's
+                    conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
         else:
-            with engine.begin() as conn:
+            with store.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
+
+
+def _insert(engine: sa.Engine, rows) -> None:
+    """Bulk INSERTs of CHUNK rows per table and transaction."""
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(t.items), [b[0] for b in batch])
+            conn.execute(sa.insert(t.item_versions), [b[1] for b in batch])
+            conn.execute(sa.insert(t.changes), [b[2] for b in batch])
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            flush()
+    if batch:
+        flush()
+
+
+#: Tables PostgreSQL loads with COPY, and the columns given (ids of versions and changes from their sequences).
+COPIED = {
+    "items": [c.name for c in t.items.columns if c.name != "last_checked_at"],
+    "item_versions": [c.name for c in t.item_versions.columns if c.name != "id"],
+    "changes": [c.name for c in t.changes.columns if c.name != "id"],
+}
+JSON_COLUMNS = {"data", "changed_fields", "diff"}
+COPY_CHUNK = 20_000
+
+
+def _batched(rows, size: int):
+    """Lists of ``size`` consecutive rows (the last shorter)."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _copy_pg(engine: sa.Engine, rows) -> None:
+    """COPY the rows into the three tables, their secondary indexes dropped during the load and
+    built again after (same indexes, built in one pass: minutes rather than hours at 1M items)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET maintenance_work_mem = '1GB'")
+        indexes = conn.exec_driver_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
+            " AND i.tablename IN ('items', 'item_versions', 'changes')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        ).all()
+        for name, _ in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        conn.commit()
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cur:
+            # The rows are consistent by construction: no foreign-key trigger per row.
+            cur.execute("SET session_replication_role = replica")
+            for chunk in _batched(rows, COPY_CHUNK):
+                for table, columns in COPIED.items():
+                    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in chunk:
+                            values = row[list(COPIED).index(table)]
+                            copy.write_row([json.dumps(values[k]) if k in JSON_COLUMNS else values[k] for k in columns])
+            cur.execute("SET session_replication_role = DEFAULT")
+        raw.commit()
+        for _, definition in indexes:
+            conn.exec_driver_sql(definition)
+        conn.commit()
 
 
 def _count(url: str) -> int:
