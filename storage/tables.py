@@ -174,8 +174,11 @@ changes = sa.Table(
     sa.Column("changed_fields", json_type(), nullable=False),
     sa.Column("diff", json_type(), nullable=True),
     sa.Column("version", sa.Integer, nullable=True),
-    sa.Index("ix_changes_site_detected_at", "site", "detected_at"),
-    sa.Index("ix_changes_detected_at", "detected_at"),
+    # The feed's order, (detected_at, id), after each of its filters (migration 0008).
+    sa.Index("ix_changes_detected_at_id", "detected_at", "id"),
+    sa.Index("ix_changes_site_detected_at_id", "site", "detected_at", "id"),
+    sa.Index("ix_changes_kind_detected_at_id", "kind", "detected_at", "id"),
+    sa.Index("ix_changes_site_kind_detected_at_id", "site", "kind", "detected_at", "id"),
     sa.Index("ix_changes_run_id", "run_id"),
     sa.Index("ix_changes_item_id", "item_id"),
     # A version is flagged new/updated once, however many crawls store it.
