@@ -184,13 +184,14 @@ class SearchMixin(StoreBase):
     def _search_pg(self, tsquery: str, site: str | None, limit: int, offset: int) -> SearchPage:
         # The candidates come newest first through ix_items_first_seen_at (or the GIN index for a
         # rare word); ts_rank reads each one's stored vector, nothing is parsed again. A phrase needs
-        # each vector's positions: it is checked only on the PHRASE_POOL newest items holding all its words.
+        # each vector's positions: it is checked only on the PHRASE_POOL newest items holding all its
+        # words, as they come (in the same pass, not looked up again).
         site_filter = " AND items.site = :site" if site else ""
         if "<->" in tsquery:
             source = (
-                "(SELECT items.id, items.site, items.first_seen_at, items.search_vector FROM items WHERE items.id IN ("
-                "SELECT items.id FROM items WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
-                f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool)) AS items"
+                "(SELECT items.id, items.site, items.first_seen_at, items.search_vector FROM items"
+                " WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
+                f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool) AS items"
             )
         else:
             source = "items"

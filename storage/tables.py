@@ -121,7 +121,8 @@ items = sa.Table(
         nullable=True,
     ),
     sa.Column("data", json_type(), nullable=False),
-    sa.Index("ix_items_site", "site"),
+    # Lookups by site, and search within a site newest first (migration 0008).
+    sa.Index("ix_items_site_first_seen_at", "site", "first_seen_at"),
     sa.Index("ix_items_url", "url"),
     sa.Index("ix_items_canonical_url", "canonical_url"),
     sa.Index("ix_items_first_seen_at", "first_seen_at"),

@@ -1,4 +1,5 @@
-"""The store's reads use indexes on PostgreSQL: its own queries, EXPLAINed on a filled, analysed store.
+"""The store stays fast as it grows: the change feed counts its matches up to a cap, and the
+store's reads use indexes on PostgreSQL (its own queries, EXPLAINed on a filled, analysed store).
 
 The queries are the ones the store really sends (captured from its engine while the change feed,
 item lookups, a crawl's writes and search run), planned with EXPLAIN (FORMAT JSON) on some
@@ -16,9 +17,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+import storage.reviews as reviews
 from storage import ItemWrite, open_store
 from storage import tables as t
 from tests.conftest import PG_URL, require_pg
+from tests.test_web import make_item
 
 LARGE = {"items", "item_versions", "changes"}
 SITES = [f"site{k:02d}" for k in range(40)]
@@ -168,12 +171,17 @@ CASES = {
     ),
     "item by id": (lambda s: s.get_item("site03-3"), {"pk_items"}),
     "item by url": (lambda s: s.find_item("https://site03.example/3"), {"ix_items_url"}),
-    "items of a site": (lambda s: s.known_items("site05"), {"ix_items_site"}),
+    "items of a site": (lambda s: s.known_items("site05"), {"ix_items_site_first_seen_at"}),
     "item versions": (lambda s: s.versions("site03-3"), {"ix_item_versions_item_id_version"}),
     "a crawl's writes": (_save, {"pk_items"}),
     "search": (lambda s: s.search("hydrogen"), {"pk_items"}),
     "search rare word": (lambda s: s.search("nowhere"), {"ix_items_search_vector"}),
-    "search within a site": (lambda s: s.search("hydrogen", site="site09"), {"pk_items"}),
+    "search within a site": (
+        lambda s: s.search("hydrogen", site="site09"),
+        {"ix_items_site_first_seen_at", "pk_items"},
+    ),
+    "search a phrase": (lambda s: s.search('"alpha delta"'), {"pk_items"}),
+    "search a negation": (lambda s: s.search("hydrogen -alpha"), set()),
 }
 
 
@@ -211,7 +219,8 @@ def test_store_queries_use_their_indexes(filled, name):
         ("ix_changes_kind_detected_at_id", "feed by kind"),
         ("ix_changes_site_kind_detected_at_id", "feed by site and kind"),
         ("ix_item_versions_item_id_version", "item versions"),
-        ("ix_items_site", "items of a site"),
+        ("ix_items_site_first_seen_at", "items of a site"),
+        ("ix_items_site_first_seen_at", "search within a site"),
         ("ix_items_url", "item by url"),
         ("ix_items_search_vector", "search rare word"),
     ],
@@ -219,3 +228,42 @@ def test_store_queries_use_their_indexes(filled, name):
 def test_the_check_fails_without_the_index(filled, index, name):
     with pytest.raises(AssertionError):
         check(filled, name, drop=index)
+
+
+def test_the_feed_counts_its_matches_up_to_a_cap(store, monkeypatch):
+    run = store.begin_run("alpha", T0)
+    store.save_items(run, [ItemWrite(make_item(i), "new", T0 + timedelta(hours=i)) for i in range(12)])
+    newest_first = [c.id for c in store.changes()]
+    monkeypatch.setattr(reviews, "FEED_COUNT_CAP", 5)
+    page = store.change_page(limit=3)
+    assert (page.total, page.capped) == (5, True)
+    walked = [r.change.id for k in range(5) for r in store.change_page(limit=3, offset=3 * k).rows]
+    assert walked == newest_first  # pages past the count are still found, from the newest end
+    keyset, after = [], None
+    while rows := store.change_page(limit=5, after=after).rows:
+        keyset += [r.change.id for r in rows]
+        after = rows[-1].change.id
+    assert keyset == newest_first
+    few = store.change_page(kinds=["new"], since=T0 + timedelta(hours=9), limit=50)
+    assert (few.total, few.capped) == (3, False)
+
+
+def test_a_capped_feed_shows_at_least_and_pages_on(store, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from newswatch.web import create_app
+
+    run = store.begin_run("alpha", T0)
+    store.save_items(run, [ItemWrite(make_item(i), "new", T0 + timedelta(hours=i)) for i in range(12)])
+    monkeypatch.setattr(reviews, "FEED_COUNT_CAP", 5)
+    with TestClient(create_app(store.engine.url.render_as_string(hide_password=False))) as client:
+        assert "5+ changes match" in client.get("/changes").text
+        seen, params = [], {"per_page": 4}
+        while True:
+            body = client.get("/api/changes", params=params).json()
+            assert body["total"] == 5 and body["capped"] is True
+            seen += [c["id"] for c in body["changes"]]
+            if body["next_after"] is None:
+                break
+            params = {"per_page": 4, "page": body["page"] + 1, "after": body["next_after"]}
+    assert seen == [c.id for c in store.changes()]
