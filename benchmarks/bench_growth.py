@@ -183,12 +183,14 @@ class WriteRound:
                 dict(r) for r in conn.execute(sa.select(t.items).where(t.items.c.id.in_(self.updated_ids))).mappings()
             ]
         run_id = store.begin_run(self.site, at)
-        writes = self.writes(run_id, at)
-        start = time.perf_counter()
-        for k in range(0, len(writes), NEWSWATCH_STORE_BATCH):
-            store.save_items(run_id, writes[k : k + NEWSWATCH_STORE_BATCH])
-        elapsed = time.perf_counter() - start
-        self.undo(run_id, snapshot)
+        try:  # undone even when interrupted: a store whose size changed would be built again
+            writes = self.writes(run_id, at)
+            start = time.perf_counter()
+            for k in range(0, len(writes), NEWSWATCH_STORE_BATCH):
+                store.save_items(run_id, writes[k : k + NEWSWATCH_STORE_BATCH])
+            elapsed = time.perf_counter() - start
+        finally:
+            self.undo(run_id, snapshot)
         return elapsed * 1000 / len(writes)
 
     def undo(self, run_id: int, snapshot: list[dict]) -> None:
