@@ -18,7 +18,9 @@ schemas ``nwbench_<n>`` and kept for reruns) it measures:
   count it shows) for the words webstore plants: academy (90 %), hydrogen (30 %), fusion (0.5 %),
   a phrase, a negation, and one word within a site.
 
-Reads run ``--repeat`` times, rounds interleaved across the sizes so a machine's drift hits them
+Beside each read's p50/p95 (wall clock, in-process) is its "server" time: the database's own
+execution time of the statements it sends (EXPLAIN ANALYZE, once), which a loaded machine's
+waits do not inflate. Reads run ``--repeat`` times, rounds interleaved across the sizes so a machine's drift hits them
 alike. A table per size, then the ratios of the largest size to the smallest and the targets
 (write cost ratio <= 1.5, feed and search p95 <= 300 ms at the largest size); the last line is JSON.
 ``--save FILE`` keeps that JSON, ``--baseline FILE`` prints a saved run's figures beside this one's.
@@ -203,6 +205,28 @@ class WriteRound:
             conn.execute(sa.delete(t.runs).where(t.runs.c.id == run_id))
 
 
+def server_ms(store: Store, action) -> float:
+    """The database's own execution time (EXPLAIN ANALYZE) of the SELECTs ``action()`` sends, summed:
+    what the query costs on the server, whatever the waits of a loaded machine around it."""
+    sent: list[tuple[str, object]] = []
+
+    def hook(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "alembic_version" not in statement:
+            sent.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", hook)
+    try:
+        action()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", hook)
+    total = 0.0
+    with store.engine.connect() as conn:
+        for statement, parameters in sent:
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+            total += plan[0]["Execution Time"]
+    return total
+
+
 def vacuum(store: Store) -> None:
     """What autovacuum would do after the rounds (it is off on the benchmark server): untimed."""
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -259,6 +283,15 @@ def main() -> None:
             for name, ms in times.items():
                 search[n].setdefault(name, []).append(ms)
 
+    server: dict[int, dict[str, float]] = {n: {} for n in sizes}
+    for n, store in stores.items():  # once each, after the timed runs
+        for name, how in cases[n].items():
+            server[n][f"feed_{name}"] = server_ms(store, lambda s=store, h=how: feed_page(s, parsed(**h)))
+        for name, (query, site) in SEARCHES.items():
+            server[n][f"search_{name}"] = server_ms(
+                store, lambda s=store, q=query, w=site: s.search(q, site=w, limit=SEARCH_PER_PAGE)
+            )
+
     result: dict[str, float] = {}
     for n in sizes:
         write = statistics.median(write_ms[n])
@@ -272,8 +305,8 @@ def main() -> None:
             + f"); known_items(site) at a crawl's start {result[f'known_items_ms_{n}']:.0f} ms"
         )
         print(
-            f"  {'feed (/changes)':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
-            f"   {'search':<16}{'shown':>8}{'p50 ms':>9}{'p95 ms':>9}"
+            f"  {'feed (/changes)':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'server':>9}"
+            f"   {'search':<16}{'shown':>8}{'p50 ms':>9}{'p95 ms':>9}{'server':>9}"
         )
         feed_rows = [(name, ms) for name, ms in feed[n].items()]
         search_rows = [(name, ms) for name, ms in search[n].items()]
@@ -282,12 +315,16 @@ def main() -> None:
             if k < len(feed_rows):
                 name, samples = feed_rows[k]
                 left = f"  {name:<22}{percentile(samples, 50):>9.1f}{percentile(samples, 95):>9.1f}{max(samples):>9.1f}"
+                left += f"{server[n]['feed_' + name]:>9.1f}"
+                result[f"feed_{name}_server_ms_{n}"] = round(server[n]["feed_" + name], 1)
             if k < len(search_rows):
                 name, samples = search_rows[k]
                 right = (
                     f"   {name:<16}{shown[n][name]:>8}{percentile(samples, 50):>9.1f}{percentile(samples, 95):>9.1f}"
+                    f"{server[n]['search_' + name]:>9.1f}"
                 )
-            print(f"{left:<51}{right}")
+                result[f"search_{name}_server_ms_{n}"] = round(server[n]["search_" + name], 1)
+            print(f"{left:<60}{right}")
             if k < len(feed_rows):
                 result[f"feed_{feed_rows[k][0]}_p95_ms_{n}"] = round(percentile(feed_rows[k][1], 95), 1)
             if k < len(search_rows):
@@ -298,6 +335,10 @@ def main() -> None:
         result[f"feed_worst_p95_ms_{n}"] = round(max(percentile(ms, 95) for ms in feed[n].values()), 1)
         result[f"search_p95_ms_{n}"] = round(percentile(every_search, 95), 1)
         result[f"search_worst_p95_ms_{n}"] = round(max(percentile(ms, 95) for ms in search[n].values()), 1)
+        result[f"feed_worst_server_ms_{n}"] = round(max(v for k, v in server[n].items() if k.startswith("feed_")), 1)
+        result[f"search_worst_server_ms_{n}"] = round(
+            max(v for k, v in server[n].items() if k.startswith("search_")), 1
+        )
         print(
             f"  all feed queries p95 {result[f'feed_p95_ms_{n}']:.1f} ms"
             f" (worst query's {result[f'feed_worst_p95_ms_{n}']:.1f})"
@@ -314,8 +355,10 @@ def main() -> None:
         "known_items_ms",
         "feed_p95_ms",
         "feed_worst_p95_ms",
+        "feed_worst_server_ms",
         "search_p95_ms",
         "search_worst_p95_ms",
+        "search_worst_server_ms",
     ):
         ratio = result[f"{key}_{large}"] / max(result[f"{key}_{small}"], 0.001)
         result[f"{key}_ratio"] = round(ratio, 2)
