@@ -27,10 +27,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
 #: Words searched in all, phrases included.
 MAX_WORDS = 32
-#: Matches ranked for one query: the most recently first-seen ones.
-CANDIDATES = 1000
+#: Matches ranked for one query: the most recently first-seen ones (25 pages of 20). A query most
+#: items fail (a negation of a common word) reads about CANDIDATES / its share of the items to find them.
+CANDIDATES = 500
 #: PostgreSQL: items holding all of a phrase's words on which the phrase itself is checked.
-PHRASE_POOL = 3000
+PHRASE_POOL = 2000
 SNIPPET_WORDS = 24
 # ts_headline drops what its parser takes for markup ("<b>…</b>"): angle brackets are swapped for
 # private-use characters before and restored after, so a snippet shows the text as it is.
