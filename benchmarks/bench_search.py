@@ -55,7 +55,7 @@ def main() -> None:
 
     stores = {(b, n): open_store(bench_store(b, n)) for b in args.backends for n in args.sizes}
     times: dict[tuple, dict[str, list[float]]] = {key: {q: [] for q in QUERIES} for key in stores}
-    totals: dict[tuple, dict[str, int]] = {key: {} for key in stores}
+    totals: dict[tuple, dict[str, str]] = {key: {} for key in stores}
     for store in stores.values():  # warm-up: caches, prepared plans
         for query in QUERIES.values():
             store.search(query)
@@ -65,7 +65,7 @@ def main() -> None:
                 start = time.perf_counter()
                 page = store.search(query, limit=20)
                 times[key][name].append((time.perf_counter() - start) * 1000)
-                totals[key][name] = page.total
+                totals[key][name] = f"{page.total}" + ("+" if page.capped else "")
     result = {}
     for key in stores:
         backend, n = key
@@ -75,7 +75,7 @@ def main() -> None:
         for name in QUERIES:
             ms = times[key][name]
             every += ms
-            shown = f"{totals[key][name]}" + ("+" if totals[key][name] >= 1000 else "")
+            shown = totals[key][name]
             print(f"  {name:<16}{shown:>9}{percentile(ms, 50):>9.1f}{percentile(ms, 95):>9.1f}{max(ms):>9.1f}")
         p95 = percentile(every, 95)
         print(f"  {'all queries':<16}{'':>9}{percentile(every, 50):>9.1f}{p95:>9.1f}{max(every):>9.1f}")

@@ -237,10 +237,11 @@ class ReviewedChange:
 
 @dataclass(frozen=True, slots=True)
 class ChangePage:
-    """One page of the filtered change log and how many changes match in all."""
+    """One page of the filtered change log and how many changes match in all (``capped``: at least that many)."""
 
     rows: list[ReviewedChange]
     total: int
+    capped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,8 @@ from .writes import utc
 REVIEW_FILTERS = ("unreviewed", *REVIEW_STATUSES)
 #: Ids outside the id columns' range (INTEGER: 32 bits on PostgreSQL) name no row; binding them would fail.
 ID_RANGE = range(-(2**31), 2**31)
+#: Matches of the feed's filters counted at most (then ``ChangePage.capped``): counting is O(matches).
+FEED_COUNT_CAP = 10_000
 
 
 def change_log_query(with_reviews: bool = False) -> sa.Select:
@@ -126,6 +128,8 @@ class ReviewsMixin(StoreBase):
 
         Pages are chosen on the changes table alone and only the page's rows are joined; a page
         nearer the oldest end is counted from there, so the last page costs what the first does.
+        Matches are counted up to FEED_COUNT_CAP (``capped`` says when more match): a page of a
+        feed of a million changes does not count them all.
         """
         ch = t.changes.c
         limit, offset = max(limit, 0), max(offset, 0)
@@ -134,7 +138,10 @@ class ReviewsMixin(StoreBase):
         keys = sa.select(ch.id).select_from(source).where(*where)
         newest_first, oldest_first = (ch.detected_at.desc(), ch.id.desc()), (ch.detected_at.asc(), ch.id.asc())
         with self.engine.connect() as conn:
-            total = int(conn.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0)
+            counted = keys.limit(FEED_COUNT_CAP + 1).subquery()
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(counted)).scalar() or 0)
+            capped = total > FEED_COUNT_CAP
+            total = min(total, FEED_COUNT_CAP)
             anchor_id = after if after is not None else before
             anchor = None
             if anchor_id is not None and anchor_id in ID_RANGE:
@@ -148,7 +155,7 @@ class ReviewsMixin(StoreBase):
                     ch.detected_at >= anchor, sa.tuple_(ch.detected_at, ch.id) > sa.tuple_(anchor, before)
                 )
                 keys, reverse = keys.order_by(*oldest_first).limit(limit), True
-            elif offset * 2 > total:  # nearer the oldest end: count from there
+            elif offset * 2 > total and not capped:  # nearer the oldest end: count from there
                 take = min(limit, total - offset)
                 keys = keys.order_by(*oldest_first).limit(max(take, 0)).offset(max(total - offset - limit, 0))
                 reverse = True
@@ -159,7 +166,7 @@ class ReviewsMixin(StoreBase):
                 ids.reverse()
             rows = conn.execute(self._feed_query().where(ch.id.in_(ids))).mappings().all() if ids else []
         by_id = {r["id"]: self._reviewed(r) for r in rows}
-        return ChangePage(rows=[by_id[i] for i in ids if i in by_id], total=total)
+        return ChangePage(rows=[by_id[i] for i in ids if i in by_id], total=total, capped=capped)
 
     def feed_stamp(self, site: str | None = None) -> tuple[int, int]:
         """(newest change id, number of changes), of one site or all: what a feed's content depends on."""
@@ -235,4 +242,4 @@ class ReviewsMixin(StoreBase):
         return {row["site"]: RunRecord.from_row(row) for row in rows}
 
 
-__all__ = ["REVIEW_FILTERS", "ReviewsMixin"]
+__all__ = ["FEED_COUNT_CAP", "REVIEW_FILTERS", "ReviewsMixin"]

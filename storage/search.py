@@ -27,10 +27,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
 #: Words searched in all, phrases included.
 MAX_WORDS = 32
-#: Matches ranked for one query: the most recently first-seen ones.
-CANDIDATES = 1000
+#: Matches ranked for one query: the most recently first-seen ones (25 pages of 20). A query most
+#: items fail (a negation of a common word) reads about CANDIDATES / its share of the items to find them.
+CANDIDATES = 500
 #: PostgreSQL: items holding all of a phrase's words on which the phrase itself is checked.
-PHRASE_POOL = 3000
+PHRASE_POOL = 2000
 SNIPPET_WORDS = 24
 # ts_headline drops what its parser takes for markup ("<b>…</b>"): angle brackets are swapped for
 # private-use characters before and restored after, so a snippet shows the text as it is.
@@ -184,13 +185,14 @@ class SearchMixin(StoreBase):
     def _search_pg(self, tsquery: str, site: str | None, limit: int, offset: int) -> SearchPage:
         # The candidates come newest first through ix_items_first_seen_at (or the GIN index for a
         # rare word); ts_rank reads each one's stored vector, nothing is parsed again. A phrase needs
-        # each vector's positions: it is checked only on the PHRASE_POOL newest items holding all its words.
+        # each vector's positions: it is checked only on the PHRASE_POOL newest items holding all its
+        # words, as they come (in the same pass, not looked up again).
         site_filter = " AND items.site = :site" if site else ""
         if "<->" in tsquery:
             source = (
-                "(SELECT items.id, items.site, items.first_seen_at, items.search_vector FROM items WHERE items.id IN ("
-                "SELECT items.id FROM items WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
-                f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool)) AS items"
+                "(SELECT items.id, items.site, items.first_seen_at, items.search_vector FROM items"
+                " WHERE items.search_vector @@ to_tsquery('simple', :all_words)"
+                f"{site_filter} ORDER BY items.first_seen_at DESC, items.id DESC LIMIT :pool) AS items"
             )
         else:
             source = "items"

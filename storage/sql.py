@@ -35,7 +35,7 @@ from .writes import chunks, plan_writes, utc, utc_or_none
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision; a database already there is opened without loading Alembic
 #: (a test keeps this equal to the migrations' head).
-HEAD_REVISION = "0007_cluster"
+HEAD_REVISION = "0008_feed_indexes"
 # Arbitrary constant key for pg_advisory_xact_lock around migrations.
 MIGRATION_LOCK_KEY = 0x6E657773  # "news"
 #: The run stat a crawl that rechecked every listed article sets to 1.

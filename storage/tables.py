@@ -121,7 +121,8 @@ items = sa.Table(
         nullable=True,
     ),
     sa.Column("data", json_type(), nullable=False),
-    sa.Index("ix_items_site", "site"),
+    # Lookups by site, and search within a site newest first (migration 0008).
+    sa.Index("ix_items_site_first_seen_at", "site", "first_seen_at"),
     sa.Index("ix_items_url", "url"),
     sa.Index("ix_items_canonical_url", "canonical_url"),
     sa.Index("ix_items_first_seen_at", "first_seen_at"),
@@ -174,8 +175,11 @@ changes = sa.Table(
     sa.Column("changed_fields", json_type(), nullable=False),
     sa.Column("diff", json_type(), nullable=True),
     sa.Column("version", sa.Integer, nullable=True),
-    sa.Index("ix_changes_site_detected_at", "site", "detected_at"),
-    sa.Index("ix_changes_detected_at", "detected_at"),
+    # The feed's order, (detected_at, id), after each of its filters (migration 0008).
+    sa.Index("ix_changes_detected_at_id", "detected_at", "id"),
+    sa.Index("ix_changes_site_detected_at_id", "site", "detected_at", "id"),
+    sa.Index("ix_changes_kind_detected_at_id", "kind", "detected_at", "id"),
+    sa.Index("ix_changes_site_kind_detected_at_id", "site", "kind", "detected_at", "id"),
     sa.Index("ix_changes_run_id", "run_id"),
     sa.Index("ix_changes_item_id", "item_id"),
     # A version is flagged new/updated once, however many crawls store it.

@@ -59,6 +59,7 @@ def changes(
     cursors = pager_cursors(result)
     return m.ChangeList(
         total=result.total,
+        capped=result.capped,
         page=filters.page,
         per_page=per_page,
         pages=pages,

@@ -46,7 +46,8 @@ class Change(BaseModel):
 class ChangeList(BaseModel):
     """One page of the filtered change feed."""
 
-    total: int = Field(description="Changes matching the filters, on all pages.")
+    total: int = Field(description="Changes matching the filters, on all pages (counted up to a cap: see capped).")
+    capped: bool = Field(default=False, description="More changes match than total: they were counted up to it.")
     page: int
     per_page: int
     pages: int

@@ -149,7 +149,10 @@ def feed_page(store: Store, filters: FeedFilters, per_page: int = PER_PAGE) -> t
         after=filters.after,
         before=filters.before,
     )
-    return page, max(1, math.ceil(page.total / per_page))
+    pages = max(1, math.ceil(page.total / per_page))
+    if page.capped and len(page.rows) == per_page:  # more match than were counted: a page follows
+        pages = max(pages, filters.page + 1)
+    return page, pages
 
 
 def pager_cursors(page: ChangePage) -> dict[str, int | None]:
