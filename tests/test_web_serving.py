@@ -74,7 +74,7 @@ def test_serve_with_workers_shares_one_csrf_secret(tmp_path):
 
 
 def test_concurrent_requests_reuse_pooled_connections(store_url):
-    """Many clients at once: each request thread keeps a pooled connection, none is opened per request,
+    """Many clients at once: each request thread keeps its connections, none is opened per request,
     and a page costs a fixed number of statements whatever its number of rows (no query per row)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -96,4 +96,5 @@ def test_concurrent_requests_reuse_pooled_connections(store_url):
         with ThreadPoolExecutor(max_workers=50) as pool:
             codes = list(pool.map(lambda i: client.get(paths[i % len(paths)]).status_code, range(400)))
     assert set(codes) == {200}
-    assert len(connects) <= WEB_THREADS
+    # At most one pooled connection and one generation reader (SQLite) per request thread, never one per request.
+    assert len(connects) <= 2 * WEB_THREADS
