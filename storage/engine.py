@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import decimal
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 HINT = "check --db or NEWSWATCH_DB"
 EXPECTED = "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+#: Seconds a pooled PostgreSQL connection may rest before it is pinged at its next checkout: one
+#: in steady use is not (a ping per checkout costs a round trip per store call), one that sat idle
+#: through a server restart or a dropped network is found dead and replaced before it is handed out.
+PING_IDLE_AFTER = 2.0
 
 
 def normalise_url(url: str) -> str:
@@ -153,7 +158,6 @@ def create_engine(url: str, pool_size: int | None = None) -> sa.Engine:
                     f"cannot open database {mask_url(parsed)}: {(exc.strerror or str(exc)).lower()}; {HINT}"
                 ) from exc
     else:
-        kwargs["pool_pre_ping"] = True
         if "connect_timeout" not in parsed.query:
             kwargs["connect_args"] = {"connect_timeout": 10}
     try:
@@ -162,4 +166,37 @@ def create_engine(url: str, pool_size: int | None = None) -> sa.Engine:
         raise open_error(parsed, exc) from exc
     if backend == "sqlite":
         _install_sqlite_hooks(engine)
+    else:
+        _install_idle_ping(engine)
     return engine
+
+
+def _ping(dbapi_connection: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    finally:
+        cursor.close()
+    dbapi_connection.rollback()  # hand the connection out idle, as the pool keeps it
+
+
+def _install_idle_ping(engine: sa.Engine) -> None:
+    """Ping a pooled connection at checkout only when it has rested ``PING_IDLE_AFTER`` seconds.
+
+    SQLAlchemy's custom pessimistic disconnect handling: a dead connection raises
+    ``DisconnectionError``, and the pool replaces it with a fresh one before handing it out.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info["rested_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        rested_from = record.info.pop("rested_from", None)
+        if rested_from is None or time.monotonic() - rested_from < PING_IDLE_AFTER:
+            return  # a new connection, or one in steady use
+        try:
+            _ping(dbapi_connection)
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(f"pooled connection found dead: {exc}") from exc
