@@ -31,8 +31,8 @@ from newswatch.config import Config, SiteConfig
 
 logger = logging.getLogger(__name__)
 
-CRAWL_TASK, DISPATCH_TASK, RECOVER_TASK = "newswatch.crawl", "newswatch.dispatch", "newswatch.recover"
-#: Crawls wait in one queue; dispatch and recovery in another, served by every worker's control side.
+CRAWL_TASK, DISPATCH_TASK = "newswatch.crawl", "newswatch.dispatch"
+#: Crawls wait in one queue; dispatch in another, served by every worker's control side.
 CRAWL_QUEUE, CONTROL_QUEUE = "crawl", "control"
 #: Times a crawl whose worker died is queued again; a site that keeps killing its workers then waits for its next run.
 MAX_REDOS = 3
