@@ -9,6 +9,7 @@ that the text does not name has none.
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from newswatch.event.entities import find_organisation
@@ -17,10 +18,10 @@ from newswatch.event.sentences import split_sentences
 from newswatch.event.what import _names, event_type
 from newswatch.event.where import resolve
 
-_MONTH_NAMES = "January February March April May June July August September October November December"
-_MONTH_ABBREVIATIONS = "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday"
+_MONTH_NAMES = " ".join(calendar.month_name[1:])
+_MONTH_ABBREVIATIONS = " ".join([*calendar.month_abbr[1:], "Sept"])
 _MONTH_WORDS = {*_MONTH_NAMES.split(), *_MONTH_ABBREVIATIONS.split()}
-_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+_DAYS = " ".join(calendar.day_name)
 _LOWER_OK = {"of", "on", "for", "and", "the", "in", "to", "&", "-", "–"}
 _DATE_AHEAD = re.compile(
     rf"(?:on\s+|from\s+|between\s+)?(?:the\s+)?(?:\d|(?:{'|'.join(_MONTH_NAMES.split())}|"
